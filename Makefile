@@ -1,0 +1,34 @@
+# Two commands: `make run` and `make test`. Everything else they need, they set up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres lint bench translations clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## Set up, migrate, load demo data on the first run, start Redis + a worker + the web server.
+run: $(STAMP)
+	$(BIN)/python scripts/run.py
+
+## Set up and run the whole suite: SQLite, then PostgreSQL (a throwaway cluster the tests start).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --db sqlite $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --db postgresql -m "not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o coordinator/translations/messages.pot .
+	$(BIN)/pybabel update -i coordinator/translations/messages.pot -d coordinator/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d coordinator/translations
+
+clean:
+	rm -rf $(VENV) instance test-output

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+ROLE_LABELS = (("admin", _l("Quản trị")), ("coordinator", _l("Điều phối")),
+               ("spokesperson", _l("Người phát ngôn")), ("viewer", _l("Chỉ xem")))
+
+
+class NewUserForm(FlaskForm):
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Vui lòng nhập họ tên.")),
+                                                          Length(max=255)])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Vui lòng nhập email.")),
+                                                 Email(_l("Email không hợp lệ."))])
+    role = SelectField(_l("Vai trò"), choices=ROLE_LABELS)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Vai trò"), choices=ROLE_LABELS)
+
+
+class NewTokenForm(FlaskForm):
+    name = StringField(_l("Tên gợi nhớ"), validators=[DataRequired(_l("Vui lòng đặt tên cho mã.")),
+                                                       Length(max=120)])

@@ -1,0 +1,210 @@
+"""Admin pages: staff, API tokens, background jobs, the mail outbox, the audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+
+from coordinator.admin import outbox_files
+from coordinator.admin.forms import NewTokenForm, NewUserForm, RoleForm
+from coordinator.core import audit, events, tasks
+from coordinator.core.audit import AuditLog
+from coordinator.core.errors import DomainError
+from coordinator.core.events import OutboxEvent
+from coordinator.core.tenancy import current_office_id, get_or_404
+from coordinator.extensions import db
+from coordinator.mail.models import Delivery
+from coordinator.users import operations as users
+from coordinator.users.models import ApiToken, User
+from coordinator.users.permissions import require
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+@bp.route("/staff", methods=["GET", "POST"])
+@require("manage_staff")
+def staff():
+    form = NewUserForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = users.create_user(current_user.office, form.email.data, form.role.data,
+                                     full_name=form.full_name.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            for field, message in exc.fields.items():
+                getattr(form, field, form.email).errors.append(message)
+        else:
+            flash(_("Đã tạo tài khoản %(email)s; thư mời đặt mật khẩu đang được gửi.", email=user.email), "success")
+            return redirect(url_for("admin.staff"))
+    if form.errors:
+        status = 422
+    people = db.session.scalars(db.select(User).where(User.office_id == current_office_id()).order_by(User.email))
+    return render_template("admin/staff.html", form=form, people=list(people), role_form=RoleForm()), status
+
+
+@bp.post("/staff/<int:user_id>/role")
+@require("manage_staff")
+def change_role(user_id: int):
+    user = get_or_404(User, user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        if user.id == current_user.id and form.role.data != "admin":
+            flash(_("Bạn không thể tự bỏ quyền quản trị của chính mình."), "error")
+        else:
+            users.change_role(user, form.role.data)
+            db.session.commit()
+            flash(_("Đã đổi vai trò của %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.post("/staff/<int:user_id>/active")
+@require("manage_staff")
+def toggle_active(user_id: int):
+    user = get_or_404(User, user_id)
+    if user.id == current_user.id:
+        flash(_("Bạn không thể tự khoá tài khoản của chính mình."), "error")
+        return redirect(url_for("admin.staff"))
+    user.active = not user.active
+    audit.record("user.activated" if user.active else "user.deactivated", user)
+    db.session.commit()
+    return redirect(url_for("admin.staff"))
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@require("read")
+def tokens():
+    form = NewTokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        _, new_token = users.create_api_token(current_user, form.name.data)
+        db.session.commit()
+        form = NewTokenForm(formdata=None)
+    mine = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == current_user.id)
+                              .order_by(ApiToken.created_at.desc()))
+    return render_template("admin/tokens.html", form=form, tokens=list(mine), new_token=new_token)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@require("read")
+def revoke_token(token_id: int):
+    row = get_or_404(ApiToken, token_id)
+    if row.user_id != current_user.id and current_user.role != "admin":
+        abort(403)
+    users.revoke_api_token(row)
+    db.session.commit()
+    flash(_("Đã thu hồi mã %(prefix)s….", prefix=row.prefix), "success")
+    return redirect(url_for("admin.tokens"))
+
+
+# --- background jobs ---------------------------------------------------------------------------
+
+JOB_FILTERS = ("unfinished", "failed", "done", "all")
+
+
+@bp.get("/jobs")
+@require("manage_jobs")
+def jobs():
+    state = request.args.get("state", "unfinished")
+    if state not in JOB_FILTERS:
+        state = "unfinished"
+    query = db.select(OutboxEvent).where(OutboxEvent.office_id == current_office_id())
+    if state == "unfinished":
+        query = query.where(OutboxEvent.processed_at.is_(None), OutboxEvent.failed_at.is_(None))
+    elif state == "failed":
+        query = query.where(OutboxEvent.failed_at.is_not(None))
+    elif state == "done":
+        query = query.where(OutboxEvent.processed_at.is_not(None))
+    rows = list(db.session.scalars(query.order_by(OutboxEvent.id.desc()).limit(200)))
+    return render_template("admin/jobs.html", events=rows, state=state, filters=JOB_FILTERS,
+                           queues=_queue_counts())
+
+
+def _queue_counts() -> list[dict] | None:
+    """Per queue: waiting, running, scheduled, failed (None when Redis does not answer)."""
+    try:
+        counts = []
+        for name in tasks.QUEUES:
+            q = tasks.queue(name)
+            counts.append({"name": name, "queued": q.count,
+                           "started": StartedJobRegistry(queue=q).count,
+                           "scheduled": ScheduledJobRegistry(queue=q).count,
+                           "failed": FailedJobRegistry(queue=q).count})
+        return counts
+    except Exception:
+        current_app.logger.warning("Redis unreachable for the jobs page", exc_info=True)
+        return None
+
+
+@bp.post("/jobs/<int:event_id>/retry")
+@require("manage_jobs")
+def retry_job(event_id: int):
+    event = get_or_404(OutboxEvent, event_id)
+    if event.failed_at is None:
+        flash(_("Công việc này không ở trạng thái lỗi."), "error")
+    else:
+        events.retry_failed(event)
+        audit.record("job.retried", event, data={"kind": event.kind})
+        db.session.commit()
+        flash(_("Đã đưa công việc #%(id)s vào hàng đợi lại.", id=event.id), "success")
+    return redirect(url_for("admin.jobs", state="failed"))
+
+
+# --- mail outbox -------------------------------------------------------------------------------
+
+@bp.get("/mail")
+@require("read_mail")
+def mail():
+    slug = current_user.office.slug
+    deliveries = db.session.scalars(db.select(Delivery).where(Delivery.office_id == current_office_id())
+                                    .order_by(Delivery.created_at.desc()).limit(100))
+    return render_template("admin/mail.html", messages=outbox_files.list_mail(slug),
+                           deliveries=list(deliveries), backend=current_app.config["MAIL_BACKEND"])
+
+
+@bp.get("/mail/<name>")
+@require("read_mail")
+def mail_message(name: str):
+    message = outbox_files.get_mail(current_user.office.slug, name)
+    if message is None:
+        abort(404)
+    return render_template("admin/mail_message.html", mail=message)
+
+
+@bp.get("/mail/<name>/html")
+@require("read_mail")
+def mail_html(name: str):
+    """The HTML part alone, for the preview frame; sandboxed so nothing in it runs."""
+    message = outbox_files.get_mail(current_user.office.slug, name)
+    if message is None or message.part("html") is None:
+        abort(404)
+    response = Response(message.part("html"), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src data: 'self'; style-src 'unsafe-inline'")
+    return response
+
+
+@bp.get("/mail/<name>/raw")
+@require("read_mail")
+def mail_raw(name: str):
+    message = outbox_files.get_mail(current_user.office.slug, name)
+    if message is None:
+        abort(404)
+    return Response(message.path.read_bytes(), mimetype="message/rfc822",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.eml"'})
+
+
+# --- audit log ---------------------------------------------------------------------------------
+
+@bp.get("/audit")
+@require("manage_office")
+def audit_log():
+    rows = db.session.scalars(db.select(AuditLog).where(AuditLog.office_id == current_office_id())
+                              .order_by(AuditLog.created_at.desc()).limit(300))
+    return render_template("admin/audit.html", rows=list(rows))

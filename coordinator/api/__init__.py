@@ -1,0 +1,61 @@
+"""REST API ``/api/v1``: bearer tokens, JSON in and out, errors in one shape.
+
+Every domain adds its endpoints to ``bp`` in its own ``api.py`` module,
+imported at the bottom of this file.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from coordinator.core.errors import DomainError
+from coordinator.extensions import csrf, db, limiter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+limiter.exempt(bp)
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return jsonify(body), status
+
+
+@bp.before_request
+def _authenticate():
+    from coordinator.users.operations import authenticate_token
+
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    row = authenticate_token(token.strip()) if scheme.lower() == "bearer" and token else None
+    if row is None:
+        return error_response(401, "unauthorized", "Thiếu hoặc sai mã truy cập (Authorization: Bearer TOKEN).")
+    g.api_token = row
+    g.api_user = row.user
+    g.office = row.user.office
+    db.session.commit()  # last_used_at
+    return None
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError):
+    db.session.rollback()
+    return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    db.session.rollback()
+    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+             415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
+    code = codes.get(exc.code or 500, "error")
+    return error_response(exc.code or 500, code, exc.description or code)
+
+
+from coordinator.api import common, openapi  # noqa: E402,F401
+from coordinator.users import api as users_api  # noqa: E402,F401

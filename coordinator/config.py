@@ -1,0 +1,84 @@
+"""Configuration from the environment, exactly as CONTRACT.md names it.
+
+Every variable is optional: without any, the app runs in the embedded default
+(SQLite and an outbox folder under ``instance/``, a Redis the project starts
+itself on a Unix socket there).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+MAIL_BACKENDS = ("outbox", "smtp", "sendgrid")
+
+
+def default_instance_path() -> Path:
+    """``instance/`` at the repository root, unless COORDINATOR_INSTANCE_PATH says otherwise."""
+    override = os.environ.get("COORDINATOR_INSTANCE_PATH")
+    if override:
+        return Path(override).resolve()
+    return Path(__file__).resolve().parent.parent / "instance"
+
+
+def embedded_redis_url(instance_path: Path) -> str:
+    return f"unix://{instance_path / 'redis.sock'}"
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, or one generated once into ``instance/``."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        tmp = key_file.with_suffix(".tmp")
+        tmp.write_text(secrets.token_hex(32))
+        tmp.chmod(0o600)
+        os.replace(tmp, key_file)
+    return key_file.read_text().strip()
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    env = os.environ
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'coordinator.db'}"
+    mail_backend = env.get("MAIL_BACKEND", "outbox")
+    if mail_backend not in MAIL_BACKENDS:
+        raise RuntimeError(f"MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}, not {mail_backend!r}")
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL") or embedded_redis_url(instance_path),
+        "REDIS_EMBEDDED": not env.get("REDIS_URL"),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL).rstrip("/"),
+        "MAIL_BACKEND": mail_backend,
+        "SENDGRID_API_KEY": env.get("SENDGRID_API_KEY"),
+        "SENDGRID_API_HOST": env.get("SENDGRID_API_HOST", "https://api.sendgrid.com").rstrip("/"),
+        "SENDGRID_WEBHOOK_PUBLIC_KEY": env.get("SENDGRID_WEBHOOK_PUBLIC_KEY"),
+        "SMTP_URL": env.get("SMTP_URL"),
+        "MAIL_FROM": env.get("MAIL_FROM"),
+        "OUTBOX_DIR": str(instance_path / "outbox"),
+        # Outbox events: how long a dispatched event may wait before the sweep
+        # enqueues it again, and how long a running handler holds its lease.
+        "EVENT_REDISPATCH_AFTER_SECONDS": int(env.get("EVENT_REDISPATCH_AFTER_SECONDS", "60")),
+        "EVENT_LEASE_SECONDS": int(env.get("EVENT_LEASE_SECONDS", "300")),
+        "EVENT_MAX_ATTEMPTS": int(env.get("EVENT_MAX_ATTEMPTS", "6")),
+        "MAIL_CLAIM_SECONDS": int(env.get("MAIL_CLAIM_SECONDS", "120")),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("PUBLIC_BASE_URL", "").startswith("https://"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "JSON_SORT_KEYS": False,
+    }

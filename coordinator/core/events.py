@@ -1,0 +1,176 @@
+"""The outbox: domain events written in the same transaction as the change.
+
+``emit()`` adds an ``OutboxEvent`` row to the session. Once the transaction
+commits, the new rows are handed to RQ (``jobs.outbox.run_event``); if Redis
+is down or later loses them, ``sweep()`` (a periodic job) finds what was never
+finished and enqueues it again. The database, not Redis, says what is due.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event, func, or_, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.extensions import db
+
+log = logging.getLogger(__name__)
+
+PENDING_KEY = "coordinator.pending_events"
+
+
+class OutboxEvent(db.Model):
+    __tablename__ = "outbox_event"
+    __table_args__ = (Index("ix_outbox_event_unfinished", "processed_at", "failed_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    due_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    enqueued_at = mapped_column(UTCDateTime())
+    locked_until = mapped_column(UTCDateTime())
+    started_at = mapped_column(UTCDateTime())
+    processed_at = mapped_column(UTCDateTime())
+    failed_at = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    job_id: Mapped[str | None] = mapped_column(String(80))
+
+    @property
+    def state(self) -> str:
+        if self.processed_at:
+            return "done"
+        if self.failed_at:
+            return "failed"
+        if self.locked_until and self.locked_until > utcnow():
+            return "running"
+        if self.due_at > utcnow():
+            return "scheduled"
+        return "queued"
+
+
+def emit(kind: str, *, office_id: int | None, payload: dict[str, Any] | None = None,
+         due_at: datetime | None = None) -> OutboxEvent:
+    """Record a domain event in the current transaction; it is dispatched after commit."""
+    row = OutboxEvent(kind=kind, office_id=office_id, payload=payload or {}, due_at=due_at or utcnow())
+    db.session.add(row)
+    db.session.flush([row])
+    db.session.info.setdefault(PENDING_KEY, []).append((row.id, row.due_at))
+    return row
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_after_commit(session: Session) -> None:
+    pending = session.info.pop(PENDING_KEY, None)
+    if pending:
+        dispatch(pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def dispatch(pending: list[tuple[int, datetime | None]]) -> None:
+    """Enqueue events by id (a future one for its due time). Failure is logged, not raised:
+    the change is committed and the sweep enqueues what is due later."""
+    from coordinator.core import tasks
+
+    try:
+        for event_id, due_at in pending:
+            tasks.enqueue_event(event_id, due_at)
+    except Exception:
+        log.warning("could not dispatch events %s now; the sweep will", pending, exc_info=True)
+
+
+def claim(event_id: int) -> OutboxEvent | None:
+    """Take the lease on an unfinished, due event, or None if it is done or held by another worker.
+
+    Committed at once, so a second worker (or a re-enqueued copy) sees the lease.
+    """
+    now = utcnow()
+    lease = timedelta(seconds=current_app.config["EVENT_LEASE_SECONDS"])
+    result = db.session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id == event_id, OutboxEvent.processed_at.is_(None),
+               OutboxEvent.failed_at.is_(None), OutboxEvent.due_at <= now,
+               or_(OutboxEvent.locked_until.is_(None), OutboxEvent.locked_until < now))
+        .values(locked_until=now + lease, started_at=now, attempts=OutboxEvent.attempts + 1)
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        return None
+    return db.session.get(OutboxEvent, event_id)
+
+
+def renew_lease(event_id: int) -> None:
+    """Long handlers call this now and then so the sweep does not think them dead."""
+    lease = timedelta(seconds=current_app.config["EVENT_LEASE_SECONDS"])
+    db.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id)
+                       .values(locked_until=utcnow() + lease))
+    db.session.commit()
+
+
+def mark_done(event_id: int) -> None:
+    db.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id)
+                       .values(processed_at=utcnow(), locked_until=None, last_error=None))
+    db.session.commit()
+
+
+def mark_attempt_failed(event_id: int, error: str, *, final: bool) -> None:
+    values: dict[str, Any] = {"locked_until": None, "last_error": error[-4000:]}
+    if final:
+        values["failed_at"] = utcnow()
+    db.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id).values(**values))
+    db.session.commit()
+
+
+def retry_failed(event: OutboxEvent) -> None:
+    """Give a failed event a fresh start (admin 'retry'); dispatched after commit."""
+    event.failed_at = None
+    event.attempts = 0
+    event.locked_until = None
+    event.enqueued_at = None
+    event.last_error = None
+    db.session.info.setdefault(PENDING_KEY, []).append((event.id, None))
+
+
+def due_unfinished(*, grace: bool = True, limit: int = 1000) -> list[int]:
+    """Ids of events that are due, unfinished and not leased by a live handler.
+
+    With ``grace``, an event counts only once it has waited
+    EVENT_REDISPATCH_AFTER_SECONDS since it was due or last enqueued: the
+    normal after-commit dispatch has had its chance by then.
+    """
+    now = utcnow()
+    query = (
+        db.select(OutboxEvent.id)
+        .where(OutboxEvent.processed_at.is_(None), OutboxEvent.failed_at.is_(None),
+               OutboxEvent.due_at <= now,
+               or_(OutboxEvent.locked_until.is_(None), OutboxEvent.locked_until < now))
+        .order_by(OutboxEvent.due_at, OutboxEvent.id)
+        .limit(limit)
+    )
+    if grace:
+        before = now - timedelta(seconds=current_app.config["EVENT_REDISPATCH_AFTER_SECONDS"])
+        query = query.where(func.coalesce(OutboxEvent.enqueued_at, OutboxEvent.due_at) < before)
+    return list(db.session.scalars(query))
+
+
+def sweep(*, grace: bool = True) -> int:
+    """Enqueue every due, unfinished event that nobody holds. Returns how many."""
+    from coordinator.core import tasks
+
+    ids = due_unfinished(grace=grace)
+    for event_id in ids:
+        tasks.enqueue_event(event_id)
+    if ids:
+        db.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(enqueued_at=utcnow()))
+        db.session.commit()
+    return len(ids)

@@ -1,0 +1,71 @@
+"""Queues and tasks, declared in one place.
+
+The app enqueues by dotted path (``jobs.outbox.run_event``) and never imports
+``jobs``: the worker imports both. Periodic jobs are declared in
+``jobs/schedule.py``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+from flask import current_app
+from redis import Redis
+from rq import Queue, Retry
+
+from coordinator.core.db import utcnow
+
+# Highest priority first: a worker listening on all of them drains them in this order.
+QUEUES = ("urgent", "default", "mail", "bulk")
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str
+    queue: str = "default"
+    timeout: int = 600
+    retry_intervals: tuple[int, ...] = field(default=(5, 30, 120, 600, 1800))
+
+    def retry(self) -> Retry | None:
+        if not self.retry_intervals:
+            return None
+        return Retry(max=len(self.retry_intervals), interval=list(self.retry_intervals))
+
+
+TASKS: dict[str, Task] = {
+    "outbox.run_event": Task("jobs.outbox.run_event", queue="default"),
+    "outbox.sweep": Task("jobs.outbox.sweep", queue="urgent", timeout=120, retry_intervals=()),
+}
+
+
+@lru_cache(maxsize=8)
+def _redis_for(url: str) -> Redis:
+    return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=30)
+
+
+def redis_connection() -> Redis:
+    return _redis_for(current_app.config["REDIS_URL"])
+
+
+def queue(name: str) -> Queue:
+    if name not in QUEUES:
+        raise KeyError(f"unknown queue {name!r}")
+    return Queue(name, connection=redis_connection())
+
+
+def enqueue(task_name: str, *args: object, at: datetime | None = None, job_id: str | None = None,
+            **kwargs: object):
+    """Enqueue a declared task by name; ``at`` defers it to the RQ scheduler."""
+    task = TASKS[task_name]
+    q = queue(task.queue)
+    options = {"job_timeout": task.timeout, "retry": task.retry(), "job_id": job_id,
+               "failure_ttl": 7 * 24 * 3600, "result_ttl": 3600,
+               "description": f"{task_name}{args!r}"}
+    if at is not None and at > utcnow():
+        return q.enqueue_at(at, task.path, *args, **options, **kwargs)
+    return q.enqueue(task.path, *args, **options, **kwargs)
+
+
+def enqueue_event(event_id: int, due_at: datetime | None = None):
+    return enqueue("outbox.run_event", event_id, at=due_at)

@@ -1,0 +1,45 @@
+"""The main menu: each domain adds its pages here, shown only to roles that may open them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from coordinator.users.permissions import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    action: str
+    prefix: str  # endpoints starting with this mark the item current
+
+
+NAV: list[NavItem] = [
+    NavItem("web.dashboard", _l("Tổng quan"), "read", "web."),
+    NavItem("admin.staff", _l("Cán bộ"), "manage_staff", "admin.staff"),
+    NavItem("admin.mail", _l("Hộp thư đi"), "read_mail", "admin.mail"),
+    NavItem("admin.jobs", _l("Công việc nền"), "manage_jobs", "admin.jobs"),
+    NavItem("admin.audit_log", _l("Nhật ký"), "manage_office", "admin.audit"),
+    NavItem("admin.tokens", _l("Mã API"), "read", "admin.tokens"),
+]
+
+
+def add(item: NavItem, *, before: str | None = None) -> None:
+    """Insert ``item`` (before the item with endpoint ``before``, else after the dashboard)."""
+    if any(existing.endpoint == item.endpoint for existing in NAV):
+        return
+    index = next((i for i, existing in enumerate(NAV) if existing.endpoint == before), 1)
+    NAV.insert(index, item)
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def _nav() -> dict:
+        def nav_items() -> list[NavItem]:
+            return [item for item in NAV if can(current_user, item.action)]
+
+        return {"nav_items": nav_items}
