@@ -26,9 +26,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o coordinator/translations/messages.pot .
-	$(BIN)/pybabel update -i coordinator/translations/messages.pot -d coordinator/translations --no-fuzzy-matching
-	$(BIN)/pybabel compile -d coordinator/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--ignore-dirs=".* _* node_modules" -o coordinator/translations/messages.pot .
+	$(BIN)/pybabel update -i coordinator/translations/messages.pot -d coordinator/translations --no-fuzzy-matching \
+		--ignore-obsolete --omit-header
+	$(BIN)/python scripts/fill_translations.py
 
 clean:
 	rm -rf $(VENV) instance test-output

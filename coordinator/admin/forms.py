@@ -3,10 +3,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 ROLE_LABELS = (("admin", _l("Quản trị")), ("coordinator", _l("Điều phối")),
                ("spokesperson", _l("Người phát ngôn")), ("viewer", _l("Chỉ xem")))
+
+
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in ROLE_LABELS]
 
 
 class NewUserForm(FlaskForm):
@@ -14,11 +19,11 @@ class NewUserForm(FlaskForm):
                                                           Length(max=255)])
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Vui lòng nhập email.")),
                                                  Email(_l("Email không hợp lệ."))])
-    role = SelectField(_l("Vai trò"), choices=ROLE_LABELS)
+    role = SelectField(_l("Vai trò"), choices=role_choices)
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Vai trò"), choices=ROLE_LABELS)
+    role = SelectField(_l("Vai trò"), choices=role_choices)
 
 
 class NewTokenForm(FlaskForm):

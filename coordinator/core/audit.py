@@ -54,7 +54,7 @@ def record(
     if isinstance(target, tuple):
         target_type, target_id = target
     else:
-        db.session.flush([target])
+        db.session.flush()
         target_type, target_id = target.__tablename__, target.id
     if office_id is None:
         office_id = getattr(target, "office_id", None)

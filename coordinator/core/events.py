@@ -60,7 +60,7 @@ def emit(kind: str, *, office_id: int | None, payload: dict[str, Any] | None = N
     """Record a domain event in the current transaction; it is dispatched after commit."""
     row = OutboxEvent(kind=kind, office_id=office_id, payload=payload or {}, due_at=due_at or utcnow())
     db.session.add(row)
-    db.session.flush([row])
+    db.session.flush()
     db.session.info.setdefault(PENDING_KEY, []).append((row.id, row.due_at))
     return row
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 from coordinator.extensions import babel
@@ -64,6 +64,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_dt"] = format_local
     app.jinja_env.filters["local_day"] = format_day
     app.jinja_env.filters["short_dt"] = lambda v, tz=None: format_local(v, tz, pattern=SHORT_DATETIME_PATTERN)
+
+    @app.before_request
+    def _fresh_locale() -> None:
+        # Flask-Babel caches the locale on the app context; one request must never see another's
+        # (an app context can outlive a request, e.g. in tests and CLI-driven requests).
+        refresh()
+        g.pop("_login_user", None)
 
     @app.context_processor
     def _i18n_context() -> dict:
