@@ -1,7 +1,7 @@
 """Vietnamese first, English second; times in the office's zone, written the Vietnamese way."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -12,7 +12,7 @@ from coordinator.core.i18n import format_local
 
 
 def test_vietnamese_datetime_format(app):
-    moment = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
     with force_locale("vi"):
         assert format_local(moment, "Asia/Ho_Chi_Minh") == "Thứ Ba, 24/11/2026, 15:00"
     with force_locale("en"):
@@ -20,7 +20,7 @@ def test_vietnamese_datetime_format(app):
 
 
 def test_office_timezone_is_used(app):
-    moment = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
     with force_locale("vi"):
         assert format_local(moment, "Europe/Paris").endswith("09:00")
 
