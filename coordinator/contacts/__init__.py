@@ -1,0 +1,1 @@
+"""The media-contact network: outlets, journalists, beats, distribution lists."""

@@ -1,0 +1,66 @@
+"""Forms of the contact pages (Flask-WTF; errors shown next to each field)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from coordinator.contacts.operations import KIND_LABELS, LANGUAGE_LABELS, LEVEL_LABELS, STATUS_LABELS
+
+
+class OutletForm(FlaskForm):
+    name = StringField(_l("Tên cơ quan báo chí"), validators=[DataRequired(_l("Vui lòng nhập tên.")),
+                                                               Length(max=255)])
+    kind = SelectField(_l("Loại hình"), choices=list(KIND_LABELS.items()))
+    level = SelectField(_l("Cấp"), choices=list(LEVEL_LABELS.items()))
+    website = StringField(_l("Trang web"), validators=[Optional(), Length(max=500)])
+    domains = StringField(_l("Tên miền bài viết"), validators=[Optional(), Length(max=1000)])
+
+
+class JournalistForm(FlaskForm):
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Vui lòng nhập họ tên.")),
+                                                          Length(max=255)])
+    email = StringField(_l("Email"), validators=[DataRequired(_l("Vui lòng nhập email.")), Length(max=254)])
+    outlet_id = SelectField(_l("Cơ quan báo chí"), coerce=int, validate_choice=False)
+    outlet_since = DateField(_l("Làm việc tại cơ quan này từ ngày"), validators=[Optional()])
+    phone = StringField(_l("Điện thoại"), validators=[Optional(), Length(max=40)])
+    beats = StringField(_l("Lĩnh vực"), validators=[Optional(), Length(max=1000)])
+    language = SelectField(_l("Ngôn ngữ nhận thư"), choices=list(LANGUAGE_LABELS.items()))
+    notes = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=5000)])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Trạng thái"), choices=list(STATUS_LABELS.items()))
+    reason = StringField(_l("Lý do"), validators=[Optional(), Length(max=500)])
+
+
+class BeatForm(FlaskForm):
+    name = StringField(_l("Tên lĩnh vực"), validators=[DataRequired(_l("Vui lòng nhập tên lĩnh vực.")),
+                                                        Length(max=120)])
+
+
+class ListForm(FlaskForm):
+    name = StringField(_l("Tên danh sách"), validators=[DataRequired(_l("Vui lòng nhập tên danh sách.")),
+                                                         Length(max=200)])
+    description = TextAreaField(_l("Mô tả"), validators=[Optional(), Length(max=2000)])
+    rule_beats = SelectMultipleField(_l("Quy tắc: lĩnh vực"), coerce=int, validate_choice=False)
+    rule_kinds = SelectMultipleField(_l("Quy tắc: loại hình cơ quan"), choices=list(KIND_LABELS.items()))
+    rule_levels = SelectMultipleField(_l("Quy tắc: cấp cơ quan"), choices=list(LEVEL_LABELS.items()))
+    rule_outlets = SelectMultipleField(_l("Quy tắc: cơ quan báo chí"), coerce=int, validate_choice=False)
+
+
+class AddMemberForm(FlaskForm):
+    who = StringField(_l("Email hoặc mã nhà báo"), validators=[DataRequired(_l("Vui lòng nhập email hoặc mã."))])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Tệp danh bạ (.xlsx hoặc .csv, tối đa 10 MB)"),
+                     validators=[FileRequired(_l("Hãy chọn một tệp CSV hoặc XLSX."))])
+
+
+class MergeForm(FlaskForm):
+    keep = StringField(_l("Hồ sơ giữ lại (email hoặc mã)"), validators=[DataRequired(_l("Vui lòng nhập."))])
+    drop = StringField(_l("Hồ sơ trùng sẽ gộp vào (email hoặc mã)"),
+                       validators=[DataRequired(_l("Vui lòng nhập."))])

@@ -1,0 +1,88 @@
+"""Finding journalists: a folded-name column compared with LIKE (SQLite and PostgreSQL alike)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, or_, select
+
+from coordinator.contacts.models import STATUSES, Beat, Journalist, Outlet, journalist_beat
+from coordinator.contacts.text import fold, like_escape, slugify
+from coordinator.core.errors import ValidationError
+from coordinator.extensions import db
+
+
+@dataclass
+class JournalistFilters:
+    q: str = ""
+    outlet_id: int | None = None
+    beat: str | None = None  # a beat's slug, name or id
+    status: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> JournalistFilters:
+        """From request args (``?q=&outlet_id=&beat=&status=``); bad values → ValidationError."""
+        errors = {}
+        outlet_id = None
+        raw_outlet = (args.get("outlet_id") or "").strip()
+        if raw_outlet:
+            if raw_outlet.isdigit():
+                outlet_id = int(raw_outlet)
+            else:
+                errors["outlet_id"] = _("outlet_id phải là số nguyên.")
+        status = (args.get("status") or "").strip() or None
+        if status is not None and status not in STATUSES:
+            errors["status"] = _("Trạng thái phải là một trong: %(choices)s.", choices=", ".join(STATUSES))
+        if errors:
+            raise ValidationError(errors)
+        return cls(q=(args.get("q") or "").strip(), outlet_id=outlet_id,
+                   beat=(args.get("beat") or "").strip() or None, status=status)
+
+    def as_args(self) -> dict[str, Any]:
+        values = {"q": self.q, "outlet_id": self.outlet_id, "beat": self.beat, "status": self.status}
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+def search_condition(q: str):
+    """Every word of ``q`` (folded) must appear in the folded name or the email."""
+    conditions = []
+    for word in fold(q).split():
+        pattern = f"%{like_escape(word)}%"
+        conditions.append(or_(Journalist.full_name_folded.like(pattern, escape="\\"),
+                              Journalist.email.like(pattern, escape="\\")))
+    return conditions
+
+
+def journalist_query(office_id: int, filters: JournalistFilters) -> Select:
+    query = select(Journalist).where(Journalist.office_id == office_id)
+    if filters.q:
+        query = query.where(*search_condition(filters.q))
+    if filters.outlet_id is not None:
+        query = query.where(Journalist.outlet_id == filters.outlet_id)
+    if filters.beat:
+        beat_query = select(Beat.id).where(Beat.office_id == office_id)
+        if filters.beat.isdigit():
+            beat_query = beat_query.where(Beat.id == int(filters.beat))
+        else:
+            beat_query = beat_query.where(Beat.slug == slugify(filters.beat))
+        query = query.where(Journalist.id.in_(
+            select(journalist_beat.c.journalist_id).where(journalist_beat.c.beat_id.in_(beat_query))))
+    if filters.status:
+        query = query.where(Journalist.status == filters.status)
+    return query.order_by(Journalist.full_name_folded, Journalist.id)
+
+
+def outlet_query(office_id: int, q: str = "", kind: str | None = None, level: str | None = None) -> Select:
+    query = select(Outlet).where(Outlet.office_id == office_id)
+    for word in fold(q).split():
+        query = query.where(Outlet.name_folded.like(f"%{like_escape(word)}%", escape="\\"))
+    if kind:
+        query = query.where(Outlet.kind == kind)
+    if level:
+        query = query.where(Outlet.level == level)
+    return query.order_by(Outlet.name_folded, Outlet.id)
+
+
+def count(query: Select) -> int:
+    return db.session.scalar(select(db.func.count()).select_from(query.order_by(None).subquery())) or 0
