@@ -1,0 +1,191 @@
+"""Calendar feeds over HTTP: ``/calendar/OFFICE.ics``, ``/calendar/personal/TOKEN.ics``,
+``/calendar/OFFICE/beats/BEAT.ics``.
+
+Strong ETag (hash of the bytes) with 304 on If-None-Match; Last-Modified that never goes backwards
+(kept per feed in ``feed_state``) with 304 on If-Modified-Since. Rendered bytes are cached per app by
+the office's schedule version, so a revalidation costs two small queries.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+
+from flask import Blueprint, Response, abort, current_app, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from coordinator.core.db import utcnow
+from coordinator.extensions import csrf, db, limiter
+from coordinator.offices.models import Office
+from coordinator.schedule import ical
+from coordinator.schedule.models import FeedState, ScheduleState
+from coordinator.schedule.operations import authenticate_feed_token
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+csrf.exempt(bp)
+limiter.exempt(bp)
+
+CACHE_SIZE = 512
+AUDIENCE_FEED_TTL = 60.0  # personal and beat feeds also depend on contacts: re-render at most every minute
+
+
+@dataclass
+class Rendered:
+    fingerprint: tuple
+    body: bytes
+    etag: str
+    last_modified: datetime
+    made_at: float
+
+
+def _cache() -> tuple[OrderedDict, threading.Lock]:
+    store = current_app.extensions.setdefault("schedule_feed_cache", (OrderedDict(), threading.Lock()))
+    return store
+
+
+def _fingerprint(office_id: int) -> tuple:
+    state = db.session.get(ScheduleState, office_id)
+    version = (state.version, state.changed_at) if state is not None else (0, None)
+    return (*version, datetime.now(UTC).date())
+
+
+def _monotonic_last_modified(key: str, office: Office, etag: str, newest: datetime | None) -> datetime:
+    newest = (newest or office.created_at).replace(microsecond=0)
+    state = db.session.get(FeedState, key)
+    if state is not None and state.etag == etag:
+        return state.last_modified
+    if state is None:
+        value = newest
+        db.session.add(FeedState(key=key, office_id=office.id, etag=etag, last_modified=value))
+    else:
+        value = max(newest, state.last_modified + timedelta(seconds=1))
+        value = min(value, max(utcnow().replace(microsecond=0), state.last_modified + timedelta(seconds=1)))
+        state.etag = etag
+        state.last_modified = value
+    try:
+        db.session.commit()
+    except IntegrityError:  # another worker wrote it first: theirs is as good
+        db.session.rollback()
+        state = db.session.get(FeedState, key)
+        return state.last_modified if state is not None else value
+    return value
+
+
+@dataclass
+class FeedSpec:
+    office: Office
+    content: ical.FeedContent
+    name: str
+    uid: str
+    description: str | None = None
+
+
+def feed(key: str, office_id: int, build: Callable[[], FeedSpec], *, ttl: float | None = None,
+         private: bool = False) -> Response:
+    """Answer one feed request: cached bytes when nothing changed (two small queries in all), else
+    render; then the conditionals."""
+    store, lock = _cache()
+    fingerprint = _fingerprint(office_id)
+    with lock:
+        cached = store.get(key)
+    stale = cached is None or cached.fingerprint != fingerprint or (ttl and time.monotonic() - cached.made_at > ttl)
+    if stale or not current_app.config.get("SCHEDULE_FEED_CACHE", True):
+        spec = build()
+        body = ical.render(spec.content, name=spec.name, uid=spec.uid, office=spec.office,
+                           description=spec.description)
+        etag = ical.etag_of(body)
+        last_modified = _monotonic_last_modified(key, spec.office, etag, spec.content.last_modified())
+        cached = Rendered(fingerprint, body, etag, last_modified, time.monotonic())
+        with lock:
+            store[key] = cached
+            store.move_to_end(key)
+            while len(store) > CACHE_SIZE:
+                store.popitem(last=False)
+    return _conditional(cached, private=private, filename=f"{key.split(':')[0]}.ics")
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    candidates = [part.strip() for part in header.split(",")]
+    return "*" in candidates or etag in candidates or ("W/" + etag) in candidates
+
+
+def _conditional(cached: Rendered, *, private: bool, filename: str) -> Response:
+    headers = {
+        "ETag": cached.etag,
+        "Last-Modified": format_datetime(cached.last_modified.astimezone(UTC), usegmt=True),
+        "Cache-Control": ("private" if private else "public") + ", max-age=300",
+    }
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        if _etag_matches(if_none_match, cached.etag):
+            return Response(status=304, headers=headers)
+    else:
+        since = request.headers.get("If-Modified-Since")
+        if since:
+            try:
+                parsed = parsedate_to_datetime(since)
+            except (TypeError, ValueError):
+                parsed = None
+            if parsed is not None and parsed.tzinfo is not None and \
+                    cached.last_modified.replace(microsecond=0) <= parsed:
+                return Response(status=304, headers=headers)
+    headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return Response(cached.body, status=200, headers=headers, content_type="text/calendar; charset=utf-8")
+
+
+def _office(slug: str) -> Office:
+    office = db.session.scalar(select(Office).where(Office.slug == slug))
+    if office is None or not office.public_page:
+        abort(404)
+    return office
+
+
+@bp.get("/<office_slug>.ics")
+def office_feed(office_slug: str):
+    office = _office(office_slug)
+    return feed(f"public:{office.id}", office.id, lambda: FeedSpec(
+        office, ical.public_content(office), name=f"Lịch họp báo – {office.name}",
+        uid=f"public-{office.slug}@briefings", description=f"Lịch họp báo công khai của {office.name}"))
+
+
+@bp.get("/personal/<token>.ics")
+def personal_feed(token: str):
+    row = authenticate_feed_token(token)
+    if row is None:
+        abort(404)
+    now = utcnow()
+    if row.last_used_at is None or row.last_used_at < now - timedelta(hours=1):
+        row.last_used_at = now
+        db.session.commit()
+    office_id, journalist_id = row.office_id, row.journalist_id
+
+    def build() -> FeedSpec:
+        from coordinator.contacts.models import Journalist
+
+        journalist = db.session.get(Journalist, journalist_id)
+        office = db.session.get(Office, office_id)
+        if journalist is None or office is None:
+            abort(404)
+        return FeedSpec(office, ical.journalist_content(office.id, journalist.id),
+                        name=f"Lịch họp báo của {journalist.full_name} – {office.name}",
+                        uid=f"personal-{journalist.id}-{office.slug}@briefings")
+
+    return feed(f"personal:{journalist_id}", office_id, build, ttl=AUDIENCE_FEED_TTL, private=True)
+
+
+@bp.get("/<office_slug>/beats/<beat_slug>.ics")
+def beat_feed(office_slug: str, beat_slug: str):
+    from coordinator.contacts.models import Beat
+
+    office = _office(office_slug)
+    beat = db.session.scalar(select(Beat).where(Beat.office_id == office.id, Beat.slug == beat_slug))
+    if beat is None:
+        abort(404)
+    return feed(f"beat:{office.id}:{beat.slug}", office.id, lambda: FeedSpec(
+        office, ical.beat_content(office.id, beat.slug), name=f"Lịch họp báo – {beat.name} – {office.name}",
+        uid=f"beat-{beat.slug}-{office.slug}@briefings"), ttl=AUDIENCE_FEED_TTL)

@@ -1,0 +1,332 @@
+"""RRULEs: checking, normalising, building from form parts, describing, and planning occurrences.
+
+A series' rule is expanded from its local start (``DTSTART;TZID=...``) the way RFC 5545 says: wall-clock
+times stay put across DST changes; UNTIL is kept in UTC. ``plan()`` applies the holiday policy and
+says, for each rule instance, whether it is held as planned, moved to the next working day, or skipped.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from dateutil.rrule import rrule as RRule
+from dateutil.rrule import rrulestr
+from flask_babel import gettext as _
+from icalendar import vRecur
+
+from coordinator.core.errors import ValidationError
+from coordinator.schedule.holidays import DaysOff
+
+MAX_PER_YEAR = 1000
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKDAY_NAMES_VI = {"MO": "Thứ Hai", "TU": "Thứ Ba", "WE": "Thứ Tư", "TH": "Thứ Năm", "FR": "Thứ Sáu",
+                    "SA": "Thứ Bảy", "SU": "Chủ Nhật"}
+ORDINALS_VI = {1: "thứ nhất", 2: "thứ hai", 3: "thứ ba", 4: "thứ tư", 5: "thứ năm", -1: "cuối cùng"}
+FREQS = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+_BYDAY_RE = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+def check_timezone(name: str | None, field: str = "timezone") -> str:
+    name = (name or "").strip()
+    if not name or name not in available_timezones():
+        raise ValidationError({field: _("Múi giờ không hợp lệ: %(name)s (ví dụ: Asia/Ho_Chi_Minh).", name=name)})
+    try:
+        ZoneInfo(name)
+    except ZoneInfoNotFoundError as exc:  # pragma: no cover - guarded above
+        raise ValidationError({field: str(exc)}) from exc
+    return name
+
+
+def parse_local_dtstart(value: object, field: str = "dtstart") -> datetime:
+    """A local date-time without offset (``2026-11-24T15:00``): an offset or ``Z`` is refused."""
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError({field: _("Thời điểm bắt đầu là bắt buộc (giờ địa phương, ví dụ 2026-11-24T15:00).")})
+        text = value.strip()
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError({field: _("Thời điểm không hợp lệ: %(value)s (ví dụ 2026-11-24T15:00).",
+                                            value=text)}) from None
+        if "T" not in text and " " not in text:
+            raise ValidationError({field: _("Cần cả ngày và giờ (ví dụ 2026-11-24T15:00).")})
+    if parsed.tzinfo is not None:
+        raise ValidationError({field: _("Thời điểm bắt đầu là giờ địa phương, không kèm múi giờ hay độ lệch "
+                                        "(bỏ “Z” hoặc “+07:00”); múi giờ ghi ở trường timezone.")})
+    return parsed.replace(second=0, microsecond=0)
+
+
+def parse_aware(value: object, field: str) -> datetime:
+    """An ISO 8601 date-time *with* an offset (API PATCH start/end)."""
+    if not isinstance(value, str):
+        raise ValidationError({field: _("Cần thời điểm ISO 8601 có độ lệch múi giờ, ví dụ 2026-11-24T15:00:00+07:00.")})
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError({field: _("Thời điểm không hợp lệ: %(value)s.", value=value)}) from None
+    if parsed.tzinfo is None:
+        raise ValidationError({field: _("Cần độ lệch múi giờ (ví dụ +07:00) trong %(value)s.", value=value)})
+    return parsed.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def normalise_rrule(text: object, dtstart: datetime, timezone: str) -> str:
+    """The rule text checked and normalised: no ``RRULE:`` prefix, FREQ required, UNTIL in UTC.
+
+    Raises ``ValidationError({"rrule": ...})`` for anything calendar clients would not read the same
+    way, for a rule with no occurrence and for one with more than 1,000 occurrences in a year.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError({"rrule": _("Quy tắc lặp (RRULE) là bắt buộc, ví dụ FREQ=WEEKLY;BYDAY=TU.")})
+    raw = text.strip()
+    if raw.upper().startswith("RRULE:"):
+        raw = raw[6:]
+    if "\n" in raw or "DTSTART" in raw.upper():
+        raise ValidationError({"rrule": _("Chỉ ghi phần quy tắc (FREQ=...), không kèm DTSTART.")})
+    try:
+        recur = vRecur.from_ical(raw)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError({"rrule": _("Quy tắc lặp không hợp lệ: %(error)s", error=str(exc))}) from None
+    freq = (recur.get("FREQ") or [None])[0]
+    if freq not in FREQS:
+        raise ValidationError({"rrule": _("FREQ phải là một trong: %(choices)s.", choices=", ".join(FREQS))})
+    if "COUNT" in recur and "UNTIL" in recur:
+        raise ValidationError({"rrule": _("Không dùng cùng lúc COUNT và UNTIL.")})
+    for value in recur.get("BYDAY", []):
+        match = _BYDAY_RE.match(str(value))
+        if not match or (match.group(1) and not 1 <= abs(int(match.group(1))) <= 53):
+            raise ValidationError({"rrule": _("BYDAY không hợp lệ: %(value)s.", value=value)})
+    if "COUNT" in recur and int(recur["COUNT"][0]) < 1:
+        raise ValidationError({"rrule": _("COUNT phải lớn hơn 0.")})
+    if "INTERVAL" in recur and int(recur["INTERVAL"][0]) < 1:
+        raise ValidationError({"rrule": _("INTERVAL phải lớn hơn 0.")})
+    tz = ZoneInfo(timezone)
+    if "UNTIL" in recur:
+        until = recur["UNTIL"][0]
+        if isinstance(until, datetime):
+            until_utc = (until.replace(tzinfo=tz) if until.tzinfo is None else until).astimezone(UTC)
+        else:  # a date: the whole of that local day
+            until_utc = datetime.combine(until, time(23, 59, 59), tzinfo=tz).astimezone(UTC)
+        recur["UNTIL"] = [until_utc.replace(microsecond=0)]
+    normalised = recur.to_ical().decode()
+    try:
+        rule = build_rule(dtstart, timezone, normalised)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError({"rrule": _("Quy tắc lặp không hợp lệ: %(error)s", error=str(exc))}) from None
+    first = next(iter(rule), None)
+    if first is None:
+        raise ValidationError({"rrule": _("Quy tắc này không sinh ra buổi họp nào (kiểm tra UNTIL, COUNT, BYDAY).")})
+    # Rules are periodic: the busiest year shows within the first two.
+    for year_start in (first, first + timedelta(days=366)):
+        year_end = year_start + timedelta(days=366)
+        count = sum(1 for _i in itertools.islice(_between(rule, year_start, year_end), MAX_PER_YEAR + 1))
+        if count > MAX_PER_YEAR:
+            raise ValidationError({"rrule": _("Quy tắc sinh ra hơn %(max)s buổi họp trong một năm.", max=MAX_PER_YEAR)})
+    return normalised
+
+
+def _between(rule: RRule, start: datetime, end: datetime) -> Iterable[datetime]:
+    for value in rule.xafter(start, inc=True):
+        if value >= end:
+            return
+        yield value
+
+
+def build_rule(dtstart: datetime, timezone: str, rrule_text: str) -> RRule:
+    aware = dtstart.replace(tzinfo=ZoneInfo(timezone))
+    return rrulestr(rrule_text, dtstart=aware, cache=False)
+
+
+def check_duration(value: object, field: str = "duration_minutes") -> int:
+    try:
+        minutes = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("Thời lượng phải là số phút (ví dụ 60).")}) from None
+    if isinstance(value, bool) or minutes <= 0:
+        raise ValidationError({field: _("Giờ kết thúc phải sau giờ bắt đầu: thời lượng phải lớn hơn 0 phút.")})
+    if minutes > 24 * 60:
+        raise ValidationError({field: _("Một buổi họp không dài quá 24 giờ.")})
+    return minutes
+
+
+# --- the form's rule builder -------------------------------------------------------------------
+
+def rule_from_parts(*, freq: str, interval: int = 1, weekdays: Iterable[str] = (), month_nth: int | None = None,
+                    month_weekday: str | None = None, end_mode: str = "never", until: date | None = None,
+                    count: int | None = None) -> str:
+    """Common rules without typing RRULE: weekly on chosen weekdays every N weeks, monthly on the Nth
+    weekday, daily; ending never, on a date (UNTIL) or after N times (COUNT)."""
+    parts = [f"FREQ={freq}"]
+    if interval and int(interval) > 1:
+        parts.append(f"INTERVAL={int(interval)}")
+    if freq == "WEEKLY":
+        days = [d for d in WEEKDAYS if d in set(weekdays)]
+        if days:
+            parts.append("BYDAY=" + ",".join(days))
+    elif freq == "MONTHLY" and month_nth and month_weekday:
+        parts.append(f"BYDAY={int(month_nth)}{month_weekday}")
+    if end_mode == "until" and until is not None:
+        parts.append(f"UNTIL={until:%Y%m%d}")
+    elif end_mode == "count" and count:
+        parts.append(f"COUNT={int(count)}")
+    return ";".join(parts)
+
+
+def parts_from_rule(text: str) -> dict | None:
+    """The builder's fields for a rule it can build, else None (the form then shows the RRULE text)."""
+    try:
+        recur = vRecur.from_ical(text)
+    except ValueError:
+        return None
+    known = {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT"}
+    if set(recur) - known:
+        return None
+    freq = recur["FREQ"][0]
+    parts: dict = {"freq": freq, "interval": int(recur.get("INTERVAL", [1])[0]), "weekdays": [],
+                   "month_nth": None, "month_weekday": None, "end_mode": "never", "until": None, "count": None}
+    bydays = [str(d) for d in recur.get("BYDAY", [])]
+    if freq == "WEEKLY":
+        if any(not d.isalpha() for d in bydays):
+            return None
+        parts["weekdays"] = bydays
+    elif freq == "MONTHLY":
+        if len(bydays) != 1:
+            return None
+        match = _BYDAY_RE.match(bydays[0])
+        if not match or not match.group(1):
+            return None
+        parts["month_nth"], parts["month_weekday"] = int(match.group(1)), match.group(2)
+    elif bydays:
+        return None
+    if "UNTIL" in recur:
+        parts["end_mode"] = "until"
+        parts["until"] = recur["UNTIL"][0]
+    elif "COUNT" in recur:
+        parts["end_mode"] = "count"
+        parts["count"] = int(recur["COUNT"][0])
+    return parts
+
+
+def describe_rule(text: str, tz: str = "Asia/Ho_Chi_Minh") -> str:
+    """The rule in Vietnamese words (``Hằng tuần vào Thứ Ba``)."""
+    try:
+        recur = vRecur.from_ical(text)
+    except ValueError:
+        return text
+    freq = recur["FREQ"][0]
+    interval = int(recur.get("INTERVAL", [1])[0])
+    bydays = [str(d) for d in recur.get("BYDAY", [])]
+    unit = {"SECONDLY": "giây", "MINUTELY": "phút", "HOURLY": "giờ", "DAILY": "ngày", "WEEKLY": "tuần",
+            "MONTHLY": "tháng", "YEARLY": "năm"}[freq]
+    words = f"{interval} {unit} một lần" if interval > 1 else f"Hằng {unit}"
+    if bydays:
+        named = []
+        for value in bydays:
+            match = _BYDAY_RE.match(value)
+            if not match:
+                continue
+            name = WEEKDAY_NAMES_VI[match.group(2)]
+            if match.group(1):
+                nth = int(match.group(1))
+                named.append(f"{name} {ORDINALS_VI.get(nth, str(nth))}")
+            else:
+                named.append(name)
+        words += " vào " + ", ".join(named)
+    if "UNTIL" in recur:
+        until = recur["UNTIL"][0]
+        if isinstance(until, datetime):
+            until = until.astimezone(ZoneInfo(tz)).date() if until.tzinfo else until.date()
+        words += f", đến hết {until:%d/%m/%Y}"
+    elif "COUNT" in recur:
+        words += f", {int(recur['COUNT'][0])} lần"
+    if set(recur) - {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT"}:
+        words += f" ({text})"
+    return words
+
+
+def with_until(text: str, until_utc: datetime) -> str:
+    """The same rule ending at ``until_utc`` (COUNT dropped): the old half of a split."""
+    recur = vRecur.from_ical(text)
+    recur.pop("COUNT", None)
+    recur["UNTIL"] = [until_utc.astimezone(UTC).replace(microsecond=0)]
+    return recur.to_ical().decode()
+
+
+def with_count(text: str, count: int | None) -> str:
+    recur = vRecur.from_ical(text)
+    recur.pop("COUNT", None)
+    if count is not None:
+        recur["COUNT"] = [count]
+    return recur.to_ical().decode()
+
+
+def rule_count(text: str) -> int | None:
+    recur = vRecur.from_ical(text)
+    return int(recur["COUNT"][0]) if "COUNT" in recur else None
+
+
+def rule_until(text: str) -> datetime | None:
+    recur = vRecur.from_ical(text)
+    if "UNTIL" not in recur:
+        return None
+    value = recur["UNTIL"][0]
+    return value if isinstance(value, datetime) else None
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Planned:
+    """One rule instance after the holiday policy: ``kind`` is normal, moved or skipped."""
+
+    recurrence_id: datetime  # UTC
+    start: datetime  # UTC (moved: the next working day, same local time)
+    end: datetime
+    kind: str
+    reason: str | None = None
+
+    @property
+    def original_day(self) -> date:
+        return self.recurrence_id.date()
+
+
+def instances(dtstart: datetime, timezone: str, rrule_text: str, start: datetime, end: datetime) -> list[datetime]:
+    """Rule instances (aware, local) with start <= instance < end."""
+    rule = build_rule(dtstart, timezone, rrule_text)
+    return list(_between(rule, start, end))
+
+
+def plan(dtstart: datetime, timezone: str, rrule_text: str, duration_minutes: int, holiday_policy: str,
+         days_off: DaysOff, start: datetime, end: datetime) -> list[Planned]:
+    """Every rule instance whose original start is in [start, end), with the holiday policy applied."""
+    tz = ZoneInfo(timezone)
+    duration = timedelta(minutes=duration_minutes)
+    out: list[Planned] = []
+    for local in instances(dtstart, timezone, rrule_text, start, end):
+        rid = local.astimezone(UTC)
+        day = local.date()
+        reason = days_off.reason(day) if holiday_policy != "none" else None
+        if reason is None:
+            out.append(Planned(rid, rid, rid + duration, "normal"))
+        elif holiday_policy == "skip":
+            out.append(Planned(rid, rid, rid + duration, "skipped", reason))
+        else:
+            new_day = days_off.next_working_day(day)
+            moved = datetime.combine(new_day, local.timetz().replace(tzinfo=None), tzinfo=tz).astimezone(UTC)
+            out.append(Planned(rid, moved, moved + duration, "moved", reason))
+    return out
+
+
+def local_day_bounds(day_from: date, day_to: date, timezone: str) -> tuple[datetime, datetime]:
+    """[from 00:00, to+1 00:00) local, in UTC: ``to`` is inclusive."""
+    tz = ZoneInfo(timezone)
+    start = datetime.combine(day_from, time(0, 0), tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(day_to + timedelta(days=1), time(0, 0), tzinfo=tz).astimezone(UTC)
+    return start, end
