@@ -69,8 +69,16 @@ def _register_blueprints(app: Flask) -> None:
     from coordinator.admin.views import bp as admin_bp
     from coordinator.api import bp as api_bp
     from coordinator.auth.views import bp as auth_bp
+    from coordinator.contacts.views import bp as contacts_bp
     from coordinator.health import bp as health_bp
+    from coordinator.invitations.inbound import bp as inbound_bp
+    from coordinator.invitations.portal import bp as portal_bp
+    from coordinator.invitations.views import bp as invitations_bp
+    from coordinator.mail.webhooks import bp as webhooks_bp
+    from coordinator.schedule.feeds import bp as calendar_bp
+    from coordinator.schedule.views import bp as schedule_bp
     from coordinator.web.views import bp as web_bp
 
-    for blueprint in (health_bp, auth_bp, web_bp, admin_bp, api_bp):
+    for blueprint in (health_bp, auth_bp, web_bp, admin_bp, api_bp, webhooks_bp, contacts_bp, schedule_bp,
+                      calendar_bp, invitations_bp, portal_bp, inbound_bp):
         app.register_blueprint(blueprint)

@@ -25,4 +25,10 @@ def load_demo(password: str) -> str:
         if get_user_by_email(email) is None:
             create_user(office, email, role, password=password, full_name=name, send_welcome=False)
         lines.append(f"  {role:<13} {email}  mật khẩu: {password}")
+    from coordinator.contacts.demo import load_contacts_demo
+
+    lines.append(load_contacts_demo(office.id))
+    from coordinator.schedule.demo import load_schedule_demo
+
+    lines.append(load_schedule_demo(office.id))
     return "\n".join(lines)

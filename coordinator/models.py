@@ -1,6 +1,25 @@
 """Every model, imported in one place for metadata, migrations and the worker."""
+from coordinator.contacts.models import (  # noqa: F401
+    Beat,
+    ContactImport,
+    DistributionList,
+    DistributionListMember,
+    Journalist,
+    JournalistOutletHistory,
+    Outlet,
+    journalist_beat,
+)
 from coordinator.core.audit import AuditLog  # noqa: F401
 from coordinator.core.events import OutboxEvent  # noqa: F401
-from coordinator.mail.models import Delivery, Suppression  # noqa: F401
+from coordinator.invitations.models import FanOut, Invitation, OccurrenceRsvp  # noqa: F401
+from coordinator.mail.models import Delivery, ProviderEvent, Suppression  # noqa: F401
 from coordinator.offices.models import Office  # noqa: F401
+from coordinator.schedule.models import (  # noqa: F401
+    Briefing,
+    FeedState,
+    JournalistFeedToken,
+    OfficeClosure,
+    ScheduleState,
+    Series,
+)
 from coordinator.users.models import ApiToken, User  # noqa: F401

@@ -12,8 +12,38 @@ def _welcome(event: OutboxEvent) -> None:
     send_welcome(event.payload["user_id"], event_id=event.id)
 
 
+def _mail_suppressed(event: OutboxEvent) -> None:
+    from jobs.mail_events import mark_journalist
+
+    mark_journalist(event.office_id, event.payload["email"], event.payload["reason"])
+
+
+def _invitation_handler(name: str) -> Callable[[OutboxEvent], None]:
+    def handle(event: OutboxEvent) -> None:
+        from jobs import invitation_events
+
+        getattr(invitation_events, name)(event)
+
+    handle.__name__ = name
+    return handle
+
+
+def _nothing_to_do(event: OutboxEvent) -> None:
+    """Recorded for the audit trail; the series' invitation already covers new occurrences."""
+
+
 HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {
     "user.created": _welcome,
+    "mail.suppressed": _mail_suppressed,
+    # The schedule's events, as invitation mail (invites, updates, cancellations).
+    "series.created": _invitation_handler("series_created"),
+    "series.updated": _invitation_handler("series_updated"),
+    "series.split": _invitation_handler("series_split"),
+    "briefing.created": _invitation_handler("briefing_created"),
+    "briefing.updated": _invitation_handler("briefing_updated"),
+    "briefing.cancelled": _invitation_handler("briefing_cancelled"),
+    "invitations.due": _invitation_handler("invitations_due"),
+    "briefings.materialised": _nothing_to_do,
 }
 
 

@@ -32,6 +32,9 @@ class Periodic:
 
 PERIODIC: tuple[Periodic, ...] = (
     Periodic("outbox-sweep", "outbox.sweep", every=30),
+    Periodic("schedule-materialise", "schedule.materialise", every=3600),
+    Periodic("invitation-reminders", "invitations.reminders", every=60),
+    Periodic("invitations-due", "invitations.dispatch_due", every=300),
 )
 
 

@@ -175,7 +175,7 @@ def make_office(app):
 
 @pytest.fixture
 def office(make_office):
-    return make_office("quang-ninh", "Văn phòng UBND tỉnh Quảng Ninh")
+    return make_office("quang-ninh", "Văn phòng UBND tỉnh Quảng Ninh", sender_email="baochi@quangninh.gov.vn")
 
 
 @pytest.fixture

@@ -36,6 +36,13 @@ class Task:
 TASKS: dict[str, Task] = {
     "outbox.run_event": Task("jobs.outbox.run_event", queue="default"),
     "outbox.sweep": Task("jobs.outbox.sweep", queue="urgent", timeout=120, retry_intervals=()),
+    "invitations.reminders": Task("jobs.invitations.send_due_reminders", queue="mail", timeout=1800,
+                                  retry_intervals=()),
+    "invitations.dispatch_due": Task("jobs.invitations.dispatch_due_invitations", queue="mail", timeout=1800,
+                                     retry_intervals=()),
+    "schedule.materialise": Task("jobs.schedule_jobs.materialise_horizon", queue="bulk", timeout=1800,
+                                 retry_intervals=(60, 300)),
+    "contacts.import": Task("jobs.contacts_jobs.run_import", queue="bulk", timeout=1800, retry_intervals=(10, 60)),
 }
 
 

@@ -29,6 +29,8 @@ class Delivery(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until = mapped_column(UTCDateTime())
+    # Which send attempt holds the claim (a worker may win only some rows of a chunk).
+    claim_token: Mapped[str | None] = mapped_column(String(64))
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     sent_at = mapped_column(UTCDateTime())
 
@@ -43,5 +45,22 @@ class Suppression(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class ProviderEvent(db.Model):
+    """One event from the provider's webhook, kept once (SendGrid sends duplicates)."""
+
+    __tablename__ = "provider_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20), default="sendgrid")
+    event_id: Mapped[str] = mapped_column(String(120), unique=True)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id", ondelete="SET NULL"), index=True)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(255))
+    occurred_at = mapped_column(UTCDateTime())
     detail: Mapped[str | None] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

@@ -55,7 +55,8 @@ def sender_for(office: Office | None) -> tuple[str, str]:
     return office.sender_email or fallback, office.sender_name or office.name
 
 
-def _get_or_create_delivery(message: OutgoingMessage) -> Delivery:
+def ensure_delivery(message: OutgoingMessage) -> Delivery:
+    """The delivery row for this message's key, created (and committed) if it is new."""
     delivery = db.session.scalar(db.select(Delivery).where(Delivery.key == message.key))
     if delivery is not None:
         return delivery
@@ -70,7 +71,7 @@ def _get_or_create_delivery(message: OutgoingMessage) -> Delivery:
     return delivery
 
 
-def _claim_seconds() -> int:
+def claim_seconds() -> int:
     return int(current_app.config.get("MAIL_CLAIM_SECONDS", DEFAULT_CLAIM_SECONDS))
 
 
@@ -81,7 +82,7 @@ def _claim(delivery_id: int) -> bool:
         .where(Delivery.id == delivery_id,
                or_(Delivery.state == "queued",
                    (Delivery.state == "sending") & (Delivery.claimed_until < now)))
-        .values(state="sending", claimed_until=now + timedelta(seconds=_claim_seconds()),
+        .values(state="sending", claimed_until=now + timedelta(seconds=claim_seconds()),
                 attempts=Delivery.attempts + 1)
     )
     db.session.commit()
@@ -100,7 +101,7 @@ def send(message: OutgoingMessage) -> Delivery:
     caller's job retries; the row goes back to 'queued'). A permanent refusal
     marks the row failed and returns it.
     """
-    delivery = _get_or_create_delivery(message)
+    delivery = ensure_delivery(message)
     if delivery.state in ("sent", "suppressed", "failed"):
         return delivery
     suppression = is_suppressed(message.office_id, message.to_email)
@@ -113,7 +114,7 @@ def send(message: OutgoingMessage) -> Delivery:
         if delivery.state == "sending":
             # Another worker holds it. If that worker dies, its claim expires and a retry sends.
             raise TemporaryMailError(f"{message.key} is being sent by another worker",
-                                     retry_after=_claim_seconds())
+                                     retry_after=claim_seconds())
         return delivery
     mail_backend = backend()
     try:

@@ -10,3 +10,12 @@ document.addEventListener("click", (event) => {
     setTimeout(() => { button.textContent = label; }, 1500);
   });
 });
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy-value]");
+  if (!button) return;
+  const input = document.querySelector(button.dataset.copyValue);
+  if (!input) return;
+  input.select();
+  if (navigator.clipboard) navigator.clipboard.writeText(input.value);
+});

@@ -1,0 +1,88 @@
+"""iTIP (RFC 5546) calendars for one invited journalist: REQUEST and CANCEL.
+
+Each message carries only that journalist as ATTENDEE (RSVP=TRUE) and the office as
+ORGANIZER, so journalists never see each other's addresses. A series is sent as one
+VEVENT with its RRULE plus its RECURRENCE-ID overrides, exactly as in the feeds.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from coordinator.contacts.models import Journalist
+from coordinator.invitations.models import RSVP_TO_PARTSTAT
+from coordinator.offices.models import Office
+from coordinator.schedule import ical
+from coordinator.schedule.holidays import DaysOff
+from coordinator.schedule.models import Briefing, Series
+
+PRODID = "-//Dieu phoi hop bao//Invitations//VI"
+
+
+def _organizer(email: str, name: str) -> vCalAddress:
+    organizer = vCalAddress(f"mailto:{email}")
+    organizer.params["CN"] = vText(name)
+    return organizer
+
+
+def _attendee(journalist: Journalist, partstat: str) -> vCalAddress:
+    attendee = vCalAddress(f"mailto:{journalist.email}")
+    attendee.params["CN"] = vText(journalist.full_name)
+    attendee.params["ROLE"] = "REQ-PARTICIPANT"
+    attendee.params["PARTSTAT"] = partstat
+    attendee.params["RSVP"] = "TRUE"
+    return attendee
+
+
+def _feed_end() -> datetime:
+    today = datetime.now(UTC).date()
+    return datetime(today.year + ical.FEED_YEARS_AHEAD, today.month, min(today.day, 28), tzinfo=UTC)
+
+
+def series_components(series: Series) -> list[Event]:
+    rows = ical._rows_for([series.id])[series.id]  # noqa: SLF001 (the feed's own row loader)
+    return ical.series_events(series, rows, DaysOff.for_office(series.office_id), _feed_end())
+
+
+def occurrence_component(briefing: Briefing) -> Event:
+    """The RECURRENCE-ID override of one occurrence, as it stands now."""
+    series = briefing.series
+    for event in series_components(series):
+        rid = event.get("RECURRENCE-ID")
+        if rid is not None and rid.dt.astimezone(UTC) == briefing.recurrence_id:
+            return event
+    # Not different from the rule (e.g. edited back): describe it explicitly all the same.
+    tz = series.tz
+    return Event.new(uid=series.uid, summary=briefing.effective_title, start=briefing.start.astimezone(tz),
+                     end=briefing.end.astimezone(tz), stamp=briefing.last_modified.astimezone(UTC),
+                     recurrence_id=briefing.recurrence_id.astimezone(tz),
+                     sequence=max(briefing.sequence, series.sequence),
+                     status=ical.STATUS_TO_ICAL[briefing.status])
+
+
+def calendar(method: str, components: list[Event], *, office: Office, sender: tuple[str, str],
+             journalist: Journalist, rsvp: str = "needs_action") -> str:
+    """A complete METHOD:REQUEST or CANCEL calendar for one journalist."""
+    cal = Calendar.new(prodid=PRODID, method=method)
+    partstat = RSVP_TO_PARTSTAT.get(rsvp, "NEEDS-ACTION")
+    for component in components:
+        for name in ("ORGANIZER", "ATTENDEE", "X-COORDINATOR-STATUS"):
+            component.pop(name, None)
+        component.add("organizer", _organizer(*sender), encode=False)
+        component.add("attendee", _attendee(journalist, partstat), encode=False)
+        if method == "CANCEL":
+            component.pop("STATUS", None)
+            component.add("status", "CANCELLED")
+        cal.add_component(component)
+    cal.add_missing_timezones()
+    return cal.to_ical().decode()
+
+
+def cancel_component(uid: str, sequence: int, *, summary: str, start: datetime, end: datetime, tz,
+                     recurrence_id: datetime | None = None) -> Event:
+    event = Event.new(uid=uid, summary=summary, start=start.astimezone(tz), end=end.astimezone(tz),
+                      stamp=datetime.now(UTC).replace(microsecond=0), sequence=sequence, status="CANCELLED")
+    if recurrence_id is not None:
+        event.add("recurrence-id", recurrence_id.astimezone(tz))
+    return event

@@ -1,0 +1,205 @@
+"""Composing the mail a journalist receives: invites, updates, cancellations, reminders.
+
+Every message is in the journalist's language, HTML and plain text, carries its own
+iCalendar (only that journalist as ATTENDEE), the personal links, and one-click
+unsubscribe headers (RFC 8058).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+import qrcode
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from qrcode.image.pure import PyPNGImage
+
+from coordinator.contacts.models import Journalist
+from coordinator.core.i18n import format_local
+from coordinator.core.urls import external_url
+from coordinator.invitations import itip
+from coordinator.invitations.models import Invitation
+from coordinator.invitations.tokens import invitation_token, portal_token, unsubscribe_token
+from coordinator.mail import service as mail
+from coordinator.mail.message import Attachment, OutgoingMessage
+from coordinator.offices.models import Office
+from coordinator.schedule import ical
+from coordinator.schedule.models import Briefing, Series
+from coordinator.schedule.recurrence import describe_rule
+
+
+@dataclass
+class When:
+    """What a message says about time and place, already formatted for its reader."""
+
+    title: str
+    start: str
+    rule: str | None
+    venue: str | None
+    online_url: str | None
+    agenda: str | None
+    spokespeople: str | None
+
+
+def qr_png(data: str) -> bytes:
+    image = qrcode.make(data, image_factory=PyPNGImage, box_size=8, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue()
+
+
+def checkin_url(invitation: Invitation) -> str:
+    return external_url("invitations.checkin_qr_target", token=invitation_token(invitation))
+
+
+def links(invitation: Invitation) -> dict[str, str]:
+    token = invitation_token(invitation)
+    return {
+        "page": external_url("invitations.invitation_page", token=token),
+        "accept": external_url("invitations.rsvp_link", token=token, answer="accepted"),
+        "tentative": external_url("invitations.rsvp_link", token=token, answer="tentative"),
+        "decline": external_url("invitations.rsvp_link", token=token, answer="declined"),
+        "portal": external_url("portal.home", token=portal_token(invitation.journalist)),
+        "unsubscribe": external_url("portal.unsubscribe", token=unsubscribe_token(invitation.journalist)),
+        "checkin": checkin_url(invitation),
+    }
+
+
+def describe_target(target: Series | Briefing, office: Office, occurrence: Briefing | None = None) -> When:
+    tz = office.timezone
+    if isinstance(target, Series):
+        first = occurrence
+        start = first.start if first is not None else target.start_aware
+        return When(title=target.title, start=format_local(start, tz),
+                    rule=describe_rule(target.rrule, target.timezone), venue=target.venue,
+                    online_url=target.online_url, agenda=target.description, spokespeople=None)
+    return When(title=target.effective_title, start=format_local(target.start, tz), rule=None,
+                venue=target.effective_venue, online_url=target.effective_online_url, agenda=target.agenda,
+                spokespeople=target.spokespeople)
+
+
+def compose(*, invitation: Invitation, office: Office, key: str, purpose: str, subject: str, template: str,
+            context: dict, calendar: str | None = None, method: str = "REQUEST",
+            with_qr: bool = False) -> OutgoingMessage:
+    journalist: Journalist = invitation.journalist
+    sender, sender_name = mail.sender_for(office)
+    urls = links(invitation)
+    context = {**context, "journalist": journalist, "office": office, "links": urls, "invitation": invitation,
+               "subject": subject}
+    text = render_template(f"mail/{template}.txt", **context)
+    html = render_template(f"mail/{template}.html", **context)
+    attachments = [Attachment("ma-diem-danh.png", "image/png", qr_png(urls["checkin"]))] if with_qr else []
+    return OutgoingMessage(
+        key=key, office_id=office.id, office_slug=office.slug, purpose=purpose, to_email=journalist.email,
+        to_name=journalist.full_name, from_email=sender, from_name=sender_name, subject=subject, text=text,
+        html=html, calendar=calendar, calendar_method=method, attachments=attachments,
+        headers={"List-Unsubscribe": f"<{urls['unsubscribe']}>",
+                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+
+
+def invite(invitation: Invitation, target: Series | Briefing, office: Office, *, first: Briefing | None,
+           changes: dict | None = None, components: list | None = None) -> OutgoingMessage:
+    """The full REQUEST: the whole series (or ad hoc briefing) as it stands, at its SEQUENCE.
+
+    ``components`` (the series' VEVENTs, computed once per fan-out and copied) saves recomputing
+    the series for every recipient."""
+    journalist = invitation.journalist
+    with force_locale(journalist.language or office.locale):
+        when = describe_target(target, office, first)
+        if components is None:
+            components = (itip.series_components(target) if isinstance(target, Series)
+                          else [ical.briefing_event(target)])
+        changed = describe_changes(changes, office) if changes else None
+        calendar = itip.calendar("REQUEST", components, office=office, sender=mail.sender_for(office),
+                                 journalist=journalist, rsvp=invitation.rsvp)
+        if changed:
+            subject = _("Cập nhật: %(title)s – %(when)s", title=when.title, when=when.start)
+        elif isinstance(target, Briefing) and target.is_crisis:
+            subject = _("KHẨN – Giấy mời họp báo: %(title)s – %(when)s", title=when.title, when=when.start)
+        else:
+            subject = _("Giấy mời: %(title)s – %(when)s", title=when.title, when=when.start)
+        return compose(invitation=invitation, office=office,
+                       key=f"invite:{invitation.id}:s{target.sequence}", purpose="update" if changed else "invite",
+                       subject=subject, template="invite", context={"when": when, "changes": changed},
+                       calendar=calendar, with_qr=True)
+
+
+def occurrence_update(invitation: Invitation, briefing: Briefing, office: Office, changes: dict, *,
+                      component=None) -> OutgoingMessage:
+    journalist = invitation.journalist
+    with force_locale(journalist.language or office.locale):
+        when = describe_target(briefing, office)
+        if component is None:
+            component = itip.occurrence_component(briefing)
+        calendar = itip.calendar("REQUEST", [component], office=office,
+                                 sender=mail.sender_for(office), journalist=journalist, rsvp=invitation.rsvp)
+        subject = _("Thay đổi: %(title)s – %(when)s", title=when.title, when=when.start)
+        return compose(invitation=invitation, office=office, key=f"update:{invitation.id}:{briefing.id}:"
+                       f"s{briefing.sequence}", purpose="update", subject=subject, template="update",
+                       context={"when": when, "changes": describe_changes(changes, office)}, calendar=calendar)
+
+
+def cancellation(invitation: Invitation, office: Office, *, uid: str, sequence: int, title: str, start: datetime,
+                 end: datetime, timezone: str, recurrence_id: datetime | None, key: str,
+                 whole_series: bool = False) -> OutgoingMessage:
+    from zoneinfo import ZoneInfo
+
+    journalist = invitation.journalist
+    with force_locale(journalist.language or office.locale):
+        component = itip.cancel_component(uid, sequence, summary=title, start=start, end=end,
+                                          tz=ZoneInfo(timezone), recurrence_id=recurrence_id)
+        calendar = itip.calendar("CANCEL", [component], office=office, sender=mail.sender_for(office),
+                                 journalist=journalist)
+        when = format_local(start, office.timezone)
+        subject = _("Huỷ: %(title)s – %(when)s", title=title, when=when)
+        return compose(invitation=invitation, office=office, key=key, purpose="cancel", subject=subject,
+                       template="cancel", context={"title": title, "when": when, "whole_series": whole_series},
+                       calendar=calendar, method="CANCEL")
+
+
+def reminder(invitation: Invitation, briefing: Briefing, office: Office, offset_minutes: int) -> OutgoingMessage:
+    journalist = invitation.journalist
+    with force_locale(journalist.language or office.locale):
+        when = describe_target(briefing, office)
+        subject = _("Nhắc lịch: %(title)s – %(when)s", title=when.title, when=when.start)
+        key = f"remind:{invitation.id}:{briefing.id}:{offset_minutes}:{briefing.start.isoformat()}"
+        return compose(invitation=invitation, office=office, key=key, purpose="reminder", subject=subject,
+                       template="reminder", context={"when": when, "offset_minutes": offset_minutes,
+                                                     "briefing": briefing})
+
+
+def describe_changes(changes: dict | None, office: Office) -> str:
+    """"What changed" in one line, in the current locale: ``Bắt đầu: … → …; Địa điểm: … → …``."""
+    labels = {"start": _("Bắt đầu"), "end": _("Kết thúc"), "venue": _("Địa điểm"), "online_url": _("Trực tuyến"),
+              "status": _("Trạng thái"), "title": _("Tiêu đề"), "agenda": _("Nội dung"),
+              "spokespeople": _("Người phát ngôn"), "rrule": _("Lịch lặp"), "dtstart": _("Bắt đầu"),
+              "duration_minutes": _("Thời lượng (phút)"), "description": _("Mô tả")}
+    parts = []
+    for field, value in (changes or {}).items():
+        if isinstance(value, list | tuple) and len(value) == 2:
+            before, after = value
+        else:
+            before, after = None, value
+        if field in ("sequence", "last_modified"):
+            continue
+        if field == "status":
+            names = {"scheduled": _("Đã lên lịch"), "moved": _("Đã dời lịch"), "cancelled": _("Đã huỷ"),
+                     "held": _("Đã diễn ra")}
+            before, after = names.get(before, before), names.get(after, after)
+        parts.append(f"{labels.get(field, field)}: {_fmt(before, office)} → {_fmt(after, office)}")
+    return "; ".join(parts)
+
+
+def _fmt(value: object, office: Office) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str) and len(value) >= 16 and value[4:5] == "-" and "T" in value:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if parsed.tzinfo is not None:
+            return format_local(parsed, office.timezone)
+    return str(value)

@@ -1,0 +1,169 @@
+"""The journalist portal: signed, expiring magic links by mail, no password.
+
+Upcoming briefings with RSVP, calendar subscription links, preferences (language, beats
+followed), unsubscribe, and "send me a new link".
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from coordinator.contacts.models import Beat, Journalist
+from coordinator.core import audit
+from coordinator.core.urls import external_url
+from coordinator.extensions import csrf, db, limiter
+from coordinator.invitations.models import Invitation
+from coordinator.invitations.operations import effective_rsvp, set_rsvp, upcoming_for_journalist
+from coordinator.invitations.tokens import (
+    invitation_token,
+    journalist_from_portal_token,
+    journalist_from_unsubscribe_token,
+    portal_token,
+    unsubscribe_token,
+)
+from coordinator.mail import service as mail
+from coordinator.mail.message import OutgoingMessage
+from coordinator.offices.models import Office
+from coordinator.offices.operations import get_office_by_slug
+from coordinator.schedule import ical
+
+bp = Blueprint("portal", __name__)
+
+ANSWERS = ("accepted", "tentative", "declined")
+
+
+def _journalist(token: str) -> Journalist:
+    journalist, problem = journalist_from_portal_token(token)
+    if journalist is None:
+        if problem == "expired":
+            flash(_("Đường dẫn đã hết hạn. Nhập email để nhận đường dẫn mới."), "info")
+        else:
+            flash(_("Đường dẫn không hợp lệ. Nhập email để nhận đường dẫn mới."), "error")
+        abort(redirect(url_for("portal.new_link")))
+    return journalist
+
+
+def feed_links(journalist: Journalist) -> dict[str, str]:
+    """The personal calendar feed (a token kept for the journalist; shown again on every visit)."""
+    from coordinator.schedule.operations import personal_feed_token
+
+    token = personal_feed_token(journalist.office_id, journalist.id)
+    https = external_url("calendar.personal_feed", token=token)
+    office = db.session.get(Office, journalist.office_id)
+    return {"https": https, "webcal": ical.webcal_url(https), "google": ical.google_subscribe_url(https),
+            "outlook": ical.outlook_subscribe_url(https, office.name)}
+
+
+@bp.get("/portal/<token>")
+def home(token: str):
+    journalist = _journalist(token)
+    office = db.session.get(Office, journalist.office_id)
+    upcoming = [(briefing, invitation, effective_rsvp(invitation, briefing), invitation_token(invitation))
+                for briefing, invitation in upcoming_for_journalist(journalist)]
+    beats = list(db.session.scalars(select(Beat).where(Beat.office_id == journalist.office_id).order_by(Beat.name)))
+    feed = feed_links(journalist)
+    db.session.commit()  # a feed token issued on this first visit must last
+    return render_template("portal/home.html", journalist=journalist, office=office, upcoming=upcoming,
+                           token=token, feed=feed, beats=beats, answers=ANSWERS,
+                           followed={beat.id for beat in journalist.beats},
+                           unsubscribe_token=unsubscribe_token)
+
+
+@bp.post("/portal/<token>/rsvp/<int:invitation_id>")
+def rsvp(token: str, invitation_id: int):
+    journalist = _journalist(token)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.journalist_id != journalist.id:
+        abort(404)
+    answer = request.form.get("answer", "")
+    if answer not in ANSWERS:
+        flash(_("Vui lòng chọn một câu trả lời."), "error")
+    else:
+        set_rsvp(invitation, answer, source="portal", actor_label=journalist.email)
+        db.session.commit()
+        flash(_("Đã ghi nhận câu trả lời của bạn. Cảm ơn!"), "success")
+    return redirect(url_for("portal.home", token=token))
+
+
+@bp.post("/portal/<token>/preferences")
+def preferences(token: str):
+    journalist = _journalist(token)
+    language = request.form.get("language", journalist.language)
+    if language not in ("vi", "en"):
+        flash(_("Ngôn ngữ không hợp lệ."), "error")
+        return redirect(url_for("portal.home", token=token))
+    wanted = {int(value) for value in request.form.getlist("beats") if value.isdigit()}
+    beats = list(db.session.scalars(select(Beat).where(Beat.office_id == journalist.office_id, Beat.id.in_(wanted))))
+    journalist.language = language
+    journalist.beats = beats
+    audit.record("journalist.preferences", journalist, actor_label=journalist.email,
+                 data={"language": language, "beats": [b.slug for b in beats]})
+    db.session.commit()
+    flash(_("Đã lưu tuỳ chọn của bạn."), "success")
+    return redirect(url_for("portal.home", token=token))
+
+
+@bp.route("/portal", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
+def new_link():
+    """"Send me a new link": the same answer whether or not the address is known (no enumeration)."""
+    if request.method == "POST":
+        email = (request.form.get("email") or "").strip().lower()
+        office_slug = request.form.get("office", "")
+        if "@" not in email:
+            flash(_("Vui lòng nhập một địa chỉ email hợp lệ."), "error")
+            return render_template("portal/new_link.html", email=email), 422
+        query = select(Journalist).where(Journalist.email == email, Journalist.status != "archived")
+        office = get_office_by_slug(office_slug) if office_slug else None
+        if office is not None:
+            query = query.where(Journalist.office_id == office.id)
+        for journalist in db.session.scalars(query):
+            send_portal_link(journalist)
+        flash(_("Nếu địa chỉ này có trong danh bạ, một đường dẫn mới vừa được gửi tới hộp thư của bạn."), "info")
+        return redirect(url_for("portal.new_link"))
+    return render_template("portal/new_link.html", email="")
+
+
+def send_portal_link(journalist: Journalist) -> None:
+    from coordinator.core.db import utcnow
+
+    office = db.session.get(Office, journalist.office_id)
+    link = external_url("portal.home", token=portal_token(journalist))
+    sender, sender_name = mail.sender_for(office)
+    with force_locale(journalist.language or office.locale):
+        subject = _("Đường dẫn vào trang phóng viên – %(office)s", office=office.name)
+        context = {"journalist": journalist, "office": office, "link": link, "subject": subject}
+        text = render_template("mail/portal_link.txt", **context)
+        html = render_template("mail/portal_link.html", **context)
+    # One link per journalist per minute at most, whatever is retried.
+    minute = utcnow().strftime("%Y%m%d%H%M")
+    mail.send(OutgoingMessage(key=f"portal-link:{journalist.id}:{minute}", office_id=office.id,
+                              office_slug=office.slug, purpose="portal_link", to_email=journalist.email,
+                              to_name=journalist.full_name, from_email=sender, from_name=sender_name,
+                              subject=subject, text=text, html=html))
+
+
+# --- unsubscribe (RFC 8058 one-click and a page) -------------------------------------------------------
+
+@bp.route("/u/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    journalist = journalist_from_unsubscribe_token(token)
+    if journalist is None:
+        abort(410)
+    one_click = request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click"
+    confirmed = request.method == "POST" and request.form.get("confirm") == "1"
+    if one_click or confirmed:
+        if journalist.status == "active":
+            from coordinator.contacts.operations import set_status
+
+            set_status(journalist, "unsubscribed", "self-service")
+            db.session.commit()
+        if one_click:
+            return "", 200
+        return render_template("portal/unsubscribed.html", journalist=journalist,
+                               office=db.session.get(Office, journalist.office_id))
+    return render_template("portal/unsubscribe.html", journalist=journalist, token=token,
+                           office=db.session.get(Office, journalist.office_id))
