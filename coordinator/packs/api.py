@@ -1,0 +1,236 @@
+"""``/api/v1`` endpoints for packs (CONTRACT.md): create (multipart, files repeated), submit, approve,
+reject, release, read; plus standalone press releases, edits (a frozen pack answers with its new
+version), lists and the download log."""
+from __future__ import annotations
+
+from flask import g, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from coordinator.api import bp, openapi
+from coordinator.api.common import get_scoped, iso, json_body, paginated, require
+from coordinator.core.errors import ValidationError
+from coordinator.extensions import db
+from coordinator.packs import operations as ops
+from coordinator.packs.models import STATUSES, Pack, PackDownload
+from coordinator.schedule.models import Briefing
+
+PACK_FILE = openapi.schema("PackFile", {
+    "type": "object", "required": ["name", "size", "content_type"],
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "size": {"type": "integer"},
+                   "content_type": {"type": "string"}, "sha256": {"type": "string"}}})
+PACK_APPROVAL = openapi.schema("PackApproval", {
+    "type": "object",
+    "properties": {"user_id": {"type": ["integer", "null"]}, "user": {"type": "string"},
+                   "decision": {"enum": ["approved", "rejected"]}, "reason": {"type": ["string", "null"]},
+                   "round": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}}})
+PACK = openapi.schema("Pack", {
+    "type": "object", "required": ["id", "status", "version", "embargo_until", "files", "approvals"],
+    "properties": {
+        "id": {"type": "integer"}, "root_id": {"type": "integer"}, "briefing_id": {"type": ["integer", "null"]},
+        "status": {"enum": list(STATUSES)}, "version": {"type": "integer"}, "title": {"type": "string"},
+        "summary": {"type": "string"}, "body": {"type": "string", "description": "sanitised HTML"},
+        "language": {"enum": ["vi", "en"]},
+        "embargo_until": {"type": ["string", "null"], "format": "date-time"},
+        "release_at": {"type": ["string", "null"], "format": "date-time"},
+        "send_under_embargo": {"type": "boolean"},
+        "audience": {"type": "object", "properties": {"list_ids": {"type": "array", "items": {"type": "integer"}},
+                                                       "beats": {"type": "array", "items": {"type": "string"}}}},
+        "files": {"type": "array", "items": PACK_FILE},
+        "approvals": {"type": "array", "items": PACK_APPROVAL},
+        "approvals_needed": {"type": "integer"},
+        "rejection_reason": {"type": ["string", "null"]},
+        "release_due_at": {"type": ["string", "null"], "format": "date-time"},
+        "released_at": {"type": ["string", "null"], "format": "date-time"},
+        "created_at": {"type": "string", "format": "date-time"}}})
+PACK_FORM = {"type": "object", "required": ["title"], "properties": {
+    "title": {"type": "string"}, "summary": {"type": "string"}, "body": {"type": "string"},
+    "language": {"enum": ["vi", "en"]}, "embargo_until": {"type": "string", "format": "date-time"},
+    "release_at": {"type": "string", "format": "date-time"}, "send_under_embargo": {"type": "boolean"},
+    "list_ids": {"type": "array", "items": {"type": "integer"}},
+    "beats": {"type": "array", "items": {"type": "string"}},
+    "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}
+MULTIPART = {"required": True, "content": {"multipart/form-data": {"schema": PACK_FORM},
+                                           "application/json": {"schema": PACK_FORM}}}
+DOWNLOAD = openapi.schema("PackDownload", {"type": "object", "properties": {
+    "file": {"type": ["string", "null"]}, "journalist_id": {"type": ["integer", "null"]},
+    "source": {"enum": ["link", "newsroom"]}, "before_lift": {"type": "boolean"},
+    "at": {"type": "string", "format": "date-time"}}})
+
+openapi.operation("/briefings/{briefing_id}/packs", "post", summary="Create a pack for a briefing (multipart; "
+                  "`files` may repeat)", tag="packs", request_body=MULTIPART,
+                  responses={"201": openapi.json_response(PACK, "Created")})
+openapi.operation("/briefings/{briefing_id}/packs", "get", summary="Packs of a briefing", tag="packs",
+                  parameters=openapi.PAGE_PARAMS, responses={"200": openapi.json_response(openapi.page_of(PACK))})
+openapi.operation("/packs", "post", summary="Create a standalone press release (no briefing)", tag="packs",
+                  request_body=MULTIPART, responses={"201": openapi.json_response(PACK, "Created")})
+openapi.operation("/packs", "get", summary="Packs of the office", tag="packs",
+                  parameters=[*openapi.PAGE_PARAMS, {"name": "status", "in": "query",
+                                                     "schema": {"enum": list(STATUSES)}}],
+                  responses={"200": openapi.json_response(openapi.page_of(PACK))})
+openapi.operation("/packs/{pack_id}", "get", summary="A pack (one version)", tag="packs",
+                  responses={"200": openapi.json_response(PACK)})
+openapi.operation("/packs/{pack_id}", "patch", summary="Edit a draft (200); an approved or released pack "
+                  "answers 201 with its new draft version (a correction)", tag="packs", request_body=MULTIPART,
+                  responses={"200": openapi.json_response(PACK), "201": openapi.json_response(PACK, "New version")})
+openapi.operation("/packs/{pack_id}/submit", "post", summary="Submit a draft for approval", tag="packs",
+                  responses={"200": openapi.json_response(PACK)})
+openapi.operation("/packs/{pack_id}/approve", "post", summary="Approve (spokesperson or admin; with two "
+                  "approvers required, two different people, never the submitter)", tag="packs",
+                  responses={"200": openapi.json_response(PACK)})
+openapi.operation("/packs/{pack_id}/reject", "post", summary="Reject back to draft with a reason", tag="packs",
+                  request_body=openapi.json_request({"type": "object", "required": ["reason"],
+                                                     "properties": {"reason": {"type": "string"}}}),
+                  responses={"200": openapi.json_response(PACK)})
+openapi.operation("/packs/{pack_id}/release", "post", summary="Release an approved pack now (never before an "
+                  "embargo it is not sent under: 409)", tag="packs", responses={"200": openapi.json_response(PACK)})
+openapi.operation("/packs/{pack_id}/downloads", "get", summary="Download log of a pack version", tag="packs",
+                  parameters=openapi.PAGE_PARAMS, responses={"200": openapi.json_response(openapi.page_of(DOWNLOAD))})
+
+
+def serialize(pack: Pack) -> dict:
+    return {
+        "id": pack.id, "root_id": pack.lineage_id, "briefing_id": pack.briefing_id, "status": pack.status,
+        "version": pack.version, "title": pack.title, "summary": pack.summary, "body": pack.body,
+        "language": pack.language, "embargo_until": iso(pack.embargo_until), "release_at": iso(pack.release_at),
+        "send_under_embargo": pack.send_under_embargo,
+        "audience": {"list_ids": (pack.audience or {}).get("list_ids", []),
+                     "beats": (pack.audience or {}).get("beats", [])},
+        "files": [{"id": f.id, "name": f.display_name, "size": f.size, "content_type": f.content_type,
+                   "sha256": f.sha256} for f in pack.files],
+        "approvals": [{"user_id": a.user_id, "user": a.user_label, "decision": a.decision, "reason": a.reason,
+                       "round": a.submission_round, "at": iso(a.created_at)} for a in pack.approvals],
+        "approvals_needed": ops.approvals_needed(pack),
+        "rejection_reason": pack.rejection_reason, "release_due_at": iso(pack.release_due_at),
+        "released_at": iso(pack.released_at), "created_at": iso(pack.created_at),
+    }
+
+
+def _list_values(name: str) -> list:
+    values = []
+    for value in request.form.getlist(name):
+        values.extend(part.strip() for part in value.split(",") if part.strip())
+    return values
+
+
+def _input() -> tuple[dict, list[ops.Upload], list[int]]:
+    """Fields, uploads and files to remove, from multipart or JSON."""
+    if request.is_json:
+        data = json_body()
+        return data, [], [int(i) for i in data.pop("remove_file_ids", []) or [] if str(i).isdigit()]
+    form = request.form
+    data: dict = {}
+    for key in ("title", "summary", "body", "language", "embargo_until", "release_at", "send_under_embargo"):
+        if key in form:
+            data[key] = form.get(key)
+    if "list_ids" in form or "beats" in form:
+        data["audience"] = {"list_ids": _list_values("list_ids"), "beats": _list_values("beats")}
+    uploads = [ops.Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f]
+    remove = [int(i) for i in _list_values("remove_file_ids") if i.isdigit()]
+    return data, uploads, remove
+
+
+def _created(pack: Pack):
+    db.session.commit()
+    return jsonify(serialize(pack)), 201
+
+
+@bp.post("/briefings/<int:briefing_id>/packs")
+def create_briefing_pack(briefing_id: int):
+    briefing = get_scoped(Briefing, briefing_id)
+    require("edit")
+    data, uploads, _remove = _input()
+    return _created(ops.create_pack(g.office, g.api_user, data, uploads, briefing=briefing))
+
+
+@bp.post("/packs")
+def create_standalone_pack():
+    require("edit")
+    data, uploads, _remove = _input()
+    briefing = None
+    briefing_id = data.pop("briefing_id", None) if request.is_json else request.form.get("briefing_id")
+    if briefing_id not in (None, ""):
+        if not str(briefing_id).isdigit():
+            raise ValidationError({"briefing_id": _("%(name)s phải là số nguyên.", name="briefing_id")})
+        briefing = get_scoped(Briefing, int(briefing_id))
+    return _created(ops.create_pack(g.office, g.api_user, data, uploads, briefing=briefing))
+
+
+@bp.get("/packs")
+def list_packs():
+    query = select(Pack).where(Pack.office_id == g.office.id).order_by(Pack.created_at.desc(), Pack.id.desc())
+    status = request.args.get("status")
+    if status:
+        if status not in STATUSES:
+            raise ValidationError({"status": _("%(name)s phải là một trong: %(choices)s.", name="status",
+                                                choices=", ".join(STATUSES))})
+        query = query.where(Pack.status == status)
+    return paginated(query, serialize)
+
+
+@bp.get("/briefings/<int:briefing_id>/packs")
+def list_briefing_packs(briefing_id: int):
+    briefing = get_scoped(Briefing, briefing_id)
+    return paginated(select(Pack).where(Pack.office_id == g.office.id, Pack.briefing_id == briefing.id)
+                     .order_by(Pack.root_id, Pack.version), serialize)
+
+
+@bp.get("/packs/<int:pack_id>")
+def get_pack(pack_id: int):
+    return jsonify(serialize(get_scoped(Pack, pack_id)))
+
+
+@bp.patch("/packs/<int:pack_id>")
+def edit_pack(pack_id: int):
+    pack = get_scoped(Pack, pack_id)
+    require("edit")
+    data, uploads, remove = _input()
+    result = ops.update_pack(pack, g.api_user, data, uploads, remove)
+    db.session.commit()
+    return jsonify(serialize(result)), (201 if result.id != pack_id else 200)
+
+
+@bp.post("/packs/<int:pack_id>/submit")
+def submit_pack(pack_id: int):
+    pack = get_scoped(Pack, pack_id)
+    require("edit")
+    ops.submit(pack, g.api_user)
+    db.session.commit()
+    return jsonify(serialize(pack))
+
+
+@bp.post("/packs/<int:pack_id>/approve")
+def approve_pack(pack_id: int):
+    pack = get_scoped(Pack, pack_id)
+    require("approve")
+    ops.approve(pack, g.api_user)
+    db.session.commit()
+    return jsonify(serialize(pack))
+
+
+@bp.post("/packs/<int:pack_id>/reject")
+def reject_pack(pack_id: int):
+    pack = get_scoped(Pack, pack_id)
+    require("approve")
+    reason = json_body().get("reason") if request.is_json else request.form.get("reason")
+    ops.reject(pack, g.api_user, reason if isinstance(reason, str) else None)
+    db.session.commit()
+    return jsonify(serialize(pack))
+
+
+@bp.post("/packs/<int:pack_id>/release")
+def release_pack(pack_id: int):
+    pack = get_scoped(Pack, pack_id)
+    require("approve")
+    ops.release_now(pack, g.api_user)
+    db.session.commit()
+    return jsonify(serialize(pack))
+
+
+@bp.get("/packs/<int:pack_id>/downloads")
+def pack_downloads(pack_id: int):
+    pack = get_scoped(Pack, pack_id)
+    query = select(PackDownload).where(PackDownload.pack_id == pack.id).order_by(PackDownload.created_at.desc())
+    return paginated(query, lambda d: {"file": d.file.display_name if d.file else None,
+                                       "journalist_id": d.journalist_id, "source": d.source,
+                                       "before_lift": d.before_lift, "at": iso(d.created_at)})

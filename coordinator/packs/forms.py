@@ -1,0 +1,54 @@
+"""Staff forms for packs: the pack (with file upload), the rejection reason, the office's pack settings."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+LANGUAGE_LABELS = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
+
+
+def choices_of(labels: dict) -> list[SelectChoice]:
+    """``{value: label}`` as WTForms choices (labels stay lazy: translated when rendered)."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class PackForm(FlaskForm):
+    title = StringField(_l("Tiêu đề"), validators=[DataRequired(message=_l("Tiêu đề là bắt buộc.")),
+                                                   Length(max=300)])
+    summary = TextAreaField(_l("Tóm tắt"), validators=[Optional(), Length(max=4000)])
+    body = TextAreaField(_l("Nội dung (cho phép định dạng HTML cơ bản)"), validators=[Optional()])
+    language = SelectField(_l("Ngôn ngữ"), choices=choices_of(LANGUAGE_LABELS), default="vi")
+    briefing_id = SelectField(_l("Buổi họp báo"), coerce=str, validators=[Optional()])
+    release_at = DateTimeLocalField(_l("Phát hành lúc (để trống: ngay khi được duyệt)"), format="%Y-%m-%dT%H:%M",
+                                    validators=[Optional()])
+    embargo_until = DateTimeLocalField(_l("Cấm đăng tải trước (embargo)"), format="%Y-%m-%dT%H:%M",
+                                       validators=[Optional()])
+    send_under_embargo = BooleanField(_l("Gửi trước cho phóng viên kèm lệnh cấm đăng"))
+    list_ids = SelectMultipleField(_l("Gửi thêm tới danh sách"), coerce=int, validators=[Optional()])
+    beats = SelectMultipleField(_l("Gửi thêm tới phóng viên theo lĩnh vực"), validators=[Optional()])
+    files = MultipleFileField(_l("Tệp (PDF, DOCX, XLSX, PPTX, JPG, PNG, MP4)"))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Lý do trả lại"), validators=[DataRequired(message=_l("Hãy ghi lý do trả lại.")),
+                                                            Length(max=2000)])
+
+
+class SettingsForm(FlaskForm):
+    max_file_mb = IntegerField(_l("Dung lượng tối đa mỗi tệp (MB)"), validators=[DataRequired(),
+                                                                              NumberRange(min=1, max=500)])
+    two_approvers = BooleanField(_l("Yêu cầu hai người duyệt khác nhau"))
+    follow_up_hours = IntegerField(_l("Gửi lại tài liệu cho người vắng mặt sau buổi họp (giờ)"),
+                                   validators=[Optional(), NumberRange(min=0, max=168)])

@@ -1,0 +1,71 @@
+"""The recipient's pages (signed link, no password): the pack with its files, and per-file downloads,
+each logged (who, when, which file, before the embargo lift or not)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from sqlalchemy import select
+
+from coordinator.core.db import utcnow
+from coordinator.extensions import db, limiter
+from coordinator.invitations.tokens import speak_to
+from coordinator.offices.models import Office
+from coordinator.packs import operations as ops
+from coordinator.packs.models import Pack, PackDownload, PackFile
+from coordinator.packs.serving import ip_hash, send_pack_file
+from coordinator.packs.tokens import download_token, from_token
+from coordinator.schedule.models import Briefing
+
+bp = Blueprint("packs_public", __name__)
+
+
+def _resolve(token: str):
+    found = from_token(token)
+    if found is None:
+        abort(410)
+    pack, journalist = found
+    if not ops.is_recipient(pack, journalist.id):
+        abort(410)
+    speak_to(journalist)
+    return pack, journalist
+
+
+def _refusal(pack: Pack, office: Office):
+    """Why this recipient may not have the files yet (None: they may)."""
+    if pack.status != "released":
+        return "unreleased"
+    if ops.embargo_active(pack) and not pack.send_under_embargo:
+        return "embargo"
+    return None
+
+
+@bp.get("/p/<token>")
+def recipient_page(token: str):
+    pack, journalist = _resolve(token)
+    office = db.session.get(Office, pack.office_id)
+    refusal = _refusal(pack, office)
+    if refusal is not None:
+        return render_template("packs/refused.html", pack=pack, office=office, reason=refusal), 403
+    newest = db.session.scalar(select(Pack).where(Pack.root_id == pack.lineage_id, Pack.status == "released")
+                               .order_by(Pack.version.desc()))
+    newer_token = download_token(newest, journalist) if newest is not None and newest.id != pack.id else None
+    briefing = db.session.get(Briefing, pack.briefing_id) if pack.briefing_id else None
+    return render_template("packs/recipient.html", pack=pack, journalist=journalist, office=office, token=token,
+                           embargo=ops.embargo_active(pack), newest=newest, newer_token=newer_token,
+                           briefing=briefing)
+
+
+@bp.get("/p/<token>/files/<int:file_id>")
+@limiter.limit("120 per minute")
+def recipient_download(token: str, file_id: int):
+    pack, journalist = _resolve(token)
+    row = db.session.get(PackFile, file_id)
+    if row is None or row.pack_id != pack.id:
+        abort(404)
+    office = db.session.get(Office, pack.office_id)
+    refusal = _refusal(pack, office)
+    if refusal is not None:
+        return render_template("packs/refused.html", pack=pack, office=office, reason=refusal), 403
+    db.session.add(PackDownload(office_id=pack.office_id, pack_id=pack.id, file_id=row.id, journalist_id=journalist.id,
+                                source="link", before_lift=ops.embargo_active(pack, utcnow()), ip_hash=ip_hash()))
+    db.session.commit()
+    return send_pack_file(row)

@@ -1,0 +1,308 @@
+"""Staff pages of packs: list by status, create/edit with upload, detail with the approval panel,
+version history, distribution progress and the download log; the office's pack settings."""
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms.fields import SelectChoice
+
+from coordinator.contacts.models import Beat, DistributionList
+from coordinator.core.db import utcnow
+from coordinator.core.errors import DomainError, Forbidden
+from coordinator.core.tenancy import current_office_id, get_or_404
+from coordinator.extensions import db
+from coordinator.invitations.models import FanOut
+from coordinator.packs import operations as ops
+from coordinator.packs.forms import PackForm, RejectForm, SettingsForm
+from coordinator.packs.models import STATUSES, Pack, PackDownload, PackFile, PackRecipient
+from coordinator.packs.serving import send_pack_file
+from coordinator.schedule.models import Briefing
+from coordinator.users.permissions import can, require
+from coordinator.web import navigation
+from coordinator.web.navigation import NavItem
+
+bp = Blueprint("packs", __name__, url_prefix="/packs")
+
+navigation.add(NavItem("packs.index", _l("Tài liệu báo chí"), "read", "packs."))
+navigation.add_admin_page(NavItem("packs.settings", _l("Cài đặt tài liệu"), "manage_office", "packs.settings"))
+
+STATUS_TONES = {"draft": "neutral", "submitted": "warn", "approved": "info", "released": "ok"}
+
+
+@bp.app_context_processor
+def _pack_helpers() -> dict:
+    def briefing_packs(briefing_id: int) -> list[Pack]:
+        if not getattr(current_user, "is_authenticated", False):
+            return []
+        return list(db.session.scalars(select(Pack).where(Pack.office_id == current_user.office_id,
+                                                          Pack.briefing_id == briefing_id)
+                                       .order_by(Pack.root_id, Pack.version)))
+
+    return {"pack_status_name": ops.status_name, "pack_status_tone": lambda s: STATUS_TONES.get(s, "neutral"),
+            "briefing_packs": briefing_packs}
+
+
+def _office():
+    return current_user.office
+
+
+def _uploads() -> list[ops.Upload]:
+    return [ops.Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f and f.filename]
+
+
+def _choices(form: PackForm) -> None:
+    office_id = current_office_id()
+    form.list_ids.choices = [SelectChoice(dl.id, dl.name) for dl in db.session.scalars(
+        select(DistributionList).where(DistributionList.office_id == office_id).order_by(DistributionList.name))]
+    form.beats.choices = [SelectChoice(b.slug, b.name) for b in db.session.scalars(
+        select(Beat).where(Beat.office_id == office_id).order_by(Beat.name))]
+    recent = db.session.scalars(select(Briefing).where(
+        Briefing.office_id == office_id, Briefing.start >= utcnow() - timedelta(days=60))
+        .order_by(Briefing.start).limit(200))
+    tz = ZoneInfo(_office().timezone)
+    form.briefing_id.choices = [SelectChoice("", _("— Thông cáo độc lập (không gắn buổi họp) —"))] + [
+        SelectChoice(str(b.id), f"{b.start.astimezone(tz):%d/%m/%Y %H:%M} · {b.effective_title}") for b in recent]
+
+
+def _local(value, tz: ZoneInfo):
+    return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
+
+
+def _form_data(form: PackForm) -> dict:
+    tz = _office().timezone
+    return {"title": form.title.data, "summary": form.summary.data or "", "body": form.body.data or "",
+            "language": form.language.data,
+            "release_at": form.release_at.data.isoformat() if form.release_at.data else None,
+            "embargo_until": form.embargo_until.data.isoformat() if form.embargo_until.data else None,
+            "send_under_embargo": bool(form.send_under_embargo.data),
+            "audience": {"list_ids": list(form.list_ids.data or []), "beats": list(form.beats.data or [])},
+            "_tz": tz}
+
+
+def _apply_errors(form: PackForm, exc: DomainError) -> list[str]:
+    loose = []
+    for key, message in (exc.fields or {"_": exc.message}).items():
+        target = getattr(form, key, None) if key != "audience" else form.list_ids
+        if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+            target.errors.append(message)
+        else:
+            loose.append(message)
+    if exc.status == 413 and exc.message not in loose:
+        loose.append(exc.message)
+    return loose
+
+
+@bp.get("")
+@require("read")
+def index():
+    status = request.args.get("status", "")
+    query = select(Pack).where(Pack.office_id == current_office_id())
+    if status in STATUSES:
+        query = query.where(Pack.status == status)
+    packs = list(db.session.scalars(query.order_by(Pack.updated_at.desc(), Pack.id.desc()).limit(300)))
+    counts = dict(db.session.execute(select(Pack.status, func.count()).where(Pack.office_id == current_office_id())
+                                     .group_by(Pack.status)).all())
+    return render_template("packs/index.html", packs=packs, status=status, statuses=STATUSES, counts=counts,
+                           can_edit=can(current_user, "edit"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("edit")
+def new():
+    form = PackForm()
+    _choices(form)
+    loose, status = [], 200
+    if request.method == "GET":
+        form.language.data = _office().locale or "vi"
+        briefing_id = request.args.get("briefing_id", "")
+        if briefing_id.isdigit():
+            briefing = get_or_404(Briefing, int(briefing_id))
+            if str(briefing.id) not in {choice.value for choice in form.briefing_id.choices}:
+                form.briefing_id.choices.append(SelectChoice(str(briefing.id), briefing.effective_title))
+            form.briefing_id.data = str(briefing.id)
+            form.title.data = _("Tài liệu: %(title)s", title=briefing.effective_title)
+    elif form.validate():
+        briefing = get_or_404(Briefing, int(form.briefing_id.data)) if form.briefing_id.data else None
+        data = _form_data(form)
+        data.pop("_tz")
+        try:
+            pack = ops.create_pack(_office(), current_user, data, _uploads(), briefing=briefing)
+            db.session.commit()
+            flash(_("Đã tạo tài liệu (bản nháp)."), "success")
+            return redirect(url_for("packs.detail", pack_id=pack.id))
+        except DomainError as exc:
+            db.session.rollback()
+            loose, status = _apply_errors(form, exc), (exc.status if exc.status in (403, 409, 413, 422) else 422)
+    else:
+        status = 422
+    return render_template("packs/form.html", form=form, pack=None, loose_errors=loose), status
+
+
+@bp.route("/<int:pack_id>/edit", methods=["GET", "POST"])
+@require("edit")
+def edit(pack_id: int):
+    pack = get_or_404(Pack, pack_id)
+    form = PackForm(obj=None)
+    _choices(form)
+    if pack.briefing_id and str(pack.briefing_id) not in {choice.value for choice in form.briefing_id.choices}:
+        form.briefing_id.choices.append(SelectChoice(str(pack.briefing_id),
+                                                     _("Buổi họp báo #%(id)s", id=pack.briefing_id)))
+    loose, status = [], 200
+    tz = ZoneInfo(_office().timezone)
+    if request.method == "GET":
+        form.title.data, form.summary.data, form.body.data = pack.title, pack.summary, pack.body
+        form.language.data = pack.language
+        form.briefing_id.data = str(pack.briefing_id or "")
+        form.release_at.data = _local(pack.release_at, tz)
+        form.embargo_until.data = _local(pack.embargo_until, tz)
+        form.send_under_embargo.data = pack.send_under_embargo
+        form.list_ids.data = (pack.audience or {}).get("list_ids", [])
+        form.beats.data = (pack.audience or {}).get("beats", [])
+    elif form.validate():
+        data = _form_data(form)
+        data.pop("_tz")
+        remove = [int(v) for v in request.form.getlist("remove_file_ids") if v.isdigit()]
+        try:
+            result = ops.update_pack(pack, current_user, data, _uploads(), remove)
+            db.session.commit()
+            if result.id != pack.id:
+                flash(_("Tài liệu đã duyệt không sửa trực tiếp được: đã tạo phiên bản %(v)s (bản nháp, cần duyệt "
+                        "lại; khi phát hành sẽ gửi dưới dạng đính chính).", v=result.version), "info")
+            else:
+                flash(_("Đã lưu thay đổi."), "success")
+            return redirect(url_for("packs.detail", pack_id=result.id))
+        except DomainError as exc:
+            db.session.rollback()
+            pack = get_or_404(Pack, pack_id)
+            loose, status = _apply_errors(form, exc), (exc.status if exc.status in (403, 409, 413, 422) else 422)
+    else:
+        status = 422
+    return render_template("packs/form.html", form=form, pack=pack, loose_errors=loose), status
+
+
+@bp.get("/<int:pack_id>")
+@require("read")
+def detail(pack_id: int):
+    pack = get_or_404(Pack, pack_id)
+    return _detail(pack)
+
+
+def _fan_outs(pack: Pack) -> list[FanOut]:
+    lineage = ops.versions(pack)
+    keys = [f"pack:{p.id}" for p in lineage] + [f"correction:{p.id}" for p in lineage]
+    keys.append(f"pack-follow-up:{pack.lineage_id}")
+    return list(db.session.scalars(select(FanOut).where(FanOut.office_id == pack.office_id, FanOut.key.in_(keys))
+                                   .order_by(FanOut.started_at.desc())))
+
+
+def _detail(pack: Pack, status: int = 200):
+    downloads = list(db.session.scalars(select(PackDownload).where(PackDownload.pack_id.in_(
+        [p.id for p in ops.versions(pack)])).order_by(PackDownload.created_at.desc()).limit(200)))
+    recipients = db.session.scalar(select(func.count(func.distinct(PackRecipient.journalist_id))).where(
+        PackRecipient.root_id == pack.lineage_id))
+    briefing = db.session.get(Briefing, pack.briefing_id) if pack.briefing_id else None
+    approvers = ops.current_approvers(pack) if pack.status == "submitted" else []
+    return render_template(
+        "packs/detail.html", pack=pack, versions=ops.versions(pack), latest=ops.latest_version(pack),
+        fan_outs=_fan_outs(pack), downloads=downloads, recipients=recipients, briefing=briefing,
+        approvals_needed=ops.approvals_needed(pack), approvers=approvers, reject_form=RejectForm(),
+        can_edit=can(current_user, "edit"), can_approve=can(current_user, "approve"),
+        embargo=ops.embargo_active(pack), release_time=ops.release_time(pack) if pack.status == "approved" else None,
+    ), status
+
+
+def _action(pack_id: int, action):
+    pack = get_or_404(Pack, pack_id)
+    try:
+        message = action(pack)
+        db.session.commit()
+        flash(message, "success")
+    except Forbidden as exc:
+        db.session.rollback()
+        if not can(current_user, "approve") and not can(current_user, "edit"):
+            abort(403)
+        flash(exc.message, "error")
+        return _detail(get_or_404(Pack, pack_id), 403)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _detail(get_or_404(Pack, pack_id), exc.status)
+    return redirect(url_for("packs.detail", pack_id=pack.id))
+
+
+@bp.post("/<int:pack_id>/submit")
+@require("edit")
+def submit(pack_id: int):
+    return _action(pack_id, lambda p: (ops.submit(p, current_user), _("Đã gửi duyệt."))[1])
+
+
+@bp.post("/<int:pack_id>/approve")
+@require("approve")
+def approve(pack_id: int):
+    def run(pack: Pack) -> str:
+        ops.approve(pack, current_user)
+        if pack.status == "approved":
+            return _("Đã duyệt. Tài liệu sẽ được phát hành lúc %(when)s.", when=pack.release_due_at.isoformat())
+        return _("Đã ghi nhận ý kiến duyệt; cần thêm một người duyệt khác.")
+
+    return _action(pack_id, run)
+
+
+@bp.post("/<int:pack_id>/reject")
+@require("approve")
+def reject(pack_id: int):
+    form = RejectForm()
+    return _action(pack_id, lambda p: (ops.reject(p, current_user, form.reason.data), _("Đã trả lại tài liệu."))[1])
+
+
+@bp.post("/<int:pack_id>/release")
+@require("approve")
+def release(pack_id: int):
+    return _action(pack_id, lambda p: (ops.release_now(p, current_user), _("Đang phát hành và gửi tài liệu."))[1])
+
+
+@bp.get("/<int:pack_id>/files/<int:file_id>")
+@require("read")
+def file(pack_id: int, file_id: int):
+    pack = get_or_404(Pack, pack_id)
+    row = db.session.get(PackFile, file_id)
+    if row is None or row.pack_id != pack.id:
+        abort(404)
+    return send_pack_file(row)
+
+
+@bp.get("/<int:pack_id>/progress.json")
+@require("read")
+def progress(pack_id: int):
+    pack = get_or_404(Pack, pack_id)
+    return jsonify([{"id": f.id, "purpose": f.purpose, "label": f.label, "total": f.total, "sent": f.sent,
+                     "failed": f.failed, "suppressed": f.suppressed, "pending": f.pending,
+                     "done": f.finished_at is not None} for f in _fan_outs(pack)])
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@require("manage_office")
+def settings():
+    row = ops.settings_for(current_office_id())
+    form = SettingsForm()
+    status = 200
+    if request.method == "GET":
+        form.max_file_mb.data = row.max_file_bytes // (1024 * 1024)
+        form.two_approvers.data = row.two_approvers
+        form.follow_up_hours.data = row.follow_up_hours
+        db.session.commit()
+    elif form.validate():
+        ops.update_settings(current_office_id(), max_file_mb=form.max_file_mb.data,
+                            two_approvers=form.two_approvers.data, follow_up_hours=form.follow_up_hours.data)
+        db.session.commit()
+        flash(_("Đã lưu cài đặt tài liệu."), "success")
+        return redirect(url_for("packs.settings"))
+    else:
+        status = 422
+    return render_template("packs/settings.html", form=form), status
