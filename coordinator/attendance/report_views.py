@@ -1,0 +1,289 @@
+"""The spokesperson's report pages (role read), their SVG charts and their CSV/XLSX/PDF exports."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from coordinator.attendance import charts, exports, reports
+from coordinator.attendance.exports import Table
+from coordinator.attendance.operations import TONE_LABELS
+from coordinator.core.errors import ValidationError
+from coordinator.core.tenancy import current_office_id
+from coordinator.users.permissions import require
+from coordinator.web import navigation
+from coordinator.web.navigation import NavItem
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+navigation.add(NavItem("reports.overview", _l("Báo cáo"), "read", "reports."))
+
+REPORTS = ("overview", "attendance", "coverage", "questions")
+DIMENSION_NAMES = {"outlet": _l("Cơ quan báo chí"), "journalist": _l("Nhà báo"), "month": _l("Tháng"),
+                   "level": _l("Cấp cơ quan"), "kind": _l("Loại hình"), "briefing": _l("Buổi họp báo")}
+
+
+def _period() -> tuple[reports.Period, dict[str, str]]:
+    """The period asked for; a bad one falls back to the default and says why (next to the fields)."""
+    tz = current_user.office.timezone
+    try:
+        return reports.parse_period(request.args.get("from"), request.args.get("to"), tz), {}
+    except ValidationError as exc:
+        return reports.default_period(tz), exc.fields
+
+
+def _date(value) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _subtitle(period: reports.Period) -> str:
+    return _("%(office)s · từ %(start)s đến %(end)s", office=current_user.office.name, start=_date(period.start),
+             end=_date(period.end))
+
+
+def _by(default: str, choices: tuple) -> str:
+    by = request.args.get("by", default)
+    return by if by in choices else default
+
+
+# --- charts -------------------------------------------------------------------------------------------
+
+def trend_chart(monthly: list[dict]):
+    return charts.line_chart([i["label"] for i in monthly], [
+        (_("Được mời"), [i["invited"] for i in monthly], "secondary"),
+        (_("Nhận lời"), [i["accepted"] for i in monthly], "accent"),
+        (_("Có mặt"), [i["attended"] for i in monthly], "primary")],
+        title=_("Diễn biến tham dự theo tháng"))
+
+
+def rate_trend_chart(monthly: list[dict]):
+    return charts.line_chart([i["label"] for i in monthly], [(_("Tỷ lệ tham dự"), [i["rate"] for i in monthly],
+                                                              "primary")],
+                             title=_("Tỷ lệ tham dự theo tháng"), fmt=charts.percent, max_value=1)
+
+
+def rate_bars(items: list[dict], title: str, limit: int = 15):
+    rows = [(i["label"], i["rate"]) for i in items if i["invited"]][:limit]
+    return charts.bar_chart(rows, title=title, fmt=charts.percent, max_value=1)
+
+
+def tone_chart(tone: list[dict]):
+    return charts.stacked_bars([i["label"] for i in tone], [
+        (str(TONE_LABELS["positive"]), [i["positive"] for i in tone], "positive"),
+        (str(TONE_LABELS["neutral"]), [i["neutral"] for i in tone], "neutral"),
+        (str(TONE_LABELS["negative"]), [i["negative"] for i in tone], "negative")],
+        title=_("Sắc thái tin bài theo tháng"))
+
+
+def coverage_bars(items: list[dict], title: str, limit: int = 15):
+    return charts.bar_chart([(i["label"], i["total"]) for i in items if i["total"]][:limit], title=title)
+
+
+def questions_chart(monthly: list[dict]):
+    return charts.stacked_bars([i["label"] for i in monthly], [
+        (_("Trả lời tại buổi họp"), [i["answered_at_briefing"] for i in monthly], "primary"),
+        (_("Trả lời bằng văn bản"), [i["answered_in_writing"] for i in monthly], "positive"),
+        (_("Chờ trả lời"), [i["pending"] for i in monthly], "accent"),
+        (_("Từ chối"), [i["declined"] for i in monthly], "negative")],
+        title=_("Câu hỏi theo tháng"))
+
+
+# --- data for each report -----------------------------------------------------------------------------
+
+def _attendance_data(period: reports.Period, by: str) -> dict:
+    office_id = current_office_id()
+    items = reports.attendance_report(office_id, period, by)
+    monthly = items if by == "month" else reports.attendance_report(office_id, period, "month")
+    return {"items": items, "totals": reports.totals(items), "monthly": monthly,
+            "by_level": reports.attendance_report(office_id, period, "level"),
+            "by_kind": reports.attendance_report(office_id, period, "kind"),
+            "by_briefing": reports.attendance_report(office_id, period, "briefing")}
+
+
+def _coverage_data(period: reports.Period, by: str) -> dict:
+    office_id = current_office_id()
+    not_covered = reports.attended_not_covered(office_id, period)
+    not_attended = reports.covered_not_attended(office_id, period)
+    return {"items": reports.coverage_report(office_id, period, by),
+            "tone": reports.coverage_report(office_id, period, "month"),
+            "by_briefing": reports.coverage_report(office_id, period, "briefing"),
+            "not_covered": not_covered, "not_attended": not_attended,
+            "not_covered_by_outlet": reports.pairs_by_outlet(not_covered),
+            "not_attended_by_outlet": reports.pairs_by_outlet(not_attended)}
+
+
+def _questions_data(period: reports.Period, by: str) -> dict:
+    office_id = current_office_id()
+    items = reports.questions_report(office_id, period, by)
+    monthly = reports.questions_report(office_id, period, "month")
+    return {"items": items, "monthly": monthly,
+            "totals": {k: sum(i[k] for i in monthly) for k in ("asked", "duplicates", "pending", "answered",
+                                                               "answered_at_briefing", "answered_in_writing",
+                                                               "declined")}}
+
+
+# --- pages ----------------------------------------------------------------------------------------------
+
+@bp.get("/")
+@require("read")
+def overview():
+    period, errors = _period()
+    data = reports.overview(current_office_id(), period)
+    by_outlet = reports.attendance_report(current_office_id(), period, "outlet")
+    return render_template("reports/overview.html", period=period, errors=errors, data=data, by_outlet=by_outlet,
+                           trend=trend_chart(data["monthly"]), outlet_chart=rate_bars(
+                               by_outlet, _("Tỷ lệ tham dự theo cơ quan (15 cơ quan được mời nhiều nhất)")),
+                           tone=tone_chart(data["tone"]), report="overview"), 422 if errors else 200
+
+
+@bp.get("/attendance")
+@require("read")
+def attendance():
+    period, errors = _period()
+    by = _by("outlet", reports.ATTENDANCE_DIMENSIONS)
+    data = _attendance_data(period, by)
+    return render_template(
+        "reports/attendance.html", period=period, errors=errors, by=by, data=data, report="attendance",
+        dimensions=DIMENSION_NAMES, trend=trend_chart(data["monthly"]), rate_trend=rate_trend_chart(data["monthly"]),
+        bars=rate_bars(data["items"], _("Tỷ lệ tham dự theo %(dim)s", dim=str(DIMENSION_NAMES[by]).lower()))
+        if by not in ("month", "briefing") else None,
+        level_chart=rate_bars(data["by_level"], _("Tỷ lệ tham dự theo cấp cơ quan")),
+        kind_chart=rate_bars(data["by_kind"], _("Tỷ lệ tham dự theo loại hình"))), 422 if errors else 200
+
+
+@bp.get("/coverage")
+@require("read")
+def coverage():
+    period, errors = _period()
+    by = _by("outlet", ("outlet", "level", "kind"))
+    data = _coverage_data(period, by)
+    return render_template("reports/coverage.html", period=period, errors=errors, by=by, data=data, report="coverage",
+                           dimensions=DIMENSION_NAMES, tone=tone_chart(data["tone"]),
+                           bars=coverage_bars(data["items"], _("Số tin bài theo %(dim)s",
+                                                               dim=str(DIMENSION_NAMES[by]).lower()))), \
+        422 if errors else 200
+
+
+@bp.get("/questions")
+@require("read")
+def questions():
+    period, errors = _period()
+    by = _by("briefing", reports.QUESTION_DIMENSIONS)
+    data = _questions_data(period, by)
+    return render_template("reports/questions.html", period=period, errors=errors, by=by, data=data,
+                           report="questions", dimensions=DIMENSION_NAMES,
+                           chart=questions_chart(data["monthly"])), 422 if errors else 200
+
+
+# --- exports and chart downloads ----------------------------------------------------------------------
+
+ATT_HEADERS = [_l("Được mời"), _l("Nhận lời"), _l("Có mặt"), _l("Tỷ lệ"), _l("Vắng dù nhận lời"),
+               _l("Không có giấy mời"), _l("Trực tuyến")]
+
+
+def _att_rows(items: list[dict]) -> list[list]:
+    return [[i["label"], i["invited"], i["accepted"], i["attended"], i["rate"], i["no_shows"], i["walk_ins"],
+             i["online"]] for i in items]
+
+
+def _tables(name: str, period: reports.Period, by: str) -> tuple[str, list[Table], list]:
+    h = [str(x) for x in ATT_HEADERS]
+    if name == "attendance":
+        data = _attendance_data(period, by)
+        return _("Báo cáo tham dự họp báo"), [
+            Table(_("Theo %(dim)s", dim=str(DIMENSION_NAMES[by]).lower()), [str(DIMENSION_NAMES[by]), *h],
+                  _att_rows(data["items"])),
+            Table(_("Theo tháng"), [_("Tháng"), *h], _att_rows(data["monthly"])),
+            Table(_("Theo cấp cơ quan"), [_("Cấp"), *h], _att_rows(data["by_level"])),
+            Table(_("Theo loại hình"), [_("Loại hình"), *h], _att_rows(data["by_kind"])),
+        ], [trend_chart(data["monthly"])]
+    if name == "coverage":
+        data = _coverage_data(period, by)
+        tone_headers = [_("Tổng"), *[str(v) for v in TONE_LABELS.values()], _("Phát sóng")]
+
+        def tone_rows(items):
+            return [[i["label"], i["total"], i["positive"], i["neutral"], i["negative"], i["broadcast"]] for i in items]
+
+        return _("Báo cáo đưa tin"), [
+            Table(_("Theo %(dim)s", dim=str(DIMENSION_NAMES[by]).lower()), [str(DIMENSION_NAMES[by]), *tone_headers],
+                  tone_rows(data["items"])),
+            Table(_("Sắc thái theo tháng"), [_("Tháng"), *tone_headers], tone_rows(data["tone"])),
+            Table(_("Theo buổi họp báo"), [_("Buổi họp báo"), _("Ngày"), *tone_headers, _("Cơ quan có mặt"),
+                                           _("Cơ quan đưa tin")],
+                  [[i["label"], i.get("start", "")[:10], i["total"], i["positive"], i["neutral"], i["negative"],
+                    i["broadcast"], i["outlets_attended"], i["outlets_covering"]] for i in data["by_briefing"]]),
+            Table(_("Có mặt nhưng không đưa tin"), [_("Buổi họp báo"), _("Ngày"), _("Cơ quan báo chí"), _("Số người")],
+                  [[p["briefing"], p["start"][:10], p["outlet"], p["count"]] for p in data["not_covered"]]),
+            Table(_("Đưa tin nhưng không dự họp"), [_("Buổi họp báo"), _("Ngày"), _("Cơ quan báo chí"), _("Số tin")],
+                  [[p["briefing"], p["start"][:10], p["outlet"], p["count"]] for p in data["not_attended"]]),
+        ], [tone_chart(data["tone"])]
+    if name == "questions":
+        data = _questions_data(period, by)
+        headers = [_("Số câu hỏi"), _("Trùng (đã gộp)"), _("Trả lời tại buổi họp"), _("Trả lời bằng văn bản"),
+                   _("Từ chối"), _("Chờ trả lời")]
+
+        def q_rows(items):
+            return [[i["label"], i["asked"], i["duplicates"], i["answered_at_briefing"], i["answered_in_writing"],
+                     i["declined"], i["pending"]] for i in items]
+
+        return _("Báo cáo câu hỏi của báo chí"), [
+            Table(_("Theo %(dim)s", dim=str(DIMENSION_NAMES[by]).lower()), [str(DIMENSION_NAMES[by]), *headers],
+                  q_rows(data["items"])),
+            Table(_("Theo tháng"), [_("Tháng"), *headers], q_rows(data["monthly"])),
+        ], [questions_chart(data["monthly"])]
+    abort(404)
+
+
+@bp.get("/export/<name>.<fmt>")
+@require("read")
+def export(name: str, fmt: str):
+    if name not in ("attendance", "coverage", "questions") or fmt not in exports.MIMETYPES:
+        abort(404)
+    period, errors = _period()
+    if errors:
+        abort(422)
+    by = _by({"questions": "briefing"}.get(name, "outlet"),
+             reports.ATTENDANCE_DIMENSIONS if name == "attendance" else
+             ("outlet", "level", "kind") if name == "coverage" else reports.QUESTION_DIMENSIONS)
+    title, tables, svgs = _tables(name, period, by)
+    if fmt == "csv":
+        body = exports.to_csv(tables[:1] if request.args.get("first") else tables)
+    elif fmt == "xlsx":
+        body = exports.to_xlsx(tables)
+    else:
+        body = exports.to_pdf(title, _subtitle(period), tables, [charts.standalone(svg) for svg in svgs])
+    prefix = _("bao-cao")  # the file name in the reader's language too
+    filename = f"{prefix}-{name}-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
+    return Response(body, mimetype=exports.MIMETYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "private, no-store"})
+
+
+@bp.get("/charts/<name>.svg")
+@require("read")
+def chart(name: str):
+    """Each chart as a standalone .svg file, to paste into a slide."""
+    period, errors = _period()
+    if errors:
+        abort(422)
+    office_id = current_office_id()
+    if name == "trend":
+        svg = trend_chart(reports.attendance_report(office_id, period, "month"))
+    elif name == "rate-trend":
+        svg = rate_trend_chart(reports.attendance_report(office_id, period, "month"))
+    elif name in ("outlet", "journalist", "level", "kind"):
+        svg = rate_bars(reports.attendance_report(office_id, period, name),
+                        _("Tỷ lệ tham dự theo %(dim)s", dim=str(DIMENSION_NAMES[name]).lower()))
+    elif name == "tone":
+        svg = tone_chart(reports.coverage_report(office_id, period, "month"))
+    elif name == "coverage-outlet":
+        svg = coverage_bars(reports.coverage_report(office_id, period, "outlet"), _("Số tin bài theo cơ quan báo chí"))
+    elif name == "questions":
+        svg = questions_chart(reports.questions_report(office_id, period, "month"))
+    else:
+        abort(404)
+    prefix = _("bieu-do")
+    return Response(charts.standalone(svg), mimetype="image/svg+xml",
+                    headers={"Content-Disposition": f'attachment; filename="{prefix}-{name}.svg"',
+                             "Cache-Control": "private, no-store"})

@@ -1,0 +1,648 @@
+"""Pages: check-in at the door (phone camera), the roster, questions and the running order, coverage;
+the journalist's self check-in and question form (signed links); staff opening a QR code's URL."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms.fields import SelectChoice
+
+from coordinator.attendance import operations as ops
+from coordinator.attendance.forms import (
+    AnswerForm,
+    CoverageForm,
+    PasteForm,
+    QuestionForm,
+    StaffQuestionForm,
+    WalkInForm,
+)
+from coordinator.attendance.models import Attendance, Coverage, Question
+from coordinator.contacts.models import Journalist, Outlet
+from coordinator.core.db import utcnow
+from coordinator.core.errors import DomainError, ValidationError
+from coordinator.core.i18n import format_local
+from coordinator.core.tenancy import current_office_id, get_or_404
+from coordinator.extensions import db, limiter
+from coordinator.invitations.models import Invitation
+from coordinator.invitations.tokens import invitation_from_token, journalist_from_portal_token, speak_to
+from coordinator.offices.models import Office
+from coordinator.schedule.models import Briefing
+from coordinator.users.permissions import can, require
+from coordinator.web import navigation
+from coordinator.web.navigation import NavItem
+
+bp = Blueprint("attendance", __name__)
+
+navigation.add(NavItem("attendance.index", _l("Điểm danh & câu hỏi"), "read", "attendance."))
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    return {"question_status_label": lambda s: ops.QUESTION_STATUS_LABELS.get(s, s),
+            "tone_label": lambda s: ops.TONE_LABELS.get(s, s),
+            "coverage_kind_label": lambda s: ops.KIND_LABELS.get(s, s),
+            "attendance_mode_label": lambda s: ops.MODE_LABELS.get(s, s),
+            "attendance_method_label": lambda s: ops.METHOD_LABELS.get(s, s),
+            "can_edit_attendance": lambda: can(current_user, "edit")}
+
+
+def _office() -> Office:
+    return current_user.office
+
+
+def _flash_errors(exc: DomainError) -> None:
+    for message in (exc.fields or {"_": exc.message}).values():
+        flash(message, "error")
+
+
+def _apply_errors(form, exc: DomainError) -> None:
+    for key, message in (exc.fields or {"_": exc.message}).items():
+        field = getattr(form, key, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors or []), message]
+        else:
+            flash(message, "error")
+
+
+def _outlet_choices(blank: str | None = None) -> list[SelectChoice]:
+    rows = db.session.execute(select(Outlet.id, Outlet.name).where(Outlet.office_id == current_office_id())
+                              .order_by(Outlet.name_folded))
+    choices = [SelectChoice(row.id, row.name) for row in rows]
+    return ([SelectChoice(0, blank)] if blank is not None else []) + choices
+
+
+def _briefing_choices() -> list[SelectChoice]:
+    rows = db.session.scalars(select(Briefing).where(Briefing.office_id == current_office_id(),
+                                                     Briefing.status != "cancelled",
+                                                     Briefing.start <= utcnow() + timedelta(days=1))
+                              .order_by(Briefing.start.desc()).limit(120))
+    tz = _office().timezone
+    return [SelectChoice(0, _("— Không gắn với buổi họp báo —"))] + [
+        SelectChoice(b.id, f"{format_local(b.start, tz, pattern='dd/MM/yyyy')} · {b.effective_title}") for b in rows]
+
+
+def _counts_by(model, column, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(column, func.count()).where(column.in_(ids)).group_by(column)).all())
+
+
+# --- briefings ----------------------------------------------------------------------------------------
+
+@bp.get("/attendance/")
+@require("read")
+def index():
+    now = utcnow()
+    rows = list(db.session.scalars(select(Briefing).where(
+        Briefing.office_id == current_office_id(), Briefing.start >= now - timedelta(days=45),
+        Briefing.start <= now + timedelta(days=14)).order_by(Briefing.start.desc())))
+    ids = [b.id for b in rows]
+    present = _counts_by(Attendance, Attendance.briefing_id, ids)
+    questions = _counts_by(Question, Question.briefing_id, ids)
+    coverage = _counts_by(Coverage, Coverage.briefing_id, ids)
+    return render_template("attendance/index.html", briefings=rows, present=present, questions=questions,
+                           coverage=coverage, now=now, can_edit=can(current_user, "edit"))
+
+
+def _briefing(briefing_id: int) -> Briefing:
+    return get_or_404(Briefing, briefing_id)
+
+
+@bp.get("/attendance/briefings/<int:briefing_id>/checkin")
+@require("edit")
+def checkin_page(briefing_id: int):
+    briefing = _briefing(briefing_id)
+    recent = list(db.session.scalars(select(Attendance).where(Attendance.briefing_id == briefing.id)
+                                     .order_by(Attendance.checked_in_at.desc()).limit(8)))
+    counts = ops.roster_counts(ops.roster(briefing))
+    problem = ops.window_error(briefing, ops.DOOR_BEFORE, ops.DOOR_AFTER, utcnow())
+    return render_template("attendance/checkin.html", briefing=briefing, recent=recent, counts=counts,
+                           window_problem=problem)
+
+
+def _checkin_answer(briefing: Briefing, row: Attendance, created: bool) -> dict:
+    tz = _office().timezone
+    counts = ops.roster_counts(ops.roster(briefing))
+    if created:
+        message = _("Đã điểm danh: %(name)s (%(outlet)s).", name=row.journalist.full_name, outlet=row.outlet.name)
+    else:
+        message = _("%(name)s đã điểm danh trước đó lúc %(time)s.", name=row.journalist.full_name,
+                    time=format_local(row.checked_in_at, tz, pattern="HH:mm"))
+    return {"ok": True, "already": not created, "message": message, "full_name": row.journalist.full_name,
+            "outlet": row.outlet.name, "time": format_local(row.checked_in_at, tz, pattern="HH:mm"),
+            "attendance_id": row.id, "present": counts["present"], "invited": counts["invited"]}
+
+
+@bp.post("/attendance/briefings/<int:briefing_id>/checkin")
+@require("edit")
+def checkin_submit(briefing_id: int):
+    """The scanner posts JSON {token} or {code}; the short-code form without JavaScript posts a form."""
+    briefing = _briefing(briefing_id)
+    data = request.get_json(silent=True) if request.is_json else request.form
+    data = data or {}
+    mode = data.get("mode") or "in_person"
+    try:
+        if data.get("token"):
+            row, created = ops.check_in_by_token(briefing, str(data["token"]), user_id=current_user.id, mode=mode)
+        else:
+            row, created = ops.check_in_by_code(briefing, str(data.get("code") or ""), user_id=current_user.id,
+                                                mode=mode)
+    except DomainError as exc:
+        db.session.rollback()
+        if request.is_json:
+            return jsonify({"ok": False, "message": exc.message, "fields": exc.fields}), exc.status
+        _flash_errors(exc)
+        return redirect(url_for("attendance.checkin_page", briefing_id=briefing.id)), 303
+    db.session.commit()
+    answer = _checkin_answer(briefing, row, created)
+    if request.is_json:
+        return jsonify(answer), 201 if created else 200
+    flash(answer["message"], "success" if created else "info")
+    return redirect(url_for("attendance.checkin_page", briefing_id=briefing.id)), 303
+
+
+@bp.get("/attendance/briefings/<int:briefing_id>/roster")
+@require("read")
+def roster(briefing_id: int):
+    briefing = _briefing(briefing_id)
+    rows = ops.roster(briefing)
+    show = request.args.get("show", "all")
+    visible = {
+        "all": rows,
+        "present": [r for r in rows if r["attendance"] is not None],
+        "no_shows": [r for r in rows if r["rsvp"] == "accepted" and r["attendance"] is None],
+        "without_rsvp": [r for r in rows if r["attendance"] is not None and r["rsvp"] != "accepted"],
+        "absent": [r for r in rows if r["attendance"] is None],
+    }.get(show, rows)
+    form = WalkInForm()
+    form.outlet_id.choices = _outlet_choices()
+    return render_template("attendance/roster.html", briefing=briefing, rows=visible, counts=ops.roster_counts(rows),
+                           show=show, form=form, can_edit=can(current_user, "edit"))
+
+
+@bp.post("/attendance/briefings/<int:briefing_id>/roster/<int:journalist_id>")
+@require("edit")
+def roster_mark(briefing_id: int, journalist_id: int):
+    briefing = _briefing(briefing_id)
+    journalist = get_or_404(Journalist, journalist_id)
+    show = request.form.get("show", "all")
+    try:
+        if request.form.get("present") == "0":
+            row = ops.existing_attendance(briefing.id, journalist.id)
+            if row is not None:
+                ops.undo_check_in(row)
+                flash(_("Đã bỏ điểm danh %(name)s.", name=journalist.full_name), "info")
+        else:
+            _row, created = ops.check_in(briefing, journalist, mode=request.form.get("mode") or "in_person",
+                                         method="staff", user_id=current_user.id)
+            flash(_("Đã điểm danh: %(name)s.", name=journalist.full_name) if created
+                  else _("%(name)s đã điểm danh trước đó.", name=journalist.full_name), "success")
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        _flash_errors(exc)
+    return redirect(url_for("attendance.roster", briefing_id=briefing.id, show=show, _anchor=f"j{journalist.id}"))
+
+
+@bp.post("/attendance/briefings/<int:briefing_id>/walk-in")
+@require("edit")
+def walk_in(briefing_id: int):
+    briefing = _briefing(briefing_id)
+    form = WalkInForm()
+    form.outlet_id.choices = _outlet_choices()
+    if form.validate_on_submit():
+        try:
+            journalist, _row, created = ops.add_walk_in(
+                briefing, {"full_name": form.full_name.data, "email": form.email.data,
+                           "outlet_id": form.outlet_id.data, "phone": form.phone.data or None},
+                user_id=current_user.id, mode=form.mode.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc)
+        else:
+            flash(_("Đã thêm %(name)s vào danh bạ và điểm danh.", name=journalist.full_name) if created
+                  else _("%(name)s đã có trong danh bạ: đã điểm danh.", name=journalist.full_name), "success")
+            return redirect(url_for("attendance.roster", briefing_id=briefing.id))
+    rows = ops.roster(briefing)
+    return render_template("attendance/roster.html", briefing=briefing, rows=rows, counts=ops.roster_counts(rows),
+                           show="all", form=form, can_edit=True), 422
+
+
+# --- staff opening a QR code's URL (/c/<token>) with the phone's own camera app ----------------------
+
+@bp.before_app_request
+def _staff_opens_qr():
+    """A logged-in staff member of the office who opens ``/c/<token>`` checks the journalist in (the
+    invitations page stays what everyone else sees). Registered here, so invitations needs no change."""
+    if request.endpoint != "invitations.checkin_qr_target" or request.method != "GET":
+        return None
+    if not can(current_user, "edit"):
+        return None
+    invitation = invitation_from_token((request.view_args or {}).get("token", ""))
+    if invitation is None or invitation.office_id != current_user.office_id:
+        return None
+    briefing = ops.briefing_now(invitation, ops.DOOR_BEFORE, ops.DOOR_AFTER)
+    if briefing is None:
+        upcoming = ops.next_briefing(invitation)
+        return render_template("attendance/scanned.html", error=_(
+            "Không có buổi họp báo nào của lời mời này đang trong giờ điểm danh."), journalist=invitation.journalist,
+            briefing=upcoming, attendance=None), 422
+    try:
+        row, created = ops.check_in_by_token(briefing, request.view_args["token"], user_id=current_user.id)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_template("attendance/scanned.html", error=exc.message, journalist=invitation.journalist,
+                               briefing=briefing, attendance=None), exc.status
+    db.session.commit()
+    return render_template("attendance/scanned.html", error=None, journalist=invitation.journalist,
+                           briefing=briefing, attendance=row, created=created)
+
+
+@bp.post("/attendance/checkins/<int:attendance_id>/undo")
+@require("edit")
+def undo(attendance_id: int):
+    row = get_or_404(Attendance, attendance_id)
+    briefing_id = row.briefing_id
+    name = row.journalist.full_name
+    ops.undo_check_in(row)
+    db.session.commit()
+    flash(_("Đã huỷ điểm danh của %(name)s.", name=name), "info")
+    return redirect(url_for("attendance.checkin_page", briefing_id=briefing_id))
+
+
+# --- the journalist's own links ----------------------------------------------------------------------
+
+def _invitation_or_410(token: str) -> Invitation:
+    invitation = invitation_from_token(token)
+    if invitation is None:
+        abort(410)
+    speak_to(invitation.journalist)
+    return invitation
+
+
+@bp.route("/i/<token>/checkin", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def self_checkin(token: str):
+    """Online attendance: the journalist's own link, valid from 15 minutes before the start to the end."""
+    invitation = _invitation_or_410(token)
+    office = db.session.get(Office, invitation.office_id)
+    now = utcnow()
+    briefing = ops.briefing_now(invitation, ops.SELF_BEFORE, timedelta(0), now) or ops.next_briefing(invitation, now)
+    attendance = ops.existing_attendance(briefing.id, invitation.journalist_id) if briefing else None
+    error = None
+    status = 200
+    if request.method == "POST":
+        try:
+            attendance, created, briefing = ops.self_check_in(invitation, now=now)
+            db.session.commit()
+            flash(_("Cảm ơn! Bạn đã được ghi nhận tham dự trực tuyến.") if created
+                  else _("Bạn đã điểm danh trước đó."), "success")
+            return redirect(url_for("attendance.self_checkin", token=token))
+        except DomainError as exc:
+            db.session.rollback()
+            error, status = exc.message, exc.status
+    open_now = briefing is not None and ops._in_window(briefing, ops.SELF_BEFORE, timedelta(0), now)
+    return render_template("attendance/self_checkin.html", invitation=invitation, office=office, briefing=briefing,
+                           attendance=attendance, error=error, open_now=open_now, token=token), status
+
+
+def _briefing_for_questions(invitation: Invitation) -> Briefing | None:
+    chosen = request.values.get("b", type=int)
+    if chosen:
+        briefing = db.session.get(Briefing, chosen)
+        if briefing is not None and ops.invitation_covers(invitation, briefing):
+            return briefing
+    return ops.next_briefing(invitation)
+
+
+@bp.route("/i/<token>/questions", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def public_questions(token: str):
+    """The briefing's question form for an invited journalist (their invitation link is the key)."""
+    invitation = _invitation_or_410(token)
+    office = db.session.get(Office, invitation.office_id)
+    briefing = _briefing_for_questions(invitation)
+    form = QuestionForm()
+    status = 200
+    if briefing is not None and form.validate_on_submit():
+        try:
+            ops.ask(briefing, invitation.journalist, form.text.data, source="form")
+            db.session.commit()
+            flash(_("Đã gửi câu hỏi. Cảm ơn!"), "success")
+            return redirect(url_for("attendance.public_questions", token=token, b=briefing.id))
+        except DomainError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc)
+            status = 422
+    elif form.errors:
+        status = 422
+    mine = list(db.session.scalars(select(Question).where(
+        Question.briefing_id == briefing.id, Question.journalist_id == invitation.journalist_id)
+        .order_by(Question.asked_at))) if briefing is not None else []
+    return render_template("attendance/public_questions.html", invitation=invitation, office=office,
+                           briefing=briefing, form=form, mine=mine, token=token), status
+
+
+@bp.post("/portal/<token>/questions")
+@limiter.limit("20 per minute")
+def portal_question(token: str):
+    journalist, _problem = journalist_from_portal_token(token)
+    if journalist is None:
+        flash(_("Đường dẫn không hợp lệ. Nhập email để nhận đường dẫn mới."), "error")
+        return redirect(url_for("portal.new_link"))
+    speak_to(journalist)
+    briefing = db.session.get(Briefing, request.form.get("briefing_id", type=int) or 0)
+    invitation = ops.invitation_of(briefing, journalist.id) if briefing is not None else None
+    if briefing is None or briefing.office_id != journalist.office_id or invitation is None \
+            or invitation.cancelled_at is not None:
+        flash(_("Vui lòng chọn một buổi họp báo bạn được mời."), "error")
+        return redirect(url_for("portal.home", token=token))
+    try:
+        ops.ask(briefing, journalist, request.form.get("text"), source="portal")
+        db.session.commit()
+        flash(_("Đã gửi câu hỏi cho buổi họp báo “%(title)s”.", title=briefing.effective_title), "success")
+    except ValidationError as exc:
+        db.session.rollback()
+        _flash_errors(exc)
+    return redirect(url_for("portal.home", token=token))
+
+
+# --- questions (staff, spokespeople) -------------------------------------------------------------------
+
+@bp.route("/attendance/briefings/<int:briefing_id>/questions", methods=["GET", "POST"])
+@require("read")
+def questions(briefing_id: int):
+    briefing = _briefing(briefing_id)
+    form = StaffQuestionForm()
+    invited = ops.roster(briefing)
+    form.journalist_id.choices = [SelectChoice(0, _("— Không rõ —"))] + [
+        SelectChoice(r["journalist"].id, f"{r['journalist'].full_name} ({r['journalist'].outlet.name})")
+        for r in invited]
+    status = 200
+    if request.method == "POST":
+        if not can(current_user, "answer"):
+            abort(403)
+        if form.validate_on_submit():
+            journalist = None
+            if form.journalist_id.data:
+                journalist = get_or_404(Journalist, form.journalist_id.data)
+            try:
+                ops.ask(briefing, journalist, form.text.data, source="staff")
+                db.session.commit()
+                flash(_("Đã thêm câu hỏi."), "success")
+                return redirect(url_for("attendance.questions", briefing_id=briefing.id))
+            except DomainError as exc:
+                db.session.rollback()
+                _apply_errors(form, exc)
+        status = 422
+    order = ops.running_order(briefing)
+    duplicates: dict[int, list[Question]] = {}
+    for row in db.session.scalars(select(Question).where(Question.briefing_id == briefing.id,
+                                                         Question.merged_into_id.is_not(None))
+                                  .order_by(Question.asked_at)):
+        duplicates.setdefault(row.merged_into_id, []).append(row)
+    counts = {s: 0 for s in ops.QUESTION_STATUS_LABELS}
+    for row in order:
+        counts[row.status] += 1
+    answer_forms = {}
+    for row in order:
+        answer_form = AnswerForm(prefix=f"q{row.id}", formdata=None, status=row.status, answer=row.answer)
+        answer_forms[row.id] = answer_form
+    return render_template("attendance/questions.html", briefing=briefing, form=form, order=order,
+                           duplicates=duplicates, counts=counts, answer_forms=answer_forms,
+                           can_answer=can(current_user, "answer")), status
+
+
+@bp.post("/attendance/questions/<int:question_id>/status")
+@require("answer")
+def question_status(question_id: int):
+    question = get_or_404(Question, question_id)
+    form = AnswerForm(prefix=f"q{question.id}")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    else:
+        try:
+            ops.set_question_status(question, form.status.data, answer=form.answer.data,
+                                    mail=bool(form.mail_answer.data), user_id=current_user.id)
+            db.session.commit()
+            flash(_("Đã cập nhật câu hỏi #%(n)s.", n=question.position) + (
+                " " + _("Câu trả lời sẽ được gửi qua thư.") if form.mail_answer.data else ""), "success")
+        except DomainError as exc:
+            db.session.rollback()
+            _flash_errors(exc)
+    return redirect(url_for("attendance.questions", briefing_id=question.briefing_id, _anchor=f"q{question.id}"))
+
+
+@bp.post("/attendance/questions/<int:question_id>/merge")
+@require("answer")
+def question_merge(question_id: int):
+    question = get_or_404(Question, question_id)
+    into_id = request.form.get("into_id", type=int)
+    into = db.session.get(Question, into_id) if into_id else None
+    if into is None or into.office_id != question.office_id:
+        flash(_("Hãy chọn câu hỏi để gộp vào."), "error")
+    else:
+        try:
+            ops.merge_questions(question, into)
+            db.session.commit()
+            flash(_("Đã gộp câu hỏi trùng."), "success")
+        except DomainError as exc:
+            db.session.rollback()
+            _flash_errors(exc)
+    return redirect(url_for("attendance.questions", briefing_id=question.briefing_id))
+
+
+@bp.post("/attendance/questions/<int:question_id>/unmerge")
+@require("answer")
+def question_unmerge(question_id: int):
+    question = get_or_404(Question, question_id)
+    ops.unmerge_question(question)
+    db.session.commit()
+    return redirect(url_for("attendance.questions", briefing_id=question.briefing_id))
+
+
+@bp.post("/attendance/questions/<int:question_id>/move")
+@require("answer")
+def question_move(question_id: int):
+    question = get_or_404(Question, question_id)
+    ops.move_question(question, "up" if request.form.get("direction") == "up" else "down")
+    db.session.commit()
+    return redirect(url_for("attendance.questions", briefing_id=question.briefing_id, _anchor=f"q{question.id}"))
+
+
+@bp.get("/attendance/briefings/<int:briefing_id>/questions/print")
+@require("read")
+def running_order_print(briefing_id: int):
+    briefing = _briefing(briefing_id)
+    order = [q for q in ops.running_order(briefing) if q.status != "declined" or request.args.get("all")]
+    duplicates: dict[int, int] = dict(db.session.execute(
+        select(Question.merged_into_id, func.count()).where(Question.briefing_id == briefing.id,
+                                                            Question.merged_into_id.is_not(None))
+        .group_by(Question.merged_into_id)).all())
+    return render_template("attendance/running_order.html", briefing=briefing, order=order, duplicates=duplicates,
+                           office=_office())
+
+
+# --- coverage -----------------------------------------------------------------------------------------
+
+def _coverage_forms() -> tuple[CoverageForm, PasteForm]:
+    form = CoverageForm(prefix="one")
+    paste = PasteForm(prefix="paste")
+    briefings = _briefing_choices()
+    form.outlet_id.choices = _outlet_choices(_("— Nhận từ tên miền —"))
+    form.briefing_id.choices = briefings
+    paste.briefing_id.choices = briefings
+    chosen = request.args.get("briefing_id", type=int)
+    if chosen and request.method == "GET":
+        form.briefing_id.data = chosen
+        paste.briefing_id.data = chosen
+    return form, paste
+
+
+def _coverage_page(form: CoverageForm, paste: PasteForm, status: int = 200, preview: dict | None = None):
+    query = select(Coverage).where(Coverage.office_id == current_office_id())
+    briefing_id = request.args.get("briefing_id", type=int)
+    outlet_id = request.args.get("outlet_id", type=int)
+    tone = request.args.get("tone")
+    if briefing_id:
+        query = query.where(Coverage.briefing_id == briefing_id)
+    if outlet_id:
+        query = query.where(Coverage.outlet_id == outlet_id)
+    if tone in ops.TONE_LABELS:
+        query = query.where(Coverage.tone == tone)
+    page = max(1, request.args.get("page", 1, type=int))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = list(db.session.scalars(query.order_by(Coverage.published_on.desc(), Coverage.id.desc())
+                                    .limit(50).offset((page - 1) * 50)))
+    briefing = db.session.get(Briefing, briefing_id) if briefing_id else None
+    if briefing is not None and briefing.office_id != current_office_id():
+        abort(404)
+    return render_template("attendance/coverage.html", form=form, paste=paste, items=items, total=total, page=page,
+                           pages=max(1, (total + 49) // 50), briefing=briefing, preview=preview,
+                           outlets=_outlet_choices(), can_edit=can(current_user, "edit"),
+                           filters={"briefing_id": briefing_id, "outlet_id": outlet_id, "tone": tone}), status
+
+
+@bp.get("/attendance/coverage")
+@require("read")
+def coverage():
+    form, paste = _coverage_forms()
+    return _coverage_page(form, paste)
+
+
+@bp.post("/attendance/coverage")
+@require("edit")
+def coverage_add():
+    form, paste = _coverage_forms()
+    if form.validate_on_submit():
+        try:
+            row = ops.create_coverage(current_office_id(), {
+                "url": form.url.data, "outlet_id": form.outlet_id.data or None,
+                "briefing_id": form.briefing_id.data or None, "title": form.title.data,
+                "published_on": form.published_on.data, "tone": form.tone.data, "kind": form.kind.data},
+                user_id=current_user.id)
+            db.session.commit()
+            flash(_("Đã ghi nhận bài của %(outlet)s.", outlet=row.outlet.name), "success")
+            return redirect(url_for("attendance.coverage", briefing_id=row.briefing_id or None))
+        except DomainError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc)
+    return _coverage_page(form, paste, 422)
+
+
+@bp.post("/attendance/coverage/paste")
+@require("edit")
+def coverage_paste():
+    """First a preview (nothing written): each line, its outlet (matched, or to pick); then the save."""
+    form, paste = _coverage_forms()
+    if not paste.validate_on_submit():
+        return _coverage_page(form, paste, 422)
+    outlets = {key[len("outlet-"):]: value for key, value in request.form.items()
+               if key.startswith("outlet-") and value}
+    common = {"briefing_id": paste.briefing_id.data or None, "tone": paste.tone.data, "kind": paste.kind.data}
+    if paste.published_on.data:
+        common["published_on"] = paste.published_on.data
+    confirm = request.form.get("confirm") == "1"
+    try:
+        result = ops.paste_coverage(current_office_id(), paste.text.data, outlets=_outlets_by_url(outlets),
+                                    common=common, user_id=current_user.id, dry_run=not confirm)
+    except DomainError as exc:
+        db.session.rollback()
+        _apply_errors(paste, exc)
+        return _coverage_page(form, paste, 422)
+    if confirm:
+        db.session.commit()
+        created = len(result["created"])
+        flash(_("Đã thêm %(n)s bài.", n=created), "success" if created else "info")
+        if result["unmatched"]:
+            flash(_("%(n)s đường dẫn chưa rõ cơ quan báo chí: hãy chọn cơ quan rồi lưu lại.",
+                    n=len(result["unmatched"])), "error")
+            paste.text.data = "\n".join(r["url"] for r in result["unmatched"])
+            rows = ops.paste_lines(current_office_id(), paste.text.data)
+            return _coverage_page(form, paste, 200, preview={"rows": rows})
+        return redirect(url_for("attendance.coverage", briefing_id=common["briefing_id"]))
+    return _coverage_page(form, paste, 200, preview=result)
+
+
+def _outlets_by_url(raw: dict[str, str]) -> dict[str, str]:
+    """The preview names each select ``outlet-<line number>`` and carries the URL in ``url-<n>``."""
+    out = {}
+    for number, outlet_id in raw.items():
+        url = request.form.get(f"url-{number}")
+        if url:
+            out[url] = outlet_id
+    return out
+
+
+@bp.route("/attendance/coverage/<int:coverage_id>/edit", methods=["GET", "POST"])
+@require("edit")
+def coverage_edit(coverage_id: int):
+    row = get_or_404(Coverage, coverage_id)
+    form = CoverageForm(obj=row) if request.method == "GET" else CoverageForm()
+    form.outlet_id.choices = _outlet_choices()
+    form.briefing_id.choices = _briefing_choices()
+    if request.method == "GET":
+        form.briefing_id.data = row.briefing_id or 0
+    status = 200
+    if form.validate_on_submit():
+        try:
+            ops.update_coverage(row, {"url": form.url.data, "outlet_id": form.outlet_id.data,
+                                      "briefing_id": form.briefing_id.data or None, "title": form.title.data,
+                                      "published_on": form.published_on.data, "tone": form.tone.data,
+                                      "kind": form.kind.data})
+            db.session.commit()
+            flash(_("Đã lưu."), "success")
+            return redirect(url_for("attendance.coverage"))
+        except DomainError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc)
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("attendance/coverage_edit.html", form=form, item=row), status
+
+
+@bp.post("/attendance/coverage/<int:coverage_id>/delete")
+@require("edit")
+def coverage_delete(coverage_id: int):
+    row = get_or_404(Coverage, coverage_id)
+    ops.delete_coverage(row)
+    db.session.commit()
+    flash(_("Đã xoá."), "info")
+    return redirect(url_for("attendance.coverage"))
