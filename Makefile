@@ -22,6 +22,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --db sqlite $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --db postgresql -m "not browser" $(PYTEST_ARGS)
 
+## Run every benchmark under bench/ and rewrite BENCHMARKS.md (about 20 minutes).
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 

@@ -68,6 +68,8 @@ def _register_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from coordinator.admin.views import bp as admin_bp
     from coordinator.api import bp as api_bp
+    from coordinator.attendance.report_views import bp as reports_bp
+    from coordinator.attendance.views import bp as attendance_bp
     from coordinator.auth.views import bp as auth_bp
     from coordinator.contacts.views import bp as contacts_bp
     from coordinator.health import bp as health_bp
@@ -75,10 +77,17 @@ def _register_blueprints(app: Flask) -> None:
     from coordinator.invitations.portal import bp as portal_bp
     from coordinator.invitations.views import bp as invitations_bp
     from coordinator.mail.webhooks import bp as webhooks_bp
+    from coordinator.packs.newsroom import bp as newsroom_bp
+    from coordinator.packs.public import bp as packs_public_bp
+    from coordinator.packs.views import bp as packs_bp
     from coordinator.schedule.feeds import bp as calendar_bp
     from coordinator.schedule.views import bp as schedule_bp
     from coordinator.web.views import bp as web_bp
 
     for blueprint in (health_bp, auth_bp, web_bp, admin_bp, api_bp, webhooks_bp, contacts_bp, schedule_bp,
                       calendar_bp, invitations_bp, portal_bp, inbound_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (packs_bp, packs_public_bp, newsroom_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (attendance_bp, reports_bp):
         app.register_blueprint(blueprint)

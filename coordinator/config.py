@@ -68,6 +68,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "EVENT_LEASE_SECONDS": int(env.get("EVENT_LEASE_SECONDS", "300")),
         "EVENT_MAX_ATTEMPTS": int(env.get("EVENT_MAX_ATTEMPTS", "6")),
         "MAIL_CLAIM_SECONDS": int(env.get("MAIL_CLAIM_SECONDS", "120")),
+        # Connections a fan-out keeps busy at once (the provider answers each request in tens of ms).
+        "MAIL_CONCURRENCY": int(env.get("MAIL_CONCURRENCY", "16")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
         "SESSION_COOKIE_HTTPONLY": True,

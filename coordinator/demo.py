@@ -31,4 +31,10 @@ def load_demo(password: str) -> str:
     from coordinator.schedule.demo import load_schedule_demo
 
     lines.append(load_schedule_demo(office.id))
+    from coordinator.packs.demo import load_packs_demo
+
+    lines.append(load_packs_demo(office.id))
+    from coordinator.attendance.demo import load_attendance_demo
+
+    lines.append(load_attendance_demo(office.id))
     return "\n".join(lines)

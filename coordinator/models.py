@@ -1,4 +1,5 @@
 """Every model, imported in one place for metadata, migrations and the worker."""
+from coordinator.attendance.models import Attendance, Coverage, Question  # noqa: F401
 from coordinator.contacts.models import (  # noqa: F401
     Beat,
     ContactImport,
@@ -14,6 +15,14 @@ from coordinator.core.events import OutboxEvent  # noqa: F401
 from coordinator.invitations.models import FanOut, Invitation, OccurrenceRsvp  # noqa: F401
 from coordinator.mail.models import Delivery, ProviderEvent, Suppression  # noqa: F401
 from coordinator.offices.models import Office  # noqa: F401
+from coordinator.packs.models import (  # noqa: F401
+    Pack,
+    PackApproval,
+    PackDownload,
+    PackFile,
+    PackRecipient,
+    PackSettings,
+)
 from coordinator.schedule.models import (  # noqa: F401
     Briefing,
     FeedState,

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import traceback
 
+from flask import current_app
+from flask_babel import force_locale
 from rq import get_current_job
 
 from coordinator.contacts import importer
@@ -11,6 +13,8 @@ from coordinator.contacts.models import ContactImport
 from coordinator.core.db import utcnow
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
+from coordinator.offices.models import Office
+from coordinator.users.models import User
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +38,11 @@ def run_import(import_id: int) -> str:
             job.save_meta()
 
     try:
-        parsed = importer.parse_file(record.filename, record.content or b"")
-        report = importer.run_import(record.office_id, parsed, dry_run=record.dry_run,
-                                     filename=record.filename, progress=progress, import_id=record.id)
+        # The report's reasons are read by whoever uploaded the file: write them in their language.
+        with force_locale(_reader_locale(record)):
+            parsed = importer.parse_file(record.filename, record.content or b"")
+            report = importer.run_import(record.office_id, parsed, dry_run=record.dry_run,
+                                         filename=record.filename, progress=progress, import_id=record.id)
     except ValidationError as exc:  # the file itself is bad: a final answer, no retry
         db.session.rollback()
         _finish(import_id, status="failed", error=exc.message)
@@ -57,6 +63,17 @@ def run_import(import_id: int) -> str:
         record.total_rows = record.processed_rows = len(parsed.rows)
         db.session.commit()
     return "done"
+
+
+def _reader_locale(record: ContactImport) -> str:
+    """The uploader's language, else the office's, else the default."""
+    languages = current_app.config["LANGUAGES"]
+    user = db.session.get(User, record.user_id) if record.user_id else None
+    office = db.session.get(Office, record.office_id)
+    for locale in (user.locale if user else None, office.locale if office else None):
+        if locale in languages:
+            return locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _finish(import_id: int, *, status: str, report: dict | None = None, error: str | None = None,

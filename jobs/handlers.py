@@ -28,6 +28,24 @@ def _invitation_handler(name: str) -> Callable[[OutboxEvent], None]:
     return handle
 
 
+def _pack_release_due(event: OutboxEvent) -> None:
+    from jobs.packs import release_due
+
+    release_due(event.payload["pack_id"], event_id=event.id)
+
+
+def _pack_follow_up_due(event: OutboxEvent) -> None:
+    from jobs.packs import follow_up_due
+
+    follow_up_due(event.payload["root_id"], event_id=event.id)
+
+
+def _question_answered(event: OutboxEvent) -> None:
+    from jobs.attendance_jobs import question_answered
+
+    question_answered(event)
+
+
 def _nothing_to_do(event: OutboxEvent) -> None:
     """Recorded for the audit trail; the series' invitation already covers new occurrences."""
 
@@ -44,6 +62,9 @@ HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {
     "briefing.cancelled": _invitation_handler("briefing_cancelled"),
     "invitations.due": _invitation_handler("invitations_due"),
     "briefings.materialised": _nothing_to_do,
+    "question.answered": _question_answered,
+    "pack.release_due": _pack_release_due,
+    "pack.follow_up_due": _pack_follow_up_due,
 }
 
 

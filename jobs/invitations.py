@@ -27,7 +27,7 @@ from coordinator.invitations.operations import (
     target_of,
 )
 from coordinator.mail.backends import TemporaryMailError
-from coordinator.mail.bulk import BulkReport, BulkSender
+from coordinator.mail.bulk import BulkReport, BulkSender, LazyMessage
 from coordinator.mail.message import OutgoingMessage
 from coordinator.offices.models import Office
 from coordinator.schedule.models import DEFAULT_REMINDERS, Briefing, Series
@@ -44,8 +44,12 @@ ACTIVE = ("scheduled", "moved")
 def _fan_out(*, key: str, purpose: str, label: str, office: Office, invitations: Sequence[Invitation],
              build: Callable[[Invitation], OutgoingMessage], event_id: int | None = None,
              series_id: int | None = None, briefing_id: int | None = None,
-             on_finished: Callable[[Invitation, int, str], None] | None = None) -> BulkReport:
-    """Send one message per invitation; raise ``TemporaryMailError`` if some are still pending."""
+             on_finished: Callable[[Invitation, int, str], None] | None = None,
+             message_key: Callable[[Invitation], str] | None = None) -> BulkReport:
+    """Send one message per invitation; raise ``TemporaryMailError`` if some are still pending.
+
+    With ``message_key`` (the key ``build`` would give), each message is built just before it is
+    sent, so composing overlaps with the network waits of those in flight."""
     fan = db.session.scalar(select(FanOut).where(FanOut.key == key))
     if fan is None:
         fan = FanOut(key=key, office_id=office.id, purpose=purpose, label=label[:500], series_id=series_id,
@@ -65,13 +69,18 @@ def _fan_out(*, key: str, purpose: str, label: str, office: Office, invitations:
             by_key = {}
             batch = []
             for invitation in chunk:
-                message = build(invitation)
+                if message_key is not None:
+                    message = LazyMessage(key=message_key(invitation), office_id=office.id, purpose=purpose,
+                                          to_email=invitation.journalist.email,
+                                          build=lambda invitation=invitation: build(invitation))
+                else:
+                    message = build(invitation)
                 by_key[message.key] = invitation
                 batch.append(message)
             report = sender.send(batch)
             total.add(report)
-            for message_key, (delivery_id, state) in report.finished.items():
-                invitation = by_key[message_key]
+            for finished_key, (delivery_id, state) in report.finished.items():
+                invitation = by_key[finished_key]
                 invitation.last_delivery_id = delivery_id
                 if on_finished is not None:
                     on_finished(invitation, delivery_id, state)
@@ -180,7 +189,8 @@ def send_invitations(kind: str, target_id: int, *, event_id: int | None = None,
     _fan_out(key=f"invite:{kind}:{target.id}:s{sequence}", purpose="update" if changes else "invite",
              label=label, office=office, invitations=behind, build=build, event_id=event_id,
              series_id=target.id if isinstance(target, Series) else None,
-             briefing_id=target.id if isinstance(target, Briefing) else None, on_finished=finished)
+             briefing_id=target.id if isinstance(target, Briefing) else None, on_finished=finished,
+             message_key=lambda invitation: messages.invite_key(invitation, target))
 
 
 def dispatch_due_invitations(now: datetime | None = None) -> int:

@@ -35,6 +35,7 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("schedule-materialise", "schedule.materialise", every=3600),
     Periodic("invitation-reminders", "invitations.reminders", every=60),
     Periodic("invitations-due", "invitations.dispatch_due", every=300),
+    Periodic("attendance-weekly-digest", "attendance.weekly_digest", every=3600),
 )
 
 

@@ -22,6 +22,13 @@ from coordinator.users.permissions import require
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+@bp.get("/")
+@require("read")
+def index():
+    """The hub of administrative pages (each listed for the roles that may open it)."""
+    return render_template("admin/index.html")
+
+
 # --- staff -----------------------------------------------------------------------------------
 
 @bp.route("/staff", methods=["GET", "POST"])

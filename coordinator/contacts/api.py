@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, g, jsonify, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from coordinator.api import bp, openapi
@@ -340,7 +341,7 @@ def journalist_vcard(journalist_id: int):
 def merge_journalists():
     require("edit")
     body = json_body()
-    errors = {key: "Cần mã số nhà báo (số nguyên)." for key in ("keep_id", "drop_id")
+    errors = {key: _("Cần mã số nhà báo (số nguyên).") for key in ("keep_id", "drop_id")
               if not isinstance(body.get(key), int) or isinstance(body.get(key), bool)}
     if errors:
         raise ValidationError(errors)
@@ -508,7 +509,7 @@ def add_list_members(list_id: int):
     dl = get_scoped(DistributionList, list_id)
     ids = json_body().get("journalist_ids")
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise ValidationError({"journalist_ids": "Cần danh sách mã nhà báo."})
+        raise ValidationError({"journalist_ids": _("Cần danh sách mã nhà báo.")})
     ops.add_members(dl, [get_scoped(Journalist, i) for i in ids])
     db.session.commit()
     return serialize_list(dl)
@@ -522,7 +523,7 @@ def remove_list_member(list_id: int, journalist_id: int):
     if not ops.remove_member(dl, journalist_id):
         from coordinator.core.errors import NotFound
 
-        raise NotFound("Nhà báo này không phải thành viên cố định của danh sách.")
+        raise NotFound(_("Nhà báo này không phải thành viên cố định của danh sách."))
     db.session.commit()
     return "", 204
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.contacts.models import (
@@ -25,7 +26,6 @@ from coordinator.extensions import db
 AUDIENCE_KEYS = ("list_ids", "beats", "outlet_ids", "journalist_ids")
 ID_KEYS = ("list_ids", "outlet_ids", "journalist_ids")
 _ID_MODELS = {"list_ids": DistributionList, "outlet_ids": Outlet, "journalist_ids": Journalist}
-_ID_LABELS = {"list_ids": "danh sách", "outlet_ids": "cơ quan báo chí", "journalist_ids": "nhà báo"}
 
 
 def empty_audience() -> dict[str, list]:
@@ -36,14 +36,22 @@ def _bad(message: str) -> ValidationError:
     return ValidationError({"audience": message})
 
 
+def _not_found(key: str, ids: str) -> str:
+    if key == "list_ids":
+        return _("Không tìm thấy danh sách có mã %(ids)s.", ids=ids)
+    if key == "outlet_ids":
+        return _("Không tìm thấy cơ quan báo chí có mã %(ids)s.", ids=ids)
+    return _("Không tìm thấy nhà báo có mã %(ids)s.", ids=ids)
+
+
 def _as_id(value: Any, key: str) -> int:
     if isinstance(value, bool):
-        raise _bad(f"{key}: mã phải là số nguyên.")
+        raise _bad(_("%(key)s: mã phải là số nguyên.", key=key))
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
-    raise _bad(f"{key}: mã phải là số nguyên.")
+    raise _bad(_("%(key)s: mã phải là số nguyên.", key=key))
 
 
 def _unique(values: list) -> list:
@@ -72,17 +80,17 @@ def validate_audience(office_id: int, audience: dict | None) -> dict:
     if audience is None:
         return empty_audience()
     if not isinstance(audience, dict):
-        raise _bad("Đối tượng mời phải là một đối tượng {list_ids, beats, outlet_ids, journalist_ids}.")
+        raise _bad(_("Đối tượng mời phải là một đối tượng {list_ids, beats, outlet_ids, journalist_ids}."))
     unknown = sorted(set(audience) - set(AUDIENCE_KEYS))
     if unknown:
-        raise _bad(f"Khoá không hợp lệ: {', '.join(map(str, unknown))}.")
+        raise _bad(_("Khoá không hợp lệ: %(keys)s.", keys=", ".join(map(str, unknown))))
     result = empty_audience()
     for key in AUDIENCE_KEYS:
         values = audience.get(key)
         if values is None:
             continue
         if not isinstance(values, list | tuple):
-            raise _bad(f"{key} phải là một danh sách.")
+            raise _bad(_("%(key)s phải là một danh sách.", key=key))
         if key in ID_KEYS:
             ids = _unique([_as_id(value, key) for value in values])
             if ids:
@@ -91,17 +99,17 @@ def validate_audience(office_id: int, audience: dict | None) -> dict:
                     select(model.id).where(model.id.in_(ids), model.office_id == office_id)))
                 missing = [i for i in ids if i not in found]
                 if missing:
-                    raise _bad(f"Không tìm thấy {_ID_LABELS[key]} có mã {', '.join(map(str, missing))}.")
+                    raise _bad(_not_found(key, ", ".join(map(str, missing))))
             result[key] = ids
         else:
             mapping = beat_slug_map(office_id)
             slugs = []
             for value in values:
                 if not isinstance(value, str) or not value.strip():
-                    raise _bad("beats: mỗi lĩnh vực phải là tên hoặc mã (slug) không rỗng.")
+                    raise _bad(_("beats: mỗi lĩnh vực phải là tên hoặc mã (slug) không rỗng."))
                 slug = mapping.get(fold(value)) or mapping.get(slugify(value))
                 if slug is None:
-                    raise _bad(f"Không có lĩnh vực “{value}”.")
+                    raise _bad(_("Không có lĩnh vực “%(name)s”.", name=value))
                 slugs.append(slug)
             result["beats"] = _unique(slugs)
     return result

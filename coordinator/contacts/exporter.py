@@ -5,6 +5,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -13,7 +15,7 @@ from coordinator.contacts.importer import TEMPLATE_HEADERS
 from coordinator.contacts.models import Journalist
 from coordinator.contacts.operations import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS, display_phone
 
-EXPORT_HEADERS = ("Mã", *TEMPLATE_HEADERS, "Trạng thái", "Lý do trạng thái")
+EXPORT_HEADERS = (_l("Mã"), *TEMPLATE_HEADERS, _l("Trạng thái"), _l("Lý do trạng thái"))
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +38,7 @@ def journalist_row(journalist: Journalist) -> list[object]:
 def export_csv(journalists: Iterable[Journalist]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_HEADERS)
+    writer.writerow([str(header) for header in EXPORT_HEADERS])
     for journalist in journalists:
         writer.writerow([neutralise(value) for value in journalist_row(journalist)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -44,8 +46,8 @@ def export_csv(journalists: Iterable[Journalist]) -> bytes:
 
 def export_xlsx(journalists: Iterable[Journalist]) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Nhà báo")
-    sheet.append(list(EXPORT_HEADERS))
+    sheet = workbook.create_sheet(_("Nhà báo"))
+    sheet.append([str(header) for header in EXPORT_HEADERS])
     for journalist in journalists:
         sheet.append([neutralise(value) for value in journalist_row(journalist)])
     buffer = io.BytesIO()
@@ -54,15 +56,18 @@ def export_xlsx(journalists: Iterable[Journalist]) -> bytes:
 
 
 def template_xlsx() -> bytes:
-    """The import template: the Vietnamese headers, an example row, and the accepted values."""
+    """The import template (headers and help in the current language), an example row, and the accepted
+    values."""
+    headers = [str(header) for header in TEMPLATE_HEADERS]
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Nhà báo"
-    sheet.append(list(TEMPLATE_HEADERS))
+    sheet.title = _("Nhà báo")
+    sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.append(["Nguyễn Thị Hạnh", "Báo Quảng Ninh", "hanh.nguyen@baoquangninh.vn", "0912 345 678",
-                  "Kinh tế; Du lịch", "vi", "Phóng viên thường trú Hạ Long", "Báo in", "Cấp tỉnh"])
+                  "Kinh tế; Du lịch", "vi", "Phóng viên thường trú Hạ Long", str(KIND_LABELS["newspaper"]),
+                  str(LEVEL_LABELS["provincial"])])
     widths = (28, 30, 32, 16, 26, 10, 30, 16, 14)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
@@ -72,15 +77,15 @@ def template_xlsx() -> bytes:
         validation = DataValidation(type="list", formula1=formula, allow_blank=True)
         sheet.add_data_validation(validation)
         validation.add(f"{column}2:{column}5000")
-    help_sheet = workbook.create_sheet("Hướng dẫn")
+    help_sheet = workbook.create_sheet(_("Hướng dẫn"))
     for line in (
-        ("Cột bắt buộc: Họ và tên, Cơ quan báo chí, Email.",),
-        ("Điện thoại: số Việt Nam (0912 345 678) hoặc quốc tế (+44 20 7946 0000).",),
-        ("Lĩnh vực: nhiều lĩnh vực cách nhau bằng dấu chấm phẩy (;).",),
-        ("Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).",),
-        ("Loại hình (khi tạo cơ quan mới): " + ", ".join(str(v) for v in KIND_LABELS.values()),),
-        ("Cấp (khi tạo cơ quan mới): " + ", ".join(str(v) for v in LEVEL_LABELS.values()),),
-        ("Email đã có trong danh bạ: hồ sơ được cập nhật. Email trùng trong tệp: dòng sau bị từ chối.",),
+        (_("Cột bắt buộc: %(columns)s.", columns=", ".join(headers[:3])),),
+        (_("Điện thoại: số Việt Nam (0912 345 678) hoặc quốc tế (+44 20 7946 0000)."),),
+        (_("Lĩnh vực: nhiều lĩnh vực cách nhau bằng dấu chấm phẩy (;)."),),
+        (_("Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh)."),),
+        (_("Loại hình (khi tạo cơ quan mới): %(choices)s", choices=", ".join(str(v) for v in KIND_LABELS.values())),),
+        (_("Cấp (khi tạo cơ quan mới): %(choices)s", choices=", ".join(str(v) for v in LEVEL_LABELS.values())),),
+        (_("Email đã có trong danh bạ: hồ sơ được cập nhật. Email trùng trong tệp: dòng sau bị từ chối."),),
     ):
         help_sheet.append(line)
     buffer = io.BytesIO()

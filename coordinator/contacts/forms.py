@@ -5,16 +5,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from coordinator.contacts.operations import KIND_LABELS, LANGUAGE_LABELS, LEVEL_LABELS, STATUS_LABELS
 
 
+def choices_of(labels: dict) -> list[SelectChoice]:
+    """``{value: label}`` as WTForms choices (labels stay lazy: translated when rendered)."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
 class OutletForm(FlaskForm):
     name = StringField(_l("Tên cơ quan báo chí"), validators=[DataRequired(_l("Vui lòng nhập tên.")),
                                                                Length(max=255)])
-    kind = SelectField(_l("Loại hình"), choices=list(KIND_LABELS.items()))
-    level = SelectField(_l("Cấp"), choices=list(LEVEL_LABELS.items()))
+    kind = SelectField(_l("Loại hình"), choices=choices_of(KIND_LABELS))
+    level = SelectField(_l("Cấp"), choices=choices_of(LEVEL_LABELS))
     website = StringField(_l("Trang web"), validators=[Optional(), Length(max=500)])
     domains = StringField(_l("Tên miền bài viết"), validators=[Optional(), Length(max=1000)])
 
@@ -27,12 +33,12 @@ class JournalistForm(FlaskForm):
     outlet_since = DateField(_l("Làm việc tại cơ quan này từ ngày"), validators=[Optional()])
     phone = StringField(_l("Điện thoại"), validators=[Optional(), Length(max=40)])
     beats = StringField(_l("Lĩnh vực"), validators=[Optional(), Length(max=1000)])
-    language = SelectField(_l("Ngôn ngữ nhận thư"), choices=list(LANGUAGE_LABELS.items()))
+    language = SelectField(_l("Ngôn ngữ nhận thư"), choices=choices_of(LANGUAGE_LABELS))
     notes = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=5000)])
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Trạng thái"), choices=list(STATUS_LABELS.items()))
+    status = SelectField(_l("Trạng thái"), choices=choices_of(STATUS_LABELS))
     reason = StringField(_l("Lý do"), validators=[Optional(), Length(max=500)])
 
 
@@ -46,8 +52,8 @@ class ListForm(FlaskForm):
                                                          Length(max=200)])
     description = TextAreaField(_l("Mô tả"), validators=[Optional(), Length(max=2000)])
     rule_beats = SelectMultipleField(_l("Quy tắc: lĩnh vực"), coerce=int, validate_choice=False)
-    rule_kinds = SelectMultipleField(_l("Quy tắc: loại hình cơ quan"), choices=list(KIND_LABELS.items()))
-    rule_levels = SelectMultipleField(_l("Quy tắc: cấp cơ quan"), choices=list(LEVEL_LABELS.items()))
+    rule_kinds = SelectMultipleField(_l("Quy tắc: loại hình cơ quan"), choices=choices_of(KIND_LABELS))
+    rule_levels = SelectMultipleField(_l("Quy tắc: cấp cơ quan"), choices=choices_of(LEVEL_LABELS))
     rule_outlets = SelectMultipleField(_l("Quy tắc: cơ quan báo chí"), coerce=int, validate_choice=False)
 
 

@@ -19,6 +19,7 @@ from pathlib import PurePath
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from coordinator.contacts import operations as ops
@@ -40,8 +41,8 @@ REQUIRED = ("full_name", "outlet", "email")
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "full_name": ("Họ và tên", "Họ tên", "Họ và tên nhà báo", "Tên nhà báo", "Tên", "Full name", "Fullname",
                   "Name", "Journalist"),
-    "outlet": ("Cơ quan báo chí", "Cơ quan", "Đơn vị", "Báo", "Tòa soạn", "Toà soạn", "Outlet", "Media outlet",
-               "Organization", "Organisation", "Media"),
+    "outlet": ("Cơ quan báo chí", "Cơ quan", "Đơn vị", "Báo", "Tòa soạn", "Toà soạn", "Outlet", "Press outlet",
+               "Media outlet", "Organization", "Organisation", "Media"),
     "email": ("Email", "E-mail", "Thư điện tử", "Địa chỉ email", "Mail"),
     "phone": ("Điện thoại", "Số điện thoại", "SĐT", "SDT", "ĐT", "Di động", "Phone", "Phone number",
               "Mobile", "Telephone", "Tel"),
@@ -51,9 +52,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "outlet_kind": ("Loại hình", "Loại hình báo chí", "Loại cơ quan", "Outlet kind", "Kind", "Type"),
     "outlet_level": ("Cấp", "Cấp cơ quan", "Cấp báo chí", "Outlet level", "Level"),
 }
-# The template's headers (and the export's), in order.
-TEMPLATE_HEADERS = ("Họ và tên", "Cơ quan báo chí", "Email", "Điện thoại", "Lĩnh vực", "Ngôn ngữ", "Ghi chú",
-                    "Loại hình", "Cấp")
+# The template's headers (and the export's), in order, in the reader's language: the English ones are
+# among the aliases above too, so a file downloaded in either language imports again.
+TEMPLATE_HEADERS = (_l("Họ và tên"), _l("Cơ quan báo chí"), _l("Email"), _l("Điện thoại"), _l("Lĩnh vực"),
+                    _l("Ngôn ngữ"), _l("Ghi chú"), _l("Loại hình"), _l("Cấp"))
 
 
 def header_key(value: Any) -> str:
@@ -195,7 +197,7 @@ def parse_file(filename: str, data: bytes) -> ParsedFile:
                            "đầu. Hãy dùng tệp mẫu."))
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        labels = {"full_name": "Họ và tên", "outlet": "Cơ quan báo chí", "email": "Email"}
+        labels = {"full_name": _("Họ và tên"), "outlet": _("Cơ quan báo chí"), "email": _("Email")}
         raise file_error(_("Thiếu cột bắt buộc: %(columns)s.", columns=", ".join(labels[m] for m in missing)))
     parsed = ParsedFile(file_format=file_format, header_row=header_row, columns=columns)
     for number, cells in rows:

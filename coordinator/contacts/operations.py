@@ -44,8 +44,8 @@ LANGUAGE_LABELS = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
 
 # Words people write for a kind or a level (folded), besides the codes themselves.
 KIND_ALIASES = {
-    "newspaper": ("bao", "bao in", "nhat bao", "newspaper", "print", "bao giay"),
-    "online": ("bao dien tu", "dien tu", "online", "trang tin", "trang tin dien tu", "web"),
+    "newspaper": ("bao", "bao in", "nhat bao", "newspaper", "print", "print newspaper", "bao giay"),
+    "online": ("bao dien tu", "dien tu", "online", "online newspaper", "trang tin", "trang tin dien tu", "web"),
     "tv": ("truyen hinh", "tv", "television", "dai truyen hinh"),
     "radio": ("phat thanh", "radio", "dai phat thanh"),
     "news_agency": ("thong tan", "news agency", "news_agency", "hang thong tan", "thong tan xa"),

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms.fields import SelectChoice
 
 from coordinator.contacts import exporter, importer
 from coordinator.contacts import operations as ops
@@ -74,8 +75,8 @@ def _page() -> int:
         return 1
 
 
-def _outlet_choices() -> list[tuple[int, str]]:
-    return [(o.id, o.name) for o in db.session.scalars(outlet_query(current_office_id()))]
+def _outlet_choices() -> list[SelectChoice]:
+    return [SelectChoice(o.id, o.name) for o in db.session.scalars(outlet_query(current_office_id()))]
 
 
 # --- journalists -------------------------------------------------------------------------------
@@ -389,7 +390,7 @@ def lists():
 def _list_form() -> ListForm:
     form = ListForm()
     office_id = current_office_id()
-    form.rule_beats.choices = [(b.id, b.name) for b in db.session.scalars(
+    form.rule_beats.choices = [SelectChoice(b.id, b.name) for b in db.session.scalars(
         select(Beat).where(Beat.office_id == office_id).order_by(Beat.slug))]
     form.rule_outlets.choices = _outlet_choices()
     return form

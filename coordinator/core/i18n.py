@@ -69,8 +69,10 @@ def init_app(app: Flask) -> None:
     def _fresh_locale() -> None:
         # Flask-Babel caches the locale on the app context; one request must never see another's
         # (an app context can outlive a request, e.g. in tests and CLI-driven requests).
-        refresh()
+        g.pop("locale", None)
+        g.pop("timezone", None)
         g.pop("_login_user", None)
+        refresh()
 
     @app.context_processor
     def _i18n_context() -> dict:

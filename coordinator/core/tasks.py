@@ -42,6 +42,8 @@ TASKS: dict[str, Task] = {
                                      retry_intervals=()),
     "schedule.materialise": Task("jobs.schedule_jobs.materialise_horizon", queue="bulk", timeout=1800,
                                  retry_intervals=(60, 300)),
+    "attendance.weekly_digest": Task("jobs.attendance_jobs.send_weekly_digests", queue="mail", timeout=1800,
+                                     retry_intervals=()),
     "contacts.import": Task("jobs.contacts_jobs.run_import", queue="bulk", timeout=1800, retry_intervals=(10, 60)),
 }
 

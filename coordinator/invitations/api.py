@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask_babel import gettext as _
 
 from coordinator.api import bp, openapi
 from coordinator.api.common import get_scoped, json_body, page_args, require
@@ -74,11 +75,11 @@ def record_rsvp_api(briefing_id: int, invitation_id: int):
     briefing = get_scoped(Briefing, briefing_id)
     invitation = get_scoped(Invitation, invitation_id)
     if (invitation.series_id or invitation.briefing_id) != target_of(briefing).id:
-        raise ValidationError({"invitation_id": "Lời mời không thuộc buổi họp báo này."})
+        raise ValidationError({"invitation_id": _("Lời mời không thuộc buổi họp báo này.")})
     data = json_body()
     scope = data.get("scope", "all")
     if scope not in ("this", "all"):
-        raise ValidationError({"scope": "scope phải là 'this' hoặc 'all'."})
+        raise ValidationError({"scope": _("scope phải là 'this' hoặc 'all'.")})
     set_rsvp(invitation, str(data.get("rsvp", "")), source="staff",
              briefing=briefing if scope == "this" else None, note=data.get("note"))
     db.session.commit()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from coordinator.contacts.models import Journalist
+from coordinator.core.icalendar_tz import add_missing_timezones
 from coordinator.invitations.models import RSVP_TO_PARTSTAT
 from coordinator.offices.models import Office
 from coordinator.schedule import ical
@@ -75,7 +76,7 @@ def calendar(method: str, components: list[Event], *, office: Office, sender: tu
             component.pop("STATUS", None)
             component.add("status", "CANCELLED")
         cal.add_component(component)
-    cal.add_missing_timezones()
+    add_missing_timezones(cal)
     return cal.to_ical().decode()
 
 

@@ -6,18 +6,16 @@ unsubscribe headers (RFC 8058).
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
-import qrcode
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from qrcode.image.pure import PyPNGImage
 
 from coordinator.contacts.models import Journalist
 from coordinator.core.i18n import format_local
+from coordinator.core.qr import qr_png
 from coordinator.core.urls import external_url
 from coordinator.invitations import itip
 from coordinator.invitations.models import Invitation
@@ -41,13 +39,6 @@ class When:
     online_url: str | None
     agenda: str | None
     spokespeople: str | None
-
-
-def qr_png(data: str) -> bytes:
-    image = qrcode.make(data, image_factory=PyPNGImage, box_size=8, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue()
 
 
 def checkin_url(invitation: Invitation) -> str:
@@ -90,13 +81,19 @@ def compose(*, invitation: Invitation, office: Office, key: str, purpose: str, s
                "subject": subject}
     text = render_template(f"mail/{template}.txt", **context)
     html = render_template(f"mail/{template}.html", **context)
-    attachments = [Attachment("ma-diem-danh.png", "image/png", qr_png(urls["checkin"]))] if with_qr else []
+    # The file name is in the reader's language too (compose runs inside their force_locale).
+    attachments = ([Attachment(_("ma-diem-danh.png"), "image/png", qr_png(urls["checkin"]))]
+                   if with_qr else [])
     return OutgoingMessage(
         key=key, office_id=office.id, office_slug=office.slug, purpose=purpose, to_email=journalist.email,
         to_name=journalist.full_name, from_email=sender, from_name=sender_name, subject=subject, text=text,
         html=html, calendar=calendar, calendar_method=method, attachments=attachments,
         headers={"List-Unsubscribe": f"<{urls['unsubscribe']}>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+
+
+def invite_key(invitation: Invitation, target: Series | Briefing) -> str:
+    return f"invite:{invitation.id}:s{target.sequence}"
 
 
 def invite(invitation: Invitation, target: Series | Briefing, office: Office, *, first: Briefing | None,
@@ -121,7 +118,7 @@ def invite(invitation: Invitation, target: Series | Briefing, office: Office, *,
         else:
             subject = _("Giấy mời: %(title)s – %(when)s", title=when.title, when=when.start)
         return compose(invitation=invitation, office=office,
-                       key=f"invite:{invitation.id}:s{target.sequence}", purpose="update" if changed else "invite",
+                       key=invite_key(invitation, target), purpose="update" if changed else "invite",
                        subject=subject, template="invite", context={"when": when, "changes": changed},
                        calendar=calendar, with_qr=True)
 
@@ -173,7 +170,7 @@ def reminder(invitation: Invitation, briefing: Briefing, office: Office, offset_
 def describe_changes(changes: dict | None, office: Office) -> str:
     """"What changed" in one line, in the current locale: ``Bắt đầu: … → …; Địa điểm: … → …``."""
     labels = {"start": _("Bắt đầu"), "end": _("Kết thúc"), "venue": _("Địa điểm"), "online_url": _("Trực tuyến"),
-              "status": _("Trạng thái"), "title": _("Tiêu đề"), "agenda": _("Nội dung"),
+              "status": _("Trạng thái"), "title": _("Tên buổi họp báo"), "agenda": _("Nội dung"),
               "spokespeople": _("Người phát ngôn"), "rrule": _("Lịch lặp"), "dtstart": _("Bắt đầu"),
               "duration_minutes": _("Thời lượng (phút)"), "description": _("Mô tả")}
     parts = []
@@ -188,6 +185,9 @@ def describe_changes(changes: dict | None, office: Office) -> str:
             names = {"scheduled": _("Đã lên lịch"), "moved": _("Đã dời lịch"), "cancelled": _("Đã huỷ"),
                      "held": _("Đã diễn ra")}
             before, after = names.get(before, before), names.get(after, after)
+        elif field == "rrule":  # the rule in words, not RRULE syntax
+            before, after = (describe_rule(v, office.timezone) if isinstance(v, str) and v else v
+                             for v in (before, after))
         parts.append(f"{labels.get(field, field)}: {_fmt(before, office)} → {_fmt(after, office)}")
     return "; ".join(parts)
 

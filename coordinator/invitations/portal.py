@@ -21,6 +21,7 @@ from coordinator.invitations.tokens import (
     journalist_from_portal_token,
     journalist_from_unsubscribe_token,
     portal_token,
+    speak_to,
     unsubscribe_token,
 )
 from coordinator.mail import service as mail
@@ -42,6 +43,7 @@ def _journalist(token: str) -> Journalist:
         else:
             flash(_("Đường dẫn không hợp lệ. Nhập email để nhận đường dẫn mới."), "error")
         abort(redirect(url_for("portal.new_link")))
+    speak_to(journalist)
     return journalist
 
 
@@ -65,8 +67,10 @@ def home(token: str):
     beats = list(db.session.scalars(select(Beat).where(Beat.office_id == journalist.office_id).order_by(Beat.name)))
     feed = feed_links(journalist)
     db.session.commit()  # a feed token issued on this first visit must last
+    from coordinator.packs.portal import released_for
+
     return render_template("portal/home.html", journalist=journalist, office=office, upcoming=upcoming,
-                           token=token, feed=feed, beats=beats, answers=ANSWERS,
+                           token=token, feed=feed, beats=beats, answers=ANSWERS, packs=released_for(journalist),
                            followed={beat.id for beat in journalist.beats},
                            unsubscribe_token=unsubscribe_token)
 
@@ -113,8 +117,8 @@ def new_link():
         email = (request.form.get("email") or "").strip().lower()
         office_slug = request.form.get("office", "")
         if "@" not in email:
-            flash(_("Vui lòng nhập một địa chỉ email hợp lệ."), "error")
-            return render_template("portal/new_link.html", email=email), 422
+            return render_template("portal/new_link.html", email=email,
+                                   error=_("Vui lòng nhập một địa chỉ email hợp lệ.")), 422
         query = select(Journalist).where(Journalist.email == email, Journalist.status != "archived")
         office = get_office_by_slug(office_slug) if office_slug else None
         if office is not None:
@@ -123,7 +127,7 @@ def new_link():
             send_portal_link(journalist)
         flash(_("Nếu địa chỉ này có trong danh bạ, một đường dẫn mới vừa được gửi tới hộp thư của bạn."), "info")
         return redirect(url_for("portal.new_link"))
-    return render_template("portal/new_link.html", email="")
+    return render_template("portal/new_link.html", email="", error=None)
 
 
 def send_portal_link(journalist: Journalist) -> None:
@@ -153,13 +157,14 @@ def unsubscribe(token: str):
     journalist = journalist_from_unsubscribe_token(token)
     if journalist is None:
         abort(410)
+    speak_to(journalist)
     one_click = request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click"
     confirmed = request.method == "POST" and request.form.get("confirm") == "1"
     if one_click or confirmed:
         if journalist.status == "active":
             from coordinator.contacts.operations import set_status
 
-            set_status(journalist, "unsubscribed", "self-service")
+            set_status(journalist, "unsubscribed", "tự huỷ đăng ký")
             db.session.commit()
         if one_click:
             return "", 200

@@ -78,3 +78,12 @@ def journalist_from_unsubscribe_token(token: str) -> Journalist | None:
     return journalist if journalist is not None and journalist.office_id == office_id else None
 
 
+
+
+def speak_to(journalist: Journalist) -> None:
+    """Pages opened by a journalist's link speak the journalist's language (unless they switch)."""
+    from flask import g
+    from flask_babel import refresh
+
+    g.locale = journalist.language or "vi"
+    refresh()

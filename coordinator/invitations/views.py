@@ -17,7 +17,7 @@ from coordinator.invitations.operations import (
     set_rsvp,
     target_of,
 )
-from coordinator.invitations.tokens import invitation_from_token
+from coordinator.invitations.tokens import invitation_from_token, speak_to
 from coordinator.mail.models import Delivery
 from coordinator.offices.models import Office
 from coordinator.schedule.models import Briefing, Series
@@ -32,6 +32,7 @@ def _invitation_or_410(token: str) -> Invitation:
     invitation = invitation_from_token(token)
     if invitation is None:
         abort(410)
+    speak_to(invitation.journalist)
     return invitation
 
 

@@ -16,7 +16,7 @@ import logging
 import random
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -61,20 +61,40 @@ class _Outcome:
     state: str  # sent | failed | queued
     provider_message_id: str | None = None
     error: str | None = None
+    subject: str | None = None
+
+
+@dataclass
+class LazyMessage:
+    """A message known by its key and recipient, built only when its turn to be sent comes.
+
+    Building (templates, iCalendar, QR code) is CPU work; done just in time in the calling
+    thread, it overlaps with the pool's network waits instead of preceding them."""
+
+    key: str
+    office_id: int | None
+    purpose: str
+    to_email: str
+    build: Callable[[], OutgoingMessage]
+    subject: str = ""
+
+
+Sendable = OutgoingMessage | LazyMessage
 
 
 def _send_with_retries(backend: MailBackend, message: OutgoingMessage, delivery_id: int) -> _Outcome:
     """In a pool thread: only provider I/O, never the database."""
     delay = 0.5
+    subject = message.subject[:500]
     for attempt in range(1, MAX_IN_PROCESS_ATTEMPTS + 1):
         try:
             provider_id = backend.send(message)
-            return _Outcome(delivery_id, "sent", provider_message_id=provider_id)
+            return _Outcome(delivery_id, "sent", provider_message_id=provider_id, subject=subject)
         except PermanentMailError as exc:
-            return _Outcome(delivery_id, "failed", error=str(exc)[:2000])
+            return _Outcome(delivery_id, "failed", error=str(exc)[:2000], subject=subject)
         except TemporaryMailError as exc:
             if attempt == MAX_IN_PROCESS_ATTEMPTS:
-                return _Outcome(delivery_id, "queued", error=str(exc)[:2000])
+                return _Outcome(delivery_id, "queued", error=str(exc)[:2000], subject=subject)
             if exc.retry_after is not None:  # 429: wait for X-RateLimit-Reset
                 time.sleep(min(max(exc.retry_after, 0.05), MAX_RATE_LIMIT_WAIT))
             else:
@@ -97,7 +117,7 @@ class BulkSender:
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(wait=True)
 
-    def send(self, messages: Sequence[OutgoingMessage]) -> BulkReport:
+    def send(self, messages: Sequence[Sendable]) -> BulkReport:
         report = BulkReport()
         if not messages:
             return report
@@ -127,7 +147,7 @@ class BulkSender:
         self._send_window(candidates, by_key, id_to_key, report)
         return report
 
-    def _send_window(self, candidates: list[int], by_key: dict[str, OutgoingMessage], id_to_key: dict[int, str],
+    def _send_window(self, candidates: list[int], by_key: dict[str, Sendable], id_to_key: dict[int, str],
                      report: BulkReport) -> None:
         """Claim a few at a time, just ahead of the pool, and record each result as it comes back.
 
@@ -143,8 +163,9 @@ class BulkSender:
                 won = self._claim(batch)
                 report.pending += len(batch) - len(won)
                 for delivery_id in won:
-                    future = self.pool.submit(_send_with_retries, self.backend, by_key[id_to_key[delivery_id]],
-                                              delivery_id)
+                    item = by_key[id_to_key[delivery_id]]
+                    message = item.build() if isinstance(item, LazyMessage) else item
+                    future = self.pool.submit(_send_with_retries, self.backend, message, delivery_id)
                     in_flight[future] = delivery_id
             if not in_flight:
                 continue
@@ -167,7 +188,7 @@ class BulkSender:
 
     # --- database work, in the calling thread --------------------------------------------------
 
-    def _ensure_rows(self, messages: Sequence[OutgoingMessage]) -> dict[str, Delivery]:
+    def _ensure_rows(self, messages: Sequence[Sendable]) -> dict[str, Delivery]:
         keys = [message.key for message in messages]
         existing = {row.key: row for row in db.session.scalars(db.select(Delivery).where(Delivery.key.in_(keys)))}
         missing = [message for message in messages if message.key not in existing]
@@ -176,19 +197,19 @@ class BulkSender:
                 db.session.execute(
                     Delivery.__table__.insert(),
                     [{"key": m.key, "office_id": m.office_id, "purpose": m.purpose, "recipient": m.to_email.lower(),
-                      "subject": m.subject[:500], "state": "queued", "attempts": 0, "created_at": utcnow()}
+                      "subject": (m.subject or "")[:500], "state": "queued", "attempts": 0, "created_at": utcnow()}
                      for m in missing])
                 db.session.commit()
             except IntegrityError:  # another worker inserted some of them first: one by one, taking theirs
                 db.session.rollback()
                 for message in missing:
-                    service.ensure_delivery(message)
+                    service.ensure_delivery(message.build() if isinstance(message, LazyMessage) else message)
             existing = {row.key: row for row in
                         db.session.scalars(db.select(Delivery).where(Delivery.key.in_(keys)))}
         return existing
 
     @staticmethod
-    def _suppressed_addresses(messages: Sequence[OutgoingMessage]) -> set[tuple[int | None, str]]:
+    def _suppressed_addresses(messages: Sequence[Sendable]) -> set[tuple[int | None, str]]:
         office_ids = {m.office_id for m in messages if m.office_id is not None}
         emails = {m.to_email.lower() for m in messages}
         if not office_ids:
@@ -220,6 +241,8 @@ class BulkSender:
         provider = self.backend.name
         for outcome in outcomes:
             values: dict = {"state": outcome.state, "claimed_until": None, "error": outcome.error}
+            if outcome.subject:
+                values["subject"] = outcome.subject
             if outcome.state == "sent":
                 values |= {"provider": provider, "provider_message_id": outcome.provider_message_id, "sent_at": now}
             elif outcome.state == "failed":

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import g, jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.api import bp, openapi
@@ -165,12 +166,12 @@ def patch_series(series_id: int):
 def _date_arg(name: str, errors: dict) -> date | None:
     value = request.args.get(name)
     if not value:
-        errors[name] = f"Thiếu tham số {name}=YYYY-MM-DD."
+        errors[name] = _("Thiếu tham số %(name)s=YYYY-MM-DD.", name=name)
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors[name] = f"{name} phải có dạng YYYY-MM-DD."
+        errors[name] = _("%(name)s phải có dạng YYYY-MM-DD.", name=name)
         return None
 
 
@@ -181,7 +182,7 @@ def list_briefings():
     series_id = request.args.get("series_id")
     if series_id is not None:
         if not series_id.isdigit():
-            errors["series_id"] = "series_id phải là số nguyên."
+            errors["series_id"] = _("%(name)s phải là số nguyên.", name="series_id")
         else:
             series_id = get_scoped(Series, int(series_id)).id
     if errors:
@@ -258,7 +259,7 @@ def add_closure():
     try:
         day = date.fromisoformat(str(data.get("day") or ""))
     except ValueError:
-        raise ValidationError({"day": "day phải có dạng YYYY-MM-DD."}) from None
+        raise ValidationError({"day": _("%(name)s phải có dạng YYYY-MM-DD.", name="day")}) from None
     closure = ops.add_closure(g.office, day, data.get("name"))
     db.session.commit()
     return jsonify(serialize_closure(closure)), 201
@@ -275,7 +276,7 @@ def issue_feed_token(journalist_id: int):
     url = external_url("calendar.personal_feed", token=token)
     return jsonify({"token": token, "prefix": row.prefix, "url": url, "webcal_url": ical.webcal_url(url),
                     "google_url": ical.google_subscribe_url(url),
-                    "outlook_url": ical.outlook_subscribe_url(url, "Lịch họp báo")}), 201
+                    "outlook_url": ical.outlook_subscribe_url(url, _("Lịch họp báo"))}), 201
 
 
 @bp.delete("/journalists/<int:journalist_id>/feed-token")

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 from flask import Blueprint, Response, abort, current_app, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -95,9 +97,12 @@ def feed(key: str, office_id: int, build: Callable[[], FeedSpec], *, ttl: float 
         cached = store.get(key)
     stale = cached is None or cached.fingerprint != fingerprint or (ttl and time.monotonic() - cached.made_at > ttl)
     if stale or not current_app.config.get("SCHEDULE_FEED_CACHE", True):
-        spec = build()
-        body = ical.render(spec.content, name=spec.name, uid=spec.uid, office=spec.office,
-                           description=spec.description)
+        # A feed has no reader's locale: its words are in the office's language (Vietnamese by default),
+        # whatever the request says, so the bytes (and the ETag) stay the same for everyone.
+        with force_locale(feed_locale(db.session.get(Office, office_id))):
+            spec = build()
+            body = ical.render(spec.content, name=spec.name, uid=spec.uid, office=spec.office,
+                               description=spec.description)
         etag = ical.etag_of(body)
         last_modified = _monotonic_last_modified(key, spec.office, etag, spec.content.last_modified())
         cached = Rendered(fingerprint, body, etag, last_modified, time.monotonic())
@@ -107,6 +112,13 @@ def feed(key: str, office_id: int, build: Callable[[], FeedSpec], *, ttl: float 
             while len(store) > CACHE_SIZE:
                 store.popitem(last=False)
     return _conditional(cached, private=private, filename=f"{key.split(':')[0]}.ics")
+
+
+def feed_locale(office: Office | None) -> str:
+    """The language of a feed's words: the office's, else Vietnamese."""
+    languages = current_app.config.get("LANGUAGES") or ("vi",)
+    locale = office.locale if office is not None else None
+    return locale if locale in languages else "vi"
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -149,8 +161,9 @@ def _office(slug: str) -> Office:
 def office_feed(office_slug: str):
     office = _office(office_slug)
     return feed(f"public:{office.id}", office.id, lambda: FeedSpec(
-        office, ical.public_content(office), name=f"Lịch họp báo – {office.name}",
-        uid=f"public-{office.slug}@briefings", description=f"Lịch họp báo công khai của {office.name}"))
+        office, ical.public_content(office), name=_("Lịch họp báo – %(office)s", office=office.name),
+        uid=f"public-{office.slug}@briefings",
+        description=_("Lịch họp báo công khai của %(office)s", office=office.name)))
 
 
 @bp.get("/personal/<token>.ics")
@@ -172,7 +185,8 @@ def personal_feed(token: str):
         if journalist is None or office is None:
             abort(404)
         return FeedSpec(office, ical.journalist_content(office.id, journalist.id),
-                        name=f"Lịch họp báo của {journalist.full_name} – {office.name}",
+                        name=_("Lịch họp báo của %(name)s – %(office)s", name=journalist.full_name,
+                               office=office.name),
                         uid=f"personal-{journalist.id}-{office.slug}@briefings")
 
     return feed(f"personal:{journalist_id}", office_id, build, ttl=AUDIENCE_FEED_TTL, private=True)
@@ -187,5 +201,6 @@ def beat_feed(office_slug: str, beat_slug: str):
     if beat is None:
         abort(404)
     return feed(f"beat:{office.id}:{beat.slug}", office.id, lambda: FeedSpec(
-        office, ical.beat_content(office.id, beat.slug), name=f"Lịch họp báo – {beat.name} – {office.name}",
+        office, ical.beat_content(office.id, beat.slug),
+        name=_("Lịch họp báo – %(beat)s – %(office)s", beat=beat.name, office=office.name),
         uid=f"beat-{beat.slug}-{office.slug}@briefings"), ttl=AUDIENCE_FEED_TTL)

@@ -20,23 +20,29 @@ from wtforms import (
     URLField,
     widgets,
 )
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from coordinator.schedule.recurrence import WEEKDAYS
+from coordinator.schedule.recurrence import WEEKDAY_NAMES, WEEKDAYS
 
-WEEKDAY_LABELS = [("MO", _l("Thứ Hai")), ("TU", _l("Thứ Ba")), ("WE", _l("Thứ Tư")), ("TH", _l("Thứ Năm")),
-                  ("FR", _l("Thứ Sáu")), ("SA", _l("Thứ Bảy")), ("SU", _l("Chủ Nhật"))]
-NTH_LABELS = [("1", _l("thứ nhất")), ("2", _l("thứ hai")), ("3", _l("thứ ba")), ("4", _l("thứ tư")),
-              ("-1", _l("cuối cùng"))]
-FREQ_LABELS = [("WEEKLY", _l("Hằng tuần")), ("MONTHLY", _l("Hằng tháng (thứ trong tuần)")),
-               ("DAILY", _l("Hằng ngày")), ("CUSTOM", _l("Tự nhập quy tắc RRULE"))]
-END_LABELS = [("never", _l("Không kết thúc")), ("until", _l("Đến ngày")), ("count", _l("Sau số lần"))]
-HOLIDAY_LABELS = [("skip", _l("Bỏ qua ngày lễ, ngày nghỉ")),
-                  ("move_next_working_day", _l("Dời sang ngày làm việc kế tiếp")),
-                  ("none", _l("Vẫn họp cả ngày lễ"))]
-STATUS_LABELS = [("scheduled", _l("Theo lịch")), ("cancelled", _l("Huỷ buổi này")), ("held", _l("Đã diễn ra"))]
-SCOPE_LABELS = [("this", _l("Chỉ buổi này")), ("following", _l("Buổi này và các buổi sau")),
-                ("all", _l("Cả chuỗi"))]
+
+def _choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+WEEKDAY_CHOICES = [SelectChoice(code, WEEKDAY_NAMES[code]) for code in WEEKDAYS]
+NTH_CHOICES = _choices(("1", _l("thứ nhất")), ("2", _l("thứ hai")), ("3", _l("thứ ba")), ("4", _l("thứ tư")),
+                       ("-1", _l("cuối cùng")))
+FREQ_CHOICES = _choices(("WEEKLY", _l("Hằng tuần")), ("MONTHLY", _l("Hằng tháng (thứ trong tuần)")),
+                        ("DAILY", _l("Hằng ngày")), ("CUSTOM", _l("Tự nhập quy tắc RRULE")))
+END_CHOICES = _choices(("never", _l("Không kết thúc")), ("until", _l("Đến ngày")), ("count", _l("Sau số lần")))
+HOLIDAY_CHOICES = _choices(("skip", _l("Bỏ qua ngày lễ, ngày nghỉ")),
+                           ("move_next_working_day", _l("Dời sang ngày làm việc kế tiếp")),
+                           ("none", _l("Vẫn họp cả ngày lễ")))
+STATUS_CHOICES = _choices(("scheduled", _l("Theo lịch")), ("cancelled", _l("Huỷ buổi này")),
+                          ("held", _l("Đã diễn ra")))
+SCOPE_CHOICES = _choices(("this", _l("Chỉ buổi này")), ("following", _l("Buổi này và các buổi sau")),
+                         ("all", _l("Cả chuỗi")))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -50,9 +56,9 @@ class AudienceMixin:
     outlet_ids = SelectMultipleField(_l("Cơ quan báo chí"), coerce=int, validators=[Optional()])
 
     def set_audience_choices(self, lists, beats, outlets) -> None:
-        self.list_ids.choices = [(dl.id, dl.name) for dl in lists]
-        self.beats.choices = [(b.slug, b.name) for b in beats]
-        self.outlet_ids.choices = [(o.id, o.name) for o in outlets]
+        self.list_ids.choices = [SelectChoice(dl.id, dl.name) for dl in lists]
+        self.beats.choices = [SelectChoice(b.slug, b.name) for b in beats]
+        self.outlet_ids.choices = [SelectChoice(o.id, o.name) for o in outlets]
 
     def audience_data(self) -> dict:
         return {"list_ids": list(self.list_ids.data or []), "beats": list(self.beats.data or []),
@@ -68,17 +74,17 @@ class SeriesForm(AudienceMixin, FlaskForm):
                                     validators=[DataRequired(_l("Vui lòng nhập thời lượng.")),
                                                 NumberRange(min=1, max=1440, message=_l("Từ 1 đến 1440 phút."))])
     timezone = StringField(_l("Múi giờ"), default="Asia/Ho_Chi_Minh", validators=[Length(max=64)])
-    freq = SelectField(_l("Lặp lại"), choices=FREQ_LABELS, default="WEEKLY")
+    freq = SelectField(_l("Lặp lại"), choices=FREQ_CHOICES, default="WEEKLY")
     interval = IntegerField(_l("Cách nhau (tuần/tháng/ngày)"), default=1,
                             validators=[Optional(), NumberRange(min=1, max=52, message=_l("Từ 1 đến 52."))])
-    weekdays = MultiCheckboxField(_l("Vào các ngày"), choices=WEEKDAY_LABELS, validators=[Optional()])
-    month_nth = SelectField(_l("Tuần trong tháng"), choices=NTH_LABELS, default="1")
-    month_weekday = SelectField(_l("Thứ"), choices=WEEKDAY_LABELS, default="MO")
-    end_mode = RadioField(_l("Kết thúc"), choices=END_LABELS, default="never")
+    weekdays = MultiCheckboxField(_l("Vào các ngày"), choices=WEEKDAY_CHOICES, validators=[Optional()])
+    month_nth = SelectField(_l("Tuần trong tháng"), choices=NTH_CHOICES, default="1")
+    month_weekday = SelectField(_l("Thứ"), choices=WEEKDAY_CHOICES, default="MO")
+    end_mode = RadioField(_l("Kết thúc"), choices=END_CHOICES, default="never")
     until = DateField(_l("Đến hết ngày"), validators=[Optional()])
-    count = IntegerField(_l("Số lần"), validators=[Optional(), NumberRange(min=1, max=5000)])
+    count = IntegerField(_l("Số buổi họp"), validators=[Optional(), NumberRange(min=1, max=5000)])
     rrule = StringField(_l("Quy tắc RRULE"), validators=[Optional(), Length(max=500)])
-    holiday_policy = SelectField(_l("Ngày lễ và ngày nghỉ của cơ quan"), choices=HOLIDAY_LABELS, default="skip")
+    holiday_policy = SelectField(_l("Ngày lễ và ngày nghỉ của cơ quan"), choices=HOLIDAY_CHOICES, default="skip")
     venue = StringField(_l("Địa điểm"), validators=[Optional(), Length(max=500)])
     online_url = URLField(_l("Đường dẫn trực tuyến"), validators=[Optional(), Length(max=1000)])
     invite_lead_days = IntegerField(_l("Gửi thư mời trước (ngày)"), default=7,
@@ -158,7 +164,7 @@ SERIES_FIELD_MAP = {"dtstart": "start_date", "rrule": "rrule", "audience": "list
 
 
 class BriefingEditForm(FlaskForm):
-    scope = RadioField(_l("Áp dụng cho"), choices=SCOPE_LABELS, default="this")
+    scope = RadioField(_l("Áp dụng cho"), choices=SCOPE_CHOICES, default="this")
     start_date = DateField(_l("Ngày"), validators=[DataRequired(_l("Vui lòng chọn ngày."))])
     start_time = TimeField(_l("Giờ bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn giờ."))])
     end_time = TimeField(_l("Giờ kết thúc"), validators=[DataRequired(_l("Vui lòng chọn giờ kết thúc."))])
@@ -167,7 +173,7 @@ class BriefingEditForm(FlaskForm):
     online_url = URLField(_l("Đường dẫn trực tuyến"), validators=[Optional(), Length(max=1000)])
     agenda = TextAreaField(_l("Nội dung chính"), validators=[Optional(), Length(max=20000)])
     spokespeople = StringField(_l("Người phát ngôn"), validators=[Optional(), Length(max=2000)])
-    status = SelectField(_l("Trạng thái"), choices=STATUS_LABELS, default="scheduled")
+    status = SelectField(_l("Trạng thái"), choices=STATUS_CHOICES, default="scheduled")
     version = HiddenField()
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from icalendar import Calendar, Event, vDuration, vRecur
 from sqlalchemy import select
 
@@ -51,13 +52,14 @@ def needs_override(row: Briefing, series: Series) -> bool:
 
 def _description(text: str | None, online_url: str | None, agenda: str | None = None,
                  spokespeople: str | None = None) -> str | None:
+    """The event's DESCRIPTION, labels in the current locale (feeds render in the office's)."""
     parts = [p for p in (text,) if p]
     if agenda:
-        parts.append("Nội dung: " + agenda)
+        parts.append(_("Nội dung: %(agenda)s", agenda=agenda))
     if spokespeople:
-        parts.append("Người phát ngôn: " + spokespeople)
+        parts.append(_("Người phát ngôn: %(names)s", names=spokespeople))
     if online_url:
-        parts.append("Tham dự trực tuyến: " + online_url)
+        parts.append(_("Tham dự trực tuyến: %(url)s", url=online_url))
     return "\n\n".join(parts) or None
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from icalendar import vRecur
 
 from coordinator.core.errors import ValidationError
@@ -23,9 +24,8 @@ from coordinator.schedule.holidays import DaysOff
 
 MAX_PER_YEAR = 1000
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-WEEKDAY_NAMES_VI = {"MO": "Thứ Hai", "TU": "Thứ Ba", "WE": "Thứ Tư", "TH": "Thứ Năm", "FR": "Thứ Sáu",
-                    "SA": "Thứ Bảy", "SU": "Chủ Nhật"}
-ORDINALS_VI = {1: "thứ nhất", 2: "thứ hai", 3: "thứ ba", 4: "thứ tư", 5: "thứ năm", -1: "cuối cùng"}
+WEEKDAY_NAMES = {"MO": _l("Thứ Hai"), "TU": _l("Thứ Ba"), "WE": _l("Thứ Tư"), "TH": _l("Thứ Năm"),
+                 "FR": _l("Thứ Sáu"), "SA": _l("Thứ Bảy"), "SU": _l("Chủ Nhật")}
 FREQS = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _BYDAY_RE = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 
@@ -214,8 +214,39 @@ def parts_from_rule(text: str) -> dict | None:
     return parts
 
 
+def _every(freq: str, interval: int) -> str:
+    """``Hằng tuần`` / ``2 tuần một lần`` (and the English of it)."""
+    if interval <= 1:
+        return {"SECONDLY": _("Hằng giây"), "MINUTELY": _("Hằng phút"), "HOURLY": _("Hằng giờ"),
+                "DAILY": _("Hằng ngày"), "WEEKLY": _("Hằng tuần"), "MONTHLY": _("Hằng tháng"),
+                "YEARLY": _("Hằng năm")}[freq]
+    return {"SECONDLY": _("%(n)d giây một lần", n=interval), "MINUTELY": _("%(n)d phút một lần", n=interval),
+            "HOURLY": _("%(n)d giờ một lần", n=interval), "DAILY": _("%(n)d ngày một lần", n=interval),
+            "WEEKLY": _("%(n)d tuần một lần", n=interval), "MONTHLY": _("%(n)d tháng một lần", n=interval),
+            "YEARLY": _("%(n)d năm một lần", n=interval)}[freq]
+
+
+def _nth_weekday(nth: int, day: str) -> str:
+    """``Thứ Sáu cuối cùng`` (the last Friday), ``Thứ Hai thứ nhất`` (the first Monday)..."""
+    if nth == 1:
+        return _("%(day)s thứ nhất", day=day)
+    if nth == 2:
+        return _("%(day)s thứ hai", day=day)
+    if nth == 3:
+        return _("%(day)s thứ ba", day=day)
+    if nth == 4:
+        return _("%(day)s thứ tư", day=day)
+    if nth == 5:
+        return _("%(day)s thứ năm", day=day)
+    if nth == -1:
+        return _("%(day)s cuối cùng", day=day)
+    if nth > 0:
+        return _("%(day)s thứ %(n)d", day=day, n=nth)
+    return _("%(day)s thứ %(n)d tính từ cuối", day=day, n=-nth)
+
+
 def describe_rule(text: str, tz: str = "Asia/Ho_Chi_Minh") -> str:
-    """The rule in Vietnamese words (``Hằng tuần vào Thứ Ba``)."""
+    """The rule in words, in the current locale (``Hằng tuần vào Thứ Ba``, ``Weekly on Tuesday``)."""
     try:
         recur = vRecur.from_ical(text)
     except ValueError:
@@ -223,29 +254,24 @@ def describe_rule(text: str, tz: str = "Asia/Ho_Chi_Minh") -> str:
     freq = recur["FREQ"][0]
     interval = int(recur.get("INTERVAL", [1])[0])
     bydays = [str(d) for d in recur.get("BYDAY", [])]
-    unit = {"SECONDLY": "giây", "MINUTELY": "phút", "HOURLY": "giờ", "DAILY": "ngày", "WEEKLY": "tuần",
-            "MONTHLY": "tháng", "YEARLY": "năm"}[freq]
-    words = f"{interval} {unit} một lần" if interval > 1 else f"Hằng {unit}"
+    words = _every(freq, interval)
     if bydays:
         named = []
         for value in bydays:
             match = _BYDAY_RE.match(value)
             if not match:
                 continue
-            name = WEEKDAY_NAMES_VI[match.group(2)]
-            if match.group(1):
-                nth = int(match.group(1))
-                named.append(f"{name} {ORDINALS_VI.get(nth, str(nth))}")
-            else:
-                named.append(name)
-        words += " vào " + ", ".join(named)
+            name = str(WEEKDAY_NAMES[match.group(2)])
+            named.append(_nth_weekday(int(match.group(1)), name) if match.group(1) else name)
+        words = _("%(rule)s vào %(days)s", rule=words, days=", ".join(named))
     if "UNTIL" in recur:
         until = recur["UNTIL"][0]
         if isinstance(until, datetime):
             until = until.astimezone(ZoneInfo(tz)).date() if until.tzinfo else until.date()
-        words += f", đến hết {until:%d/%m/%Y}"
+        words = _("%(rule)s, đến hết %(date)s", rule=words, date=f"{until:%d/%m/%Y}")
     elif "COUNT" in recur:
-        words += f", {int(recur['COUNT'][0])} lần"
+        count = int(recur["COUNT"][0])
+        words = _("%(rule)s, 1 lần", rule=words) if count == 1 else _("%(rule)s, %(n)d lần", rule=words, n=count)
     if set(recur) - {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT"}:
         words += f" ({text})"
     return words

@@ -43,7 +43,7 @@ navigation.add(NavItem("schedule.calendar", _l("Lịch họp báo"), "read", "sc
 VIEWS = ("month", "week", "agenda")
 STATUS_NAMES = {"scheduled": _l("Theo lịch"), "moved": _l("Đã dời"), "cancelled": _l("Đã huỷ"), "held": _l("Đã họp")}
 STATUS_TONES = {"scheduled": "info", "moved": "warn", "cancelled": "danger", "held": "ok"}
-KIND_NAMES = {"skipped": _l("Bỏ qua"), "moved": _l("Dời ngày"), "cancelled": _l("Huỷ")}
+KIND_NAMES = {"skipped": _l("Bỏ qua"), "moved": _l("Dời ngày"), "cancelled": _l("Đã huỷ")}
 
 
 @bp.app_context_processor

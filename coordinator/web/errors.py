@@ -43,6 +43,6 @@ def init_app(app: Flask) -> None:
         if request.path.startswith("/api/"):
             from coordinator.api import error_response
 
-            return error_response(500, "internal_error", "Lỗi hệ thống; không có thay đổi nào được lưu.")
+            return error_response(500, "internal_error", _("Lỗi hệ thống; không có thay đổi nào được lưu."))
         title, message = _messages()[500]
         return render_template("errors/error.html", code=500, title=title, message=message), 500

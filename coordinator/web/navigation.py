@@ -20,6 +20,12 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("web.dashboard", _l("Tổng quan"), "read", "web."),
+    # Staff, outbox, background jobs, audit log, API tokens: one hub keeps the menu to one line.
+    NavItem("admin.index", _l("Quản trị"), "read", "admin."),
+]
+
+# The pages of the "Quản trị" hub, each shown to the roles that may open it.
+ADMIN_PAGES: list[NavItem] = [
     NavItem("admin.staff", _l("Cán bộ"), "manage_staff", "admin.staff"),
     NavItem("admin.mail", _l("Hộp thư đi"), "read_mail", "admin.mail"),
     NavItem("admin.jobs", _l("Công việc nền"), "manage_jobs", "admin.jobs"),
@@ -28,11 +34,16 @@ NAV: list[NavItem] = [
 ]
 
 
+def add_admin_page(item: NavItem) -> None:
+    if all(existing.endpoint != item.endpoint for existing in ADMIN_PAGES):
+        ADMIN_PAGES.append(item)
+
+
 def add(item: NavItem, *, before: str | None = None) -> None:
-    """Insert ``item`` (before the item with endpoint ``before``, else after the dashboard)."""
+    """Insert ``item`` (before the item with endpoint ``before``, else before the admin hub)."""
     if any(existing.endpoint == item.endpoint for existing in NAV):
         return
-    index = next((i for i, existing in enumerate(NAV) if existing.endpoint == before), 1)
+    index = next((i for i, existing in enumerate(NAV) if existing.endpoint == (before or "admin.index")), len(NAV))
     NAV.insert(index, item)
 
 
@@ -42,4 +53,7 @@ def init_app(app: Flask) -> None:
         def nav_items() -> list[NavItem]:
             return [item for item in NAV if can(current_user, item.action)]
 
-        return {"nav_items": nav_items}
+        def admin_pages() -> list[NavItem]:
+            return [item for item in ADMIN_PAGES if can(current_user, item.action)]
+
+        return {"nav_items": nav_items, "admin_pages": admin_pages}

@@ -19,3 +19,13 @@ document.addEventListener("click", (event) => {
   input.select();
   if (navigator.clipboard) navigator.clipboard.writeText(input.value);
 });
+
+// The main menu is a <details> so that it folds on a phone; on a wide screen it stays open.
+(() => {
+  const menu = document.querySelector(".nav-toggle");
+  if (!menu || !window.matchMedia) return;
+  const wide = window.matchMedia("(min-width: 900px)");
+  const sync = () => { if (wide.matches) menu.open = true; };
+  sync();
+  wide.addEventListener("change", sync);
+})();
