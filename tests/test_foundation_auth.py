@@ -125,7 +125,7 @@ def test_mail_page_roles(client, auth, office, make_user, role, allowed):
 
 
 def test_pages_need_login(client):
-    for path in ("/", "/admin/staff", "/admin/jobs", "/admin/mail", "/admin/audit", "/admin/tokens"):
+    for path in ("/", "/admin/", "/admin/staff", "/admin/jobs", "/admin/mail", "/admin/audit", "/admin/tokens"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].startswith("/login"), path
 
@@ -202,3 +202,14 @@ def test_security_headers(client):
 def test_request_id_is_echoed(client):
     assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
     assert client.get("/healthz", headers={"X-Request-ID": "bad id; drop"}).headers["X-Request-ID"] != "bad id; drop"
+
+
+@pytest.mark.parametrize("role,visible,hidden", [
+    ("admin", ["/admin/staff", "/admin/jobs", "/admin/audit", "/admin/tokens"], []),
+    ("viewer", ["/admin/tokens"], ["/admin/staff", "/admin/jobs", "/admin/mail"]),
+])
+def test_admin_hub_lists_what_the_role_may_open(client, auth, office, make_user, role, visible, hidden):
+    auth.login(make_user(office, role).email)
+    html = client.get("/admin/").get_data(as_text=True)
+    assert all(f'href="{path}"' in html for path in visible)
+    assert not any(f'href="{path}"' in html for path in hidden)

@@ -248,3 +248,10 @@ def test_portal_feed_link_is_stable_and_works(client, invited_series):
     assert link in second  # shown again on every visit, the same
     feed = client.get(link.replace("http://briefings.test", ""))
     assert feed.status_code == 200 and series.uid in feed.get_data(as_text=True)
+
+
+def test_journalist_pages_speak_the_journalists_language(client, office):
+    people = domain.journalists(office, 1, language="en")
+    page = client.get(f"/portal/{portal_token(people[0])}")
+    assert 'lang="en"' in page.get_data(as_text=True)
+    assert 'lang="vi"' in client.get(f"/portal/{portal_token(people[0])}?lang=vi").get_data(as_text=True)

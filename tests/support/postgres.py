@@ -14,13 +14,14 @@ from pathlib import Path
 
 
 def _bindir() -> Path:
+    """The server's own bin directory (initdb, pg_ctl, pg_dump, pg_restore side by side)."""
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if candidates:
+        return Path(candidates[-1]).parent
     found = shutil.which("initdb")
     if found:
-        return Path(found).parent
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not candidates:
-        raise RuntimeError("PostgreSQL is not installed (no initdb): apt-get install postgresql")
-    return Path(candidates[-1]).parent
+        return Path(found).resolve().parent
+    raise RuntimeError("PostgreSQL is not installed (no initdb): apt-get install postgresql")
 
 
 def free_port() -> int:
