@@ -46,6 +46,11 @@ BENCHES = [
     Bench("Contacts: import and search (issue 3)", "bench/contacts_bench.py", (),
           "A 10,000-row XLSX import against a bare openpyxl read-only pass over the same file; search latency "
           "at 20,000 contacts."),
+    Bench("Fault injection, the long run (issue 8)", "bench/fault_bench.py", (),
+          "A 5,000-recipient fan-out and a pack release, each while workers are SIGKILLed three times at random "
+          "points, Redis is restarted once and flushed once, and the provider answers 10 % 429 and 5 % 500 and "
+          "drops 2 % of connections. Lost must be 0; duplicates counts messages accepted twice for one key (a "
+          "message in doubt when its worker was killed).", timeout=1800),
     Bench("Reports at national scale (issue 7)", "bench/reports_bench.py", (),
           "63 offices × 300 journalists × 5 years of weekly briefings: p50/p95 of the by-outlet 12-month "
           "attendance report against one hand-written SQL query on the same data, on SQLite and PostgreSQL.",

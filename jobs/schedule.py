@@ -31,7 +31,8 @@ class Periodic:
 
 
 PERIODIC: tuple[Periodic, ...] = (
-    Periodic("outbox-sweep", "outbox.sweep", every=30),
+    # OUTBOX_SWEEP_SECONDS: how soon lost work is picked up again (fault-injection runs shorten it).
+    Periodic("outbox-sweep", "outbox.sweep", every=int(os.environ.get("OUTBOX_SWEEP_SECONDS", "30"))),
     Periodic("schedule-materialise", "schedule.materialise", every=3600),
     Periodic("invitation-reminders", "invitations.reminders", every=60),
     Periodic("invitations-due", "invitations.dispatch_due", every=300),

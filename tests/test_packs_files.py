@@ -146,3 +146,26 @@ def test_staff_download_headers(api, client, admin, auth):
     fallback = disposition.split('filename="', 1)[1].split('"', 1)[0]
     assert fallback.isascii() and fallback.endswith(".pdf")
     assert response.data == files.pdf()
+
+
+def test_files_follow_the_transaction(app, office, admin):
+    """A file saved in a transaction that rolls back is removed; a deleted file stays on disk
+    until the deletion commits."""
+    from coordinator.extensions import db
+    from coordinator.packs.storage import delete_after_commit, save_in_transaction, storage
+
+    store = storage()
+    kept = save_in_transaction(office.slug, b"%PDF-1.4 kept")
+    db.session.commit()
+    lost = save_in_transaction(office.slug, b"%PDF-1.4 lost")
+    db.session.rollback()
+    assert store.size(kept) > 0
+    with pytest.raises(FileNotFoundError):
+        store.size(lost)
+    delete_after_commit(kept)
+    db.session.rollback()  # the deletion was not committed: the file stays
+    assert store.size(kept) > 0
+    delete_after_commit(kept)
+    db.session.commit()
+    with pytest.raises(FileNotFoundError):
+        store.size(kept)

@@ -20,6 +20,7 @@ from coordinator.contacts.models import Journalist
 from coordinator.core import audit, events
 from coordinator.core.db import utcnow
 from coordinator.core.errors import Conflict, DomainError, Forbidden, ValidationError
+from coordinator.core.i18n import format_local
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.packs import sanitize, sniff
@@ -31,7 +32,7 @@ from coordinator.packs.models import (
     PackRecipient,
     PackSettings,
 )
-from coordinator.packs.storage import storage
+from coordinator.packs.storage import delete_after_commit, save_in_transaction
 from coordinator.schedule.models import Briefing
 from coordinator.users.permissions import can
 
@@ -186,7 +187,7 @@ def check_uploads(office_id: int, uploads: list[Upload]) -> list[tuple[Upload, s
 def _store(pack: Pack, office: Office, checked: list[tuple[Upload, str, sniff.Sniffed]]) -> list[PackFile]:
     rows = []
     for upload, name, found in checked:
-        storage_name = storage().save(office.slug, upload.data)
+        storage_name = save_in_transaction(office.slug, upload.data)
         row = PackFile(office_id=office.id, pack_id=pack.id, original_name=(upload.filename or "")[:500],
                        display_name=name, storage_name=storage_name, size=len(upload.data),
                        sha256=hashlib.sha256(upload.data).hexdigest(), content_type=found.content_type,
@@ -297,7 +298,7 @@ def _drop_file(row: PackFile) -> None:
     db.session.flush()
     others = db.session.scalar(select(func.count()).select_from(PackFile).where(PackFile.storage_name == name))
     if not others:
-        storage().delete(name)
+        delete_after_commit(name)
 
 
 # --- approval ------------------------------------------------------------------------------------------
@@ -414,7 +415,8 @@ def release_now(pack: Pack, user: Any) -> Pack:
         raise Conflict(_("Chỉ phát hành được tài liệu đã duyệt (hiện: %(status)s).", status=status_name(pack.status)))
     if embargo_active(pack) and not pack.send_under_embargo:
         raise Conflict(_("Tài liệu đang bị cấm phát hành (embargo) đến %(when)s; chọn “gửi kèm lệnh cấm” "
-                         "nếu muốn gửi trước.", when=pack.embargo_until.isoformat()))
+                         "nếu muốn gửi trước.", when=format_local(pack.embargo_until,
+                                                                 db.session.get(Office, pack.office_id).timezone)))
     mark_released(pack, actor_label=_label(user))
     events.emit("pack.release_due", office_id=pack.office_id, payload={"pack_id": pack.id})
     return pack

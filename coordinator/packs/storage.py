@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}/[0-9a-f]{32}$")
 
@@ -56,6 +58,40 @@ class LocalStorage:
 
     def size(self, name: str) -> int:
         return self._path(name).stat().st_size
+
+
+# Files follow the database transaction: a file saved in a transaction that rolls back is removed,
+# and a file deleted in a transaction is removed from disk only once that transaction commits.
+_NEW = "coordinator.storage_new"
+_DOOMED = "coordinator.storage_doomed"
+
+
+def save_in_transaction(office_slug: str, data: bytes) -> str:
+    from coordinator.extensions import db
+
+    name = storage().save(office_slug, data)
+    db.session.info.setdefault(_NEW, []).append((storage(), name))
+    return name
+
+
+def delete_after_commit(name: str) -> None:
+    from coordinator.extensions import db
+
+    db.session.info.setdefault(_DOOMED, []).append((storage(), name))
+
+
+@event.listens_for(Session, "after_commit")
+def _commit_files(session: Session) -> None:
+    session.info.pop(_NEW, None)
+    for store, name in session.info.pop(_DOOMED, []):
+        store.delete(name)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rollback_files(session: Session) -> None:
+    session.info.pop(_DOOMED, None)
+    for store, name in session.info.pop(_NEW, []):
+        store.delete(name)
 
 
 def storage() -> Storage:
