@@ -255,3 +255,25 @@ def test_journalist_pages_speak_the_journalists_language(client, office):
     page = client.get(f"/portal/{portal_token(people[0])}")
     assert 'lang="en"' in page.get_data(as_text=True)
     assert 'lang="vi"' in client.get(f"/portal/{portal_token(people[0])}?lang=vi").get_data(as_text=True)
+
+
+def test_new_link_requests_are_rate_limited(make_app, office):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    answers = [client.post("/portal", data={"email": f"x{n}@bao.vn"}).status_code for n in range(6)]
+    assert answers[:5] == [302] * 5 and answers[5] == 429
+
+
+def test_personal_feed_follows_invitations(app, app_env, client, office):
+    from coordinator.schedule.operations import personal_feed_token
+
+    people = domain.journalists(office, 2)
+    series = domain.weekly_series(office, people, lead_days=30)
+    run_burst_worker(app_env)
+    token = personal_feed_token(office.id, people[1].id)
+    db.session.commit()
+    assert series.uid in client.get(f"/calendar/personal/{token}.ics").get_data(as_text=True)
+    schedule.update_series(series, {"audience": {"journalist_ids": [people[0].id]}})
+    db.session.commit()
+    run_burst_worker(app_env)  # the withdrawn journalist gets a CANCEL, and the series leaves their feed
+    assert series.uid not in client.get(f"/calendar/personal/{token}.ics").get_data(as_text=True)

@@ -82,6 +82,10 @@ def sync_invitations(target: Target) -> tuple[list[Invitation], list[Invitation]
             invitation.cancelled_at = utcnow()
             removed.append(invitation)
     db.session.flush()
+    if added or removed:  # personal feeds are cached by the office's schedule version
+        from coordinator.schedule.operations import bump_state
+
+        bump_state(target.office_id)
     return added, removed
 
 
