@@ -20,7 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --db sqlite $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --db postgresql -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --db postgresql -m "not browser and not db_independent" $(PYTEST_ARGS)
 
 ## Run every benchmark under bench/ and rewrite BENCHMARKS.md (about 20 minutes).
 bench: $(STAMP)

@@ -31,6 +31,7 @@ def counts(conninfo: str) -> dict[str, int]:
 
 
 @pytest.mark.slow
+@pytest.mark.db_independent
 def test_pg_dump_backup_restores(tmp_path):
     cluster = PostgresCluster().start()
     try:

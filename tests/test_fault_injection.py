@@ -9,6 +9,8 @@ import pytest
 
 from tests.support.faults import CRISIS_SCRIPT, PACK_SCRIPT, Scenario
 
+pytestmark = pytest.mark.db_independent
+
 RECIPIENTS = 300
 
 

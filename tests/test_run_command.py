@@ -14,6 +14,8 @@ import pytest
 from tests.support.postgres import free_port
 from tests.support.processes import ROOT, alive, descendants, wait_for
 
+pytestmark = pytest.mark.db_independent
+
 
 def start_launcher(tmp_path: Path) -> tuple[subprocess.Popen, str, dict]:
     port = free_port()

@@ -28,6 +28,8 @@ from sendgrid.helpers.mail import (
     Mail,
 )
 
+pytestmark = pytest.mark.db_independent
+
 try:
     from tests.servers.sendgrid_fake import FakeSendGrid, validate_mail_send
 except (
