@@ -6,6 +6,7 @@ imported at the bottom of this file.
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from coordinator.core.errors import DomainError
@@ -30,14 +31,24 @@ def _authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _sep, token = header.partition(" ")
     row = authenticate_token(token.strip()) if scheme.lower() == "bearer" and token else None
     if row is None:
-        return error_response(401, "unauthorized", "Thiếu hoặc sai mã truy cập (Authorization: Bearer TOKEN).")
+        return error_response(401, "unauthorized", _("Thiếu hoặc sai mã truy cập (Authorization: Bearer TOKEN)."))
     g.api_token = row
     g.api_user = row.user
     g.office = row.user.office
     db.session.commit()  # last_used_at
+    from coordinator.api.common import INT_MAX
+
+    # Ids in the path are database integers: a larger one names nothing (and must not reach the driver).
+    if any(isinstance(value, int) and value > INT_MAX for value in (request.view_args or {}).values()):
+        return error_response(404, "not_found", _("Không tìm thấy."))
+    # No stored text can hold NUL (PostgreSQL refuses it): say so instead of failing in the driver.
+    bad = sorted({key for key, value in request.args.items(multi=True) if "\x00" in key or "\x00" in value})
+    if bad:
+        return error_response(400, "bad_request", _("Văn bản không được chứa ký tự NUL."),
+                              {key.replace("\x00", ""): _("Văn bản không được chứa ký tự NUL.") for key in bad})
     return None
 
 
@@ -54,7 +65,12 @@ def _http_error(exc: HTTPException):
              405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
              415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
     code = codes.get(exc.code or 500, "error")
-    return error_response(exc.code or 500, code, exc.description or code)
+    messages = {400: _("Yêu cầu gửi lên không hợp lệ."), 404: _("Không tìm thấy."),
+                405: _("Phương thức này không được hỗ trợ ở đây."),
+                413: _("Nội dung gửi lên vượt quá giới hạn cho phép."),
+                415: _("Kiểu nội dung không được hỗ trợ."), 429: _("Quá nhiều yêu cầu; vui lòng thử lại sau.")}
+    custom = exc.description if exc.description != type(exc).description else None  # abort(413, "…")
+    return error_response(exc.code or 500, code, custom or messages.get(exc.code or 500) or exc.description or code)
 
 
 from coordinator.api import common, openapi  # noqa: E402,F401

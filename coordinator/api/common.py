@@ -1,15 +1,22 @@
 """Helpers every API module uses: the acting user, role checks, JSON bodies, pagination."""
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from flask import abort, g, jsonify, request
+from flask_babel import gettext as _
 
 from coordinator.core.errors import DomainError, Forbidden, NotFound, ValidationError
 from coordinator.extensions import db
 from coordinator.users.permissions import can
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
+# Every integer the API reads is a 32-bit signed integer (the database's INTEGER); the OpenAPI document
+# declares them ``format: int32``.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 def office_id() -> int:
@@ -21,30 +28,105 @@ def require(action: str) -> None:
         raise Forbidden("Vai trò của bạn không được phép thực hiện thao tác này.")
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _bad_values(value: Any, path: str, found: dict[str, str]) -> None:
+    """Values no field can hold: integers beyond 32 bits, lone surrogates and NUL characters."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if not INT_MIN <= value <= INT_MAX:
+            found.setdefault(path, _("Số nằm ngoài giới hạn cho phép."))
+    elif isinstance(value, float):
+        if not math.isfinite(value):  # pragma: no cover - NaN and Infinity are refused while parsing
+            found.setdefault(path, _("Số không hợp lệ."))
+    elif isinstance(value, str):
+        if "\x00" in value:
+            found.setdefault(path, _("Văn bản không được chứa ký tự NUL."))
+        elif _has_surrogate(value):
+            found.setdefault(path, _("Văn bản chứa ký tự Unicode không hợp lệ."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if "\x00" in key or _has_surrogate(key):
+                found.setdefault(path or "_", _("Tên trường chứa ký tự không hợp lệ."))
+                continue
+            _bad_values(item, child, found)
+    elif isinstance(value, list):
+        for item in value:
+            _bad_values(item, path, found)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def json_body() -> dict[str, Any]:
+    """The request's JSON object, checked before anything is written.
+
+    Wrong Content-Type, bytes that are not UTF-8, malformed JSON, NaN/Infinity or anything but an object
+    answer 400; integers beyond 32 bits, lone surrogates and NUL characters answer 422 with the field.
+    """
+    cached = request.environ.get("coordinator.json_body")
+    if cached is not None:
+        return cached
     if not request.is_json:
-        raise DomainError("Nội dung phải là JSON (Content-Type: application/json).")
-    data = request.get_json(silent=True)
+        raise DomainError(_("Nội dung phải là JSON (Content-Type: application/json)."))
+    raw = request.get_data(cache=True)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DomainError(_("Nội dung không phải UTF-8 hợp lệ.")) from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise DomainError(_("JSON không hợp lệ.")) from None
     if not isinstance(data, dict):
-        raise DomainError("JSON không hợp lệ: cần một đối tượng {…}.")
+        raise DomainError(_("JSON không hợp lệ: cần một đối tượng {…}."))
+    found: dict[str, str] = {}
+    _bad_values(data, "", found)
+    if found:
+        raise ValidationError(found)
+    request.environ["coordinator.json_body"] = data
     return data
+
+
+def int_arg(name: str, errors: dict[str, str], *, minimum: int = 1) -> int | None:
+    """An optional integer query parameter (``None`` when absent or empty); a bad one goes into ``errors``."""
+    value = request.args.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or not minimum <= number <= INT_MAX or not value.lstrip("-").isdigit():
+        errors[name] = _("%(name)s phải là số nguyên.", name=name)
+        return None
+    return number
 
 
 def page_args() -> tuple[int, int]:
     errors = {}
     try:
         page = int(request.args.get("page", 1))
-        if page < 1:
+        if not 1 <= page <= MAX_PAGE:
             raise ValueError
     except ValueError:
-        errors["page"] = "page phải là số nguyên ≥ 1."
+        errors["page"] = _("page phải là số nguyên từ 1 đến %(max)s.", max=MAX_PAGE)
         page = 1
     try:
         per_page = int(request.args.get("per_page", 50))
         if not 1 <= per_page <= MAX_PER_PAGE:
             raise ValueError
     except ValueError:
-        errors["per_page"] = f"per_page phải là số nguyên từ 1 đến {MAX_PER_PAGE}."
+        errors["per_page"] = _("per_page phải là số nguyên từ 1 đến %(max)s.", max=MAX_PER_PAGE)
         per_page = 50
     if errors:
         raise ValidationError(errors)
@@ -62,9 +144,11 @@ def paginated(query, serialize) -> Any:
 
 def get_scoped(model: Any, object_id: int) -> Any:
     """The office's object with this id; another office's answers 404, exactly like a missing one."""
+    if isinstance(object_id, bool) or not isinstance(object_id, int) or not 1 <= object_id <= INT_MAX:
+        raise NotFound(_("Không tìm thấy."))
     obj = db.session.get(model, object_id)
     if obj is None or obj.office_id != office_id():
-        raise NotFound("Không tìm thấy.")
+        raise NotFound(_("Không tìm thấy."))
     return obj
 
 

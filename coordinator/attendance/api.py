@@ -74,7 +74,7 @@ def _by_param(choices) -> dict:
 openapi.operation("/briefings/{briefing_id}/attendance", "post", tag=TAG,
                   summary="Record a journalist present (idempotent: a repeat answers 200 with the existing record)",
                   request_body=openapi.json_request({"type": "object", "required": ["journalist_id"], "properties": {
-                      "journalist_id": {"type": "integer"}, "mode": {"enum": list(MODES)}}}),
+                      "journalist_id": openapi.ID, "mode": {"enum": list(MODES)}}}),
                   responses={"201": openapi.json_response(ATTENDANCE, "Created"),
                              "200": openapi.json_response(ATTENDANCE, "Already checked in")})
 openapi.operation("/briefings/{briefing_id}/attendance", "get", tag=TAG, summary="Who is checked in",
@@ -84,15 +84,17 @@ openapi.operation("/briefings/{briefing_id}/attendance/{journalist_id}", "delete
 openapi.operation("/briefings/{briefing_id}/checkin", "post", tag=TAG,
                   summary="Check in at the door by the QR code's content (URL /c/TOKEN or the token) or the short "
                           "code; valid from 2 h before the start to 2 h after the end",
-                  request_body=openapi.json_request({"type": "object", "properties": {
-                      "token": {"type": "string"}, "code": {"type": "string"}, "mode": {"enum": list(MODES)}}}),
+                  request_body=openapi.json_request({
+                      "type": "object", "anyOf": [{"required": ["token"]}, {"required": ["code"]}],
+                      "properties": {"token": openapi.text(2000), "code": openapi.text(64),
+                                     "mode": {"enum": list(MODES)}}}),
                   responses={"201": openapi.json_response(ATTENDANCE, "Created"),
                              "200": openapi.json_response(ATTENDANCE, "Already checked in")})
 openapi.operation("/briefings/{briefing_id}/questions", "get", tag=TAG, summary="Questions in running order",
                   parameters=openapi.PAGE_PARAMS, responses={"200": openapi.json_response(openapi.page_of(QUESTION))})
 openapi.operation("/briefings/{briefing_id}/questions", "post", tag=TAG, summary="Record a question",
                   request_body=openapi.json_request({"type": "object", "required": ["text"], "properties": {
-                      "text": {"type": "string"}, "journalist_id": {"type": "integer"}}}),
+                      "text": openapi.text(2000, min_stripped=3), "journalist_id": openapi.ID}}),
                   responses={"201": openapi.json_response(QUESTION, "Created")})
 openapi.operation("/questions/{question_id}", "get", tag=TAG, summary="A question",
                   responses={"200": openapi.json_response(QUESTION)})

@@ -36,8 +36,10 @@ from coordinator.attendance.models import (
 from coordinator.contacts import operations as contacts
 from coordinator.contacts.models import Journalist, Outlet
 from coordinator.core import audit, events
+from coordinator.core.dates import parse_day
 from coordinator.core.db import utcnow
 from coordinator.core.errors import NotFound, ValidationError
+from coordinator.core.ids import parse_id
 from coordinator.extensions import db
 from coordinator.invitations.models import Invitation
 from coordinator.invitations.operations import target_of
@@ -519,8 +521,8 @@ def _coverage_values(office_id: int, data: dict, coverage: Coverage | None) -> d
             if outlet is None:
                 errors["outlet_id"] = _("Không nhận ra cơ quan báo chí từ tên miền: hãy chọn cơ quan.")
         else:
-            if isinstance(raw, str) and raw.strip().isdigit():
-                raw = int(raw)
+            if isinstance(raw, str) and parse_id(raw) is not None:
+                raw = parse_id(raw)
             if isinstance(raw, int) and not isinstance(raw, bool):
                 outlet = db.session.get(Outlet, raw)
             if outlet is None or outlet.office_id != office_id:
@@ -534,8 +536,8 @@ def _coverage_values(office_id: int, data: dict, coverage: Coverage | None) -> d
             values["briefing_id"] = None
         else:
             briefing = None
-            if isinstance(raw, str) and raw.strip().isdigit():
-                raw = int(raw)
+            if isinstance(raw, str) and parse_id(raw) is not None:
+                raw = parse_id(raw)
             if isinstance(raw, int) and not isinstance(raw, bool):
                 briefing = db.session.get(Briefing, raw)
             if briefing is None or briefing.office_id != office_id:
@@ -546,7 +548,7 @@ def _coverage_values(office_id: int, data: dict, coverage: Coverage | None) -> d
     if "published_on" in data and data.get("published_on") not in (None, ""):
         raw = data.get("published_on")
         try:
-            values["published_on"] = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+            values["published_on"] = parse_day(raw)
         except ValueError:
             errors["published_on"] = _("Ngày không hợp lệ (YYYY-MM-DD).")
     for key, allowed in (("tone", TONES), ("kind", COVERAGE_KINDS)):
@@ -633,7 +635,7 @@ def paste_lines(office_id: int, text: str, outlets: dict[str, Any] | None = None
             continue
         chosen = outlets.get(row["url"]) or outlets.get(line)
         if chosen not in (None, "", 0, "0"):
-            outlet = db.session.get(Outlet, int(chosen)) if str(chosen).isdigit() else None
+            outlet = db.session.get(Outlet, parse_id(chosen)) if parse_id(chosen) is not None else None
             if outlet is None or outlet.office_id != office_id:
                 row["status"], row["error"] = "invalid", _("Không tìm thấy cơ quan báo chí %(value)s.", value=chosen)
             else:

@@ -39,6 +39,7 @@ from sqlalchemy.orm import aliased
 from coordinator.attendance.models import TONES, Attendance, Coverage, Question
 from coordinator.contacts.models import Journalist, JournalistOutletHistory, Outlet
 from coordinator.contacts.operations import KIND_LABELS, LEVEL_LABELS
+from coordinator.core.dates import parse_day
 from coordinator.core.db import utcnow
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
@@ -99,7 +100,7 @@ def parse_period(raw_from: Any, raw_to: Any, tz: str, *, today: date | None = No
             values[key] = fallback
             continue
         try:
-            values[key] = raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
+            values[key] = parse_day(raw)
         except ValueError:
             errors[key] = _("Ngày không hợp lệ: %(value)s (định dạng YYYY-MM-DD).", value=str(raw)[:40])
     if not errors:

@@ -23,6 +23,7 @@ from coordinator.contacts.models import (
     Outlet,
     journalist_beat,
 )
+from coordinator.contacts.operations import EMAIL_RE
 from coordinator.contacts.search import JournalistFilters, journalist_query, outlet_query
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
@@ -79,7 +80,7 @@ OUTLET = openapi.schema("Outlet", {
                    "created_at": _DT, "updated_at": _DT}})
 OUTLET_IN = openapi.schema("OutletInput", {
     "type": "object", "required": ["name", "kind", "level"],
-    "properties": {"name": {"type": "string"}, "kind": {"enum": list(OUTLET_KINDS)},
+    "properties": {"name": openapi.text(255), "kind": {"enum": list(OUTLET_KINDS)},
                    "level": {"enum": list(OUTLET_LEVELS)}, "website": {"type": ["string", "null"]},
                    "domains": {"type": "array", "items": {"type": "string"},
                                "description": "Host names of its article URLs (default: the website's)"}}})
@@ -100,7 +101,9 @@ JOURNALIST = openapi.schema("Journalist", {
                    "created_at": _DT, "updated_at": _DT}})
 JOURNALIST_IN = openapi.schema("JournalistInput", {
     "type": "object", "required": ["full_name", "email", "outlet_id"],
-    "properties": {"full_name": {"type": "string"}, "email": {"type": "string"}, "outlet_id": {"type": "integer"},
+    "properties": {"full_name": openapi.text(255), "email": {"type": "string", "maxLength": 254,
+                                                              "pattern": EMAIL_RE.pattern},
+                   "outlet_id": openapi.ID,
                    "phone": {"type": ["string", "null"]}, "beats": {"type": "array", "items": {"type": "string"},
                                                                     "description": "Names; unknown ones are created"},
                    "language": {"enum": list(LANGUAGES)}, "notes": {"type": ["string", "null"]},
@@ -143,8 +146,8 @@ LIST = openapi.schema("DistributionList", {
                    "created_at": _DT, "updated_at": _DT}})
 LIST_IN = openapi.schema("DistributionListInput", {
     "type": "object", "required": ["name"],
-    "properties": {"name": {"type": "string"}, "description": {"type": ["string", "null"]}, "rule": RULE,
-                   "member_ids": {"type": "array", "items": {"type": "integer"}}}})
+    "properties": {"name": openapi.text(200), "description": {"type": ["string", "null"]}, "rule": RULE,
+                   "member_ids": {"type": "array", "items": openapi.ID}}})
 LIST_MEMBER = openapi.schema("ListMember", {
     "type": "object", "required": ["journalist", "included", "source"],
     "properties": {"journalist": JOURNALIST, "included": {"type": "boolean"},
@@ -155,7 +158,7 @@ AUDIENCE = openapi.schema("Audience", {
                                                                      "journalist_ids")}})
 _Q = [{"name": "q", "in": "query", "schema": {"type": "string"},
        "description": "Name or email; insensitive to case, diacritics and Unicode normalisation"},
-      {"name": "outlet_id", "in": "query", "schema": {"type": "integer"}},
+      {"name": "outlet_id", "in": "query", "schema": openapi.ID},
       {"name": "beat", "in": "query", "schema": {"type": "string"}, "description": "Beat slug, name or id"},
       {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}}]
 _MULTIPART = {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -190,8 +193,7 @@ for path, method, summary, extra in (
      {"responses": {"200": {"description": "text/vcard"}}}),
     ("/journalists/merge", "post", "Merge two records of the same person into keep_id", {
         "request_body": openapi.json_request({"type": "object", "required": ["keep_id", "drop_id"],
-                                              "properties": {"keep_id": {"type": "integer"},
-                                                             "drop_id": {"type": "integer"}}}),
+                                              "properties": {"keep_id": openapi.ID, "drop_id": openapi.ID}}),
         "responses": {"200": openapi.json_response(JOURNALIST)}}),
     ("/journalists/import", "post", "Import CSV or XLSX (multipart `file`, ?dry_run=1); > 2000 rows answer 202", {
         "parameters": [{"name": "dry_run", "in": "query", "schema": {"enum": ["0", "1", "true", "false"]}}],
@@ -208,10 +210,10 @@ for path, method, summary, extra in (
         "parameters": openapi.PAGE_PARAMS, "responses": {"200": openapi.json_response(openapi.page_of(BEAT))}}),
     ("/beats", "post", "Create a beat", {
         "request_body": openapi.json_request({"type": "object", "required": ["name"],
-                                              "properties": {"name": {"type": "string"}}}),
+                                              "properties": {"name": openapi.text(120)}}),
         "responses": {"201": openapi.json_response(BEAT, "Created")}}),
     ("/beats/{beat_id}", "patch", "Rename a beat", {
-        "request_body": openapi.json_request({"type": "object", "properties": {"name": {"type": "string"}}}),
+        "request_body": openapi.json_request({"type": "object", "properties": {"name": openapi.text(120)}}),
         "responses": {"200": openapi.json_response(BEAT)}}),
     ("/beats/{beat_id}", "delete", "Delete a beat", {"responses": _NO_CONTENT}),
     ("/lists", "get", "List distribution lists", {

@@ -21,6 +21,7 @@ from coordinator.contacts.models import (
 )
 from coordinator.contacts.text import fold, slugify
 from coordinator.core.errors import ValidationError
+from coordinator.core.ids import parse_id
 from coordinator.extensions import db
 
 AUDIENCE_KEYS = ("list_ids", "beats", "outlet_ids", "journalist_ids")
@@ -49,8 +50,8 @@ def _as_id(value: Any, key: str) -> int:
         raise _bad(_("%(key)s: mã phải là số nguyên.", key=key))
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str) and parse_id(value) is not None:
+        return parse_id(value)
     raise _bad(_("%(key)s: mã phải là số nguyên.", key=key))
 
 

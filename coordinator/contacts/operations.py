@@ -27,8 +27,10 @@ from coordinator.contacts.models import (
 )
 from coordinator.contacts.text import clean, fold, slugify
 from coordinator.core import audit
+from coordinator.core.dates import parse_day
 from coordinator.core.db import utcnow
 from coordinator.core.errors import Conflict, NotFound, ValidationError
+from coordinator.core.ids import parse_id
 from coordinator.extensions import db
 from coordinator.mail.models import Suppression
 from coordinator.offices.models import Office
@@ -435,8 +437,8 @@ def _journalist_values(office_id: int, data: dict, journalist: Journalist | None
         outlet = None
         if isinstance(raw, int) and not isinstance(raw, bool):
             outlet = db.session.get(Outlet, raw)
-        elif isinstance(raw, str) and raw.strip().isdigit():
-            outlet = db.session.get(Outlet, int(raw))
+        elif isinstance(raw, str) and parse_id(raw) is not None:
+            outlet = db.session.get(Outlet, parse_id(raw))
         if raw in (None, ""):
             errors["outlet_id"] = _("Cơ quan báo chí là bắt buộc.")
         elif outlet is None or outlet.office_id != office_id:
@@ -466,7 +468,7 @@ def _journalist_values(office_id: int, data: dict, journalist: Journalist | None
             values["status_reason"] = reason.strip() if isinstance(reason, str) and reason.strip() else None
     if "outlet_since" in data and data.get("outlet_since") not in (None, ""):
         try:
-            values["outlet_since"] = date.fromisoformat(str(data["outlet_since"]))
+            values["outlet_since"] = parse_day(data["outlet_since"])
         except ValueError:
             errors["outlet_since"] = _("Ngày không hợp lệ (YYYY-MM-DD).")
     if errors:

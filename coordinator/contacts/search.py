@@ -10,6 +10,7 @@ from sqlalchemy import Select, or_, select
 from coordinator.contacts.models import STATUSES, Beat, Journalist, Outlet, journalist_beat
 from coordinator.contacts.text import fold, like_escape, slugify
 from coordinator.core.errors import ValidationError
+from coordinator.core.ids import parse_id
 from coordinator.extensions import db
 
 
@@ -27,9 +28,8 @@ class JournalistFilters:
         outlet_id = None
         raw_outlet = (args.get("outlet_id") or "").strip()
         if raw_outlet:
-            if raw_outlet.isdigit():
-                outlet_id = int(raw_outlet)
-            else:
+            outlet_id = parse_id(raw_outlet)
+            if outlet_id is None:
                 errors["outlet_id"] = _("outlet_id phải là số nguyên.")
         status = (args.get("status") or "").strip() or None
         if status is not None and status not in STATUSES:
@@ -62,8 +62,8 @@ def journalist_query(office_id: int, filters: JournalistFilters) -> Select:
         query = query.where(Journalist.outlet_id == filters.outlet_id)
     if filters.beat:
         beat_query = select(Beat.id).where(Beat.office_id == office_id)
-        if filters.beat.isdigit():
-            beat_query = beat_query.where(Beat.id == int(filters.beat))
+        if filters.beat.isascii() and filters.beat.isdigit():
+            beat_query = beat_query.where(Beat.id == (parse_id(filters.beat) or 0))
         else:
             beat_query = beat_query.where(Beat.slug == slugify(filters.beat))
         query = query.where(Journalist.id.in_(

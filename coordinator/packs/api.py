@@ -10,6 +10,7 @@ from sqlalchemy import select
 from coordinator.api import bp, openapi
 from coordinator.api.common import get_scoped, iso, json_body, paginated, require
 from coordinator.core.errors import ValidationError
+from coordinator.core.ids import parse_id
 from coordinator.extensions import db
 from coordinator.packs import operations as ops
 from coordinator.packs.models import STATUSES, Pack, PackDownload
@@ -44,7 +45,7 @@ PACK = openapi.schema("Pack", {
         "released_at": {"type": ["string", "null"], "format": "date-time"},
         "created_at": {"type": "string", "format": "date-time"}}})
 PACK_FORM = {"type": "object", "required": ["title"], "properties": {
-    "title": {"type": "string"}, "summary": {"type": "string"}, "body": {"type": "string"},
+    "title": openapi.text(300), "summary": {"type": "string"}, "body": {"type": "string"},
     "language": {"enum": ["vi", "en"]}, "embargo_until": {"type": "string", "format": "date-time"},
     "release_at": {"type": "string", "format": "date-time"}, "send_under_embargo": {"type": "boolean"},
     "list_ids": {"type": "array", "items": {"type": "integer"}},
@@ -80,7 +81,7 @@ openapi.operation("/packs/{pack_id}/approve", "post", summary="Approve (spokespe
                   responses={"200": openapi.json_response(PACK)})
 openapi.operation("/packs/{pack_id}/reject", "post", summary="Reject back to draft with a reason", tag="packs",
                   request_body=openapi.json_request({"type": "object", "required": ["reason"],
-                                                     "properties": {"reason": {"type": "string"}}}),
+                                                     "properties": {"reason": openapi.text(2000)}}),
                   responses={"200": openapi.json_response(PACK)})
 openapi.operation("/packs/{pack_id}/release", "post", summary="Release an approved pack now (never before an "
                   "embargo it is not sent under: 409)", tag="packs", responses={"200": openapi.json_response(PACK)})
@@ -117,7 +118,10 @@ def _input() -> tuple[dict, list[ops.Upload], list[int]]:
     """Fields, uploads and files to remove, from multipart or JSON."""
     if request.is_json:
         data = json_body()
-        return data, [], [int(i) for i in data.pop("remove_file_ids", []) or [] if str(i).isdigit()]
+        remove = data.pop("remove_file_ids", None) or []
+        if not isinstance(remove, list):
+            raise ValidationError({"remove_file_ids": _("Cần danh sách mã tệp.")})
+        return data, [], [parse_id(i) for i in remove if parse_id(i) is not None]
     form = request.form
     data: dict = {}
     for key in ("title", "summary", "body", "language", "embargo_until", "release_at", "send_under_embargo"):
@@ -126,7 +130,7 @@ def _input() -> tuple[dict, list[ops.Upload], list[int]]:
     if "list_ids" in form or "beats" in form:
         data["audience"] = {"list_ids": _list_values("list_ids"), "beats": _list_values("beats")}
     uploads = [ops.Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f]
-    remove = [int(i) for i in _list_values("remove_file_ids") if i.isdigit()]
+    remove = [parse_id(i) for i in _list_values("remove_file_ids") if parse_id(i) is not None]
     return data, uploads, remove
 
 
@@ -150,9 +154,9 @@ def create_standalone_pack():
     briefing = None
     briefing_id = data.pop("briefing_id", None) if request.is_json else request.form.get("briefing_id")
     if briefing_id not in (None, ""):
-        if not str(briefing_id).isdigit():
+        if parse_id(briefing_id) is None:
             raise ValidationError({"briefing_id": _("%(name)s phải là số nguyên.", name="briefing_id")})
-        briefing = get_scoped(Briefing, int(briefing_id))
+        briefing = get_scoped(Briefing, parse_id(briefing_id))
     return _created(ops.create_pack(g.office, g.api_user, data, uploads, briefing=briefing))
 
 

@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from coordinator.api import bp, openapi
 from coordinator.api.common import get_scoped, iso, json_body, office_id, paginated, require
+from coordinator.core.dates import parse_day
 from coordinator.core.errors import ValidationError
+from coordinator.core.ids import parse_id
 from coordinator.extensions import db
 from coordinator.schedule import operations as ops
 from coordinator.schedule import recurrence
@@ -169,7 +171,7 @@ def _date_arg(name: str, errors: dict) -> date | None:
         errors[name] = _("Thiếu tham số %(name)s=YYYY-MM-DD.", name=name)
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         errors[name] = _("%(name)s phải có dạng YYYY-MM-DD.", name=name)
         return None
@@ -181,10 +183,10 @@ def list_briefings():
     day_from, day_to = _date_arg("from", errors), _date_arg("to", errors)
     series_id = request.args.get("series_id")
     if series_id is not None:
-        if not series_id.isdigit():
+        if parse_id(series_id) is None:
             errors["series_id"] = _("%(name)s phải là số nguyên.", name="series_id")
         else:
-            series_id = get_scoped(Series, int(series_id)).id
+            series_id = get_scoped(Series, parse_id(series_id)).id
     if errors:
         raise ValidationError(errors)
     query = ops.list_briefings(office_id(), day_from, day_to, timezone=g.office.timezone, series_id=series_id)
@@ -228,12 +230,15 @@ def patch_following(briefing_id: int):
 
 # --- closures and feed tokens (extensions) -----------------------------------------------------------
 
-CLOSURE = openapi.schema("OfficeClosure", {"type": "object", "properties": {
+CLOSURE = openapi.schema("OfficeClosure", {"type": "object", "required": ["id", "day", "name"], "properties": {
     "id": {"type": "integer"}, "day": {"type": "string", "format": "date"}, "name": {"type": "string"}}})
 openapi.operation("/closures", "get", summary="Days the office closes (besides public holidays)", tag="schedule",
                   parameters=openapi.PAGE_PARAMS, responses={"200": openapi.json_response(openapi.page_of(CLOSURE))})
-openapi.operation("/closures", "post", summary="Add a closure day", tag="schedule",
-                  request_body=openapi.json_request(CLOSURE), responses={"201": openapi.json_response(CLOSURE)})
+CLOSURE_IN = openapi.schema("OfficeClosureInput", {
+    "type": "object", "required": ["day", "name"],
+    "properties": {"day": {"type": "string", "format": "date"}, "name": openapi.text(255)}})
+openapi.operation("/closures", "post", summary="Add a closure day (422 if it is already closed)", tag="schedule",
+                  request_body=openapi.json_request(CLOSURE_IN), responses={"201": openapi.json_response(CLOSURE)})
 openapi.operation("/journalists/{journalist_id}/feed-token", "post",
                   summary="Issue (rotate) a journalist's personal calendar feed token", tag="schedule",
                   responses={"201": openapi.json_response({"type": "object"})})

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from coordinator.core.dates import parse_day
 from coordinator.core.db import utcnow
 from coordinator.core.errors import DomainError, ValidationError
 from coordinator.core.i18n import format_local
@@ -100,7 +101,7 @@ def calendar():
     tz = _tz()
     today = datetime.now(tz).date()
     try:
-        anchor = date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else today
+        anchor = parse_day(request.args.get("date", "")) if request.args.get("date") else today
     except ValueError:
         anchor = today
     series_id = request.args.get("series", type=int)
