@@ -15,6 +15,7 @@ from wtforms.fields import SelectChoice
 from coordinator.contacts.models import Beat, DistributionList
 from coordinator.core.db import utcnow
 from coordinator.core.errors import DomainError, Forbidden
+from coordinator.core.i18n import format_local
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
 from coordinator.invitations.models import FanOut
@@ -248,7 +249,8 @@ def approve(pack_id: int):
     def run(pack: Pack) -> str:
         ops.approve(pack, current_user)
         if pack.status == "approved":
-            return _("Đã duyệt. Tài liệu sẽ được phát hành lúc %(when)s.", when=pack.release_due_at.isoformat())
+            return _("Đã duyệt. Tài liệu sẽ được phát hành lúc %(when)s.",
+                     when=format_local(pack.release_due_at, _office().timezone))
         return _("Đã ghi nhận ý kiến duyệt; cần thêm một người duyệt khác.")
 
     return _action(pack_id, run)
