@@ -12,8 +12,8 @@ support this pytest yet), so a new endpoint is fuzzed as soon as it is documente
 from __future__ import annotations
 
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.support import domain
 

@@ -124,13 +124,17 @@ def _briefing(briefing_id: int) -> Briefing:
 @bp.get("/attendance/briefings/<int:briefing_id>/checkin")
 @require("edit")
 def checkin_page(briefing_id: int):
-    briefing = _briefing(briefing_id)
+    return _checkin_page(_briefing(briefing_id))
+
+
+def _checkin_page(briefing: Briefing, **form_state):
+    """The door page; ``form_state`` (code_error, code, mode) re-shows a refused short code next to its field."""
     recent = list(db.session.scalars(select(Attendance).where(Attendance.briefing_id == briefing.id)
                                      .order_by(Attendance.checked_in_at.desc()).limit(8)))
     counts = ops.roster_counts(ops.roster(briefing))
     problem = ops.window_error(briefing, ops.DOOR_BEFORE, ops.DOOR_AFTER, utcnow())
     return render_template("attendance/checkin.html", briefing=briefing, recent=recent, counts=counts,
-                           window_problem=problem)
+                           window_problem=problem, **form_state)
 
 
 def _checkin_answer(briefing: Briefing, row: Attendance, created: bool) -> dict:
@@ -164,6 +168,8 @@ def checkin_submit(briefing_id: int):
         db.session.rollback()
         if request.is_json:
             return jsonify({"ok": False, "message": exc.message, "fields": exc.fields}), exc.status
+        if (exc.fields or {}).get("code"):
+            return _checkin_page(briefing, code_error=exc.fields["code"], code=data.get("code"), mode=mode), 422
         _flash_errors(exc)
         return redirect(url_for("attendance.checkin_page", briefing_id=briefing.id)), 303
     db.session.commit()

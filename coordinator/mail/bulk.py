@@ -122,17 +122,15 @@ class BulkSender:
         if not messages:
             return report
         by_key = {message.key: message for message in messages}
-        rows = self._ensure_rows(messages)
-        # Plain values now: the commits below expire the ORM objects.
-        states = {row.id: (row.key, row.state, row.recipient) for row in rows.values()}
+        states = self._ensure_rows(messages)
         id_to_key = {delivery_id: key for delivery_id, (key, _, _) in states.items()}
         suppressed = self._suppressed_addresses(messages)
         to_suppress = [delivery_id for delivery_id, (key, state, recipient) in states.items()
                        if state == "queued" and (by_key[key].office_id, recipient) in suppressed]
         if to_suppress:
-            db.session.execute(update(Delivery).where(Delivery.id.in_(to_suppress))
-                               .values(state="suppressed", error="suppressed"))
-            db.session.commit()
+            with db.engine.begin() as conn:
+                conn.execute(update(Delivery).where(Delivery.id.in_(to_suppress))
+                             .values(state="suppressed", error="suppressed"))
             report.suppressed += len(to_suppress)
             for delivery_id in to_suppress:
                 report.finished[id_to_key[delivery_id]] = (delivery_id, "suppressed")
@@ -187,26 +185,36 @@ class BulkSender:
                     report.pending += 1
 
     # --- database work, in the calling thread --------------------------------------------------
+    # On a connection of its own, in short transactions: the caller's session (and the ORM objects it
+    # holds to build the messages) is neither committed nor expired by the bookkeeping of each send.
 
-    def _ensure_rows(self, messages: Sequence[Sendable]) -> dict[str, Delivery]:
+    def _ensure_rows(self, messages: Sequence[Sendable]) -> dict[int, tuple[str, str, str]]:
+        """delivery id -> (key, state, recipient) for every message, creating the missing rows."""
         keys = [message.key for message in messages]
-        existing = {row.key: row for row in db.session.scalars(db.select(Delivery).where(Delivery.key.in_(keys)))}
+        select_rows = db.select(Delivery.id, Delivery.key, Delivery.state, Delivery.recipient).where(
+            Delivery.key.in_(keys))
+        with db.engine.begin() as conn:
+            existing = {key: (delivery_id, state, recipient)
+                        for delivery_id, key, state, recipient in conn.execute(select_rows)}
         missing = [message for message in messages if message.key not in existing]
         if missing:
+            values = [{"key": m.key, "office_id": m.office_id, "purpose": m.purpose, "recipient": m.to_email.lower(),
+                       "subject": (m.subject or "")[:500], "state": "queued", "attempts": 0, "created_at": utcnow()}
+                      for m in missing]
             try:
-                db.session.execute(
-                    Delivery.__table__.insert(),
-                    [{"key": m.key, "office_id": m.office_id, "purpose": m.purpose, "recipient": m.to_email.lower(),
-                      "subject": (m.subject or "")[:500], "state": "queued", "attempts": 0, "created_at": utcnow()}
-                     for m in missing])
-                db.session.commit()
+                with db.engine.begin() as conn:
+                    conn.execute(Delivery.__table__.insert(), values)
             except IntegrityError:  # another worker inserted some of them first: one by one, taking theirs
-                db.session.rollback()
-                for message in missing:
-                    service.ensure_delivery(message.build() if isinstance(message, LazyMessage) else message)
-            existing = {row.key: row for row in
-                        db.session.scalars(db.select(Delivery).where(Delivery.key.in_(keys)))}
-        return existing
+                for row in values:
+                    try:
+                        with db.engine.begin() as conn:
+                            conn.execute(Delivery.__table__.insert(), [row])
+                    except IntegrityError:
+                        pass
+            with db.engine.begin() as conn:
+                existing = {key: (delivery_id, state, recipient)
+                            for delivery_id, key, state, recipient in conn.execute(select_rows)}
+        return {delivery_id: (key, state, recipient) for key, (delivery_id, state, recipient) in existing.items()}
 
     @staticmethod
     def _suppressed_addresses(messages: Sequence[Sendable]) -> set[tuple[int | None, str]]:
@@ -214,9 +222,10 @@ class BulkSender:
         emails = {m.to_email.lower() for m in messages}
         if not office_ids:
             return set()
-        rows = db.session.execute(db.select(Suppression.office_id, Suppression.email)
-                                  .where(Suppression.office_id.in_(office_ids), Suppression.email.in_(emails)))
-        return {(office_id, email) for office_id, email in rows}
+        with db.engine.begin() as conn:
+            rows = conn.execute(db.select(Suppression.office_id, Suppression.email)
+                                .where(Suppression.office_id.in_(office_ids), Suppression.email.in_(emails)))
+            return {(office_id, email) for office_id, email in rows}
 
     @staticmethod
     def _claim(delivery_ids: Iterable[int]) -> list[int]:
@@ -226,19 +235,21 @@ class BulkSender:
         now = utcnow()
         until = now + timedelta(seconds=service.claim_seconds())
         token = secrets.token_hex(16)
-        db.session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(ids),
-                   or_(Delivery.state == "queued", (Delivery.state == "sending") & (Delivery.claimed_until < now)))
-            .values(state="sending", claimed_until=until, attempts=Delivery.attempts + 1, claim_token=token))
-        db.session.commit()
+        with db.engine.begin() as conn:
+            conn.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ids),
+                       or_(Delivery.state == "queued", (Delivery.state == "sending") & (Delivery.claimed_until < now)))
+                .values(state="sending", claimed_until=until, attempts=Delivery.attempts + 1, claim_token=token))
         # The claim token marks the rows this call won (another worker may have won others).
-        won = db.select(Delivery.id).where(Delivery.id.in_(ids), Delivery.claim_token == token)
-        return list(db.session.scalars(won))
+        with db.engine.begin() as conn:
+            return list(conn.scalars(db.select(Delivery.id).where(Delivery.id.in_(ids),
+                                                                  Delivery.claim_token == token)))
 
     def _record(self, outcomes: list[_Outcome]) -> None:
         now = utcnow()
         provider = self.backend.name
+        updates = []
         for outcome in outcomes:
             values: dict = {"state": outcome.state, "claimed_until": None, "error": outcome.error}
             if outcome.subject:
@@ -247,5 +258,7 @@ class BulkSender:
                 values |= {"provider": provider, "provider_message_id": outcome.provider_message_id, "sent_at": now}
             elif outcome.state == "failed":
                 values["provider"] = provider
-            db.session.execute(update(Delivery).where(Delivery.id == outcome.delivery_id).values(**values))
-        db.session.commit()
+            updates.append((outcome.delivery_id, values))
+        with db.engine.begin() as conn:
+            for delivery_id, values in updates:
+                conn.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))

@@ -49,21 +49,46 @@ def seed_office(make_user, office, *, run_worker=None, env: dict | None = None) 
     schedule.add_closure(office, datetime(next_year, 1, 2).date(), "Nghỉ bù Tết Dương lịch")
     create_api_token(admin, "Cổng thông tin điện tử tỉnh")
     db.session.commit()
+    past = domain.adhoc(office, people[:3], start=datetime.now(UTC) - timedelta(days=3),
+                        title="Họp báo kết quả phát triển kinh tế – xã hội quý III")
+    seed_packs_and_attendance(office, people)
     if run_worker is not None:
         run_worker(env)
-    return Office(office, admin, people, series, crisis, {"list": dl})
+    return Office(office, admin, people, series, crisis, {"list": dl, "past": past})
+
+
+def seed_packs_and_attendance(office, people) -> None:
+    """Attendance, questions and coverage of the past briefing (the demo loader), the demo packs (released,
+    a correction, one under embargo) sent to the first journalist, and a draft and a submitted pack."""
+    from sqlalchemy import select
+
+    from coordinator.attendance.demo import load_attendance_demo
+    from coordinator.extensions import db
+    from coordinator.packs import operations as packs
+    from coordinator.packs.demo import demo_pdf, load_packs_demo
+    from coordinator.packs.models import Pack, PackRecipient
+    from coordinator.users.models import User
+
+    load_attendance_demo(office.id)
+    load_packs_demo(office.id)
+    for pack in db.session.scalars(select(Pack).where(Pack.office_id == office.id, Pack.status == "released")):
+        db.session.add(PackRecipient(office_id=office.id, pack_id=pack.id, root_id=pack.lineage_id,
+                                     journalist_id=people[0].id, purpose="pack" if pack.version == 1 else "correction"))
+    coordinator = db.session.scalar(select(User).where(User.office_id == office.id, User.role == "coordinator"))
+    packs.create_pack(office, coordinator, {"title": "Thông cáo: Lễ hội Carnaval Hạ Long (bản nháp)",
+                                            "summary": "Chương trình lễ hội và phân luồng giao thông."})
+    submitted = packs.create_pack(office, coordinator, {
+        "title": "Tài liệu: Kế hoạch chuyển đổi số năm tới", "body": "<p>Mục tiêu: <strong>100%</strong> xã, "
+        "phường có dịch vụ công trực tuyến.</p>"}, [packs.Upload("Kế hoạch chuyển đổi số.pdf", demo_pdf("Ke hoach"))])
+    packs.submit(submitted, coordinator)
+    db.session.commit()
 
 
 # --- the crawler -----------------------------------------------------------------------------------
 
 SKIP_PATH = re.compile(
-    r"(^/static/|^/logout|^/language/|\.ics$|\.png$|\.xlsx$|\.csv$|/export|/vcard|/raw$|/html$|/rsvp/|"
-    r"/status\.json$|/progress\.json$|^/api/|^/healthz|^/c/)")
-
-
-# Pages of features still being built (packs, attendance, reports, the public newsroom): their
-# engineers add them to the journeys and to these checks when they land.
-NOT_YET_CHECKED = re.compile(r"^/(packs|attendance|reports|newsroom|n)(/|$)")
+    r"(^/static/|^/logout|^/language/|\.ics$|\.png$|\.svg$|\.pdf$|\.zip$|\.xlsx$|\.csv$|/export|/vcard|/raw$|/html$|/rsvp/|"
+    r"/files/\d+$|/feed\.xml$|/status\.json$|/progress\.json$|^/api/|^/healthz|^/c/)")
 
 
 def page_kind(path: str, query: str) -> str:
@@ -74,7 +99,7 @@ def page_kind(path: str, query: str) -> str:
     return shape + ("?" + "&".join(keys) if keys else "")
 
 
-def crawl(page: Page, base: str, starts: list[str], *, per_kind: int = 2, limit: int = 80,
+def crawl(page: Page, base: str, starts: list[str], *, per_kind: int = 2, limit: int = 150,
           on_page=None) -> list[str]:
     """GET every same-origin page reachable by links from ``starts``; never submits a form.
 
@@ -100,8 +125,7 @@ def crawl(page: Page, base: str, starts: list[str], *, per_kind: int = 2, limit:
             on_page(path)
         for href in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
             target = urlsplit(href)
-            if (f"{target.scheme}://{target.netloc}" != base or SKIP_PATH.search(target.path)
-                    or NOT_YET_CHECKED.search(target.path)):
+            if f"{target.scheme}://{target.netloc}" != base or SKIP_PATH.search(target.path):
                 continue
             query = urlencode(sorted(parse_qsl(target.query)))
             link = target.path + ("?" + query if query else "")

@@ -5,6 +5,7 @@ page in Vietnamese and English, on a desktop and a phone."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import axe_violations, crawl, english_words, field_errors, horizontal_overflow, seed_office
@@ -43,8 +44,22 @@ def journalist_starts(app, seeded) -> list[str]:
     person = seeded.people[0]
     invitations = list(db.session.scalars(select(Invitation).where(Invitation.journalist_id == person.id)))
     assert invitations, "the worker should have invited the journalist"
+    first = invitation_token(invitations[0])
     return [f"/portal/{portal_token(person)}", *(f"/i/{invitation_token(i)}" for i in invitations), "/portal",
-            "/login"]
+            "/login", f"/i/{first}/questions", f"/i/{first}/checkin", f"/newsroom/{seeded.office.slug}"]
+
+
+def question_token(seeded) -> str:
+    """The first journalist's invitation to the upcoming crisis briefing (its question form is open)."""
+    from sqlalchemy import select
+
+    from coordinator.extensions import db
+    from coordinator.invitations.models import Invitation
+    from coordinator.invitations.tokens import invitation_token
+
+    invitation = db.session.scalar(select(Invitation).where(Invitation.journalist_id == seeded.people[0].id,
+                                                            Invitation.briefing_id == seeded.crisis.id))
+    return invitation_token(invitation)
 
 
 def starts_for(role, app, seeded, page, live_server) -> list[str]:
@@ -110,15 +125,29 @@ def test_create_forms_show_errors_next_to_fields(seeded, live_server, new_contex
     if not result["count"] or result["problems"]:
         problems.append(f"/login: {result}")
     login(page, live_server)
-    for path in CREATE_PAGES:
+    past, crisis = seeded.extra["past"].id, seeded.crisis.id
+    forms = [(path, None) for path in CREATE_PAGES] + [
+        ("/packs/new", None),
+        ("/attendance/coverage", "form[action$='/attendance/coverage']"),
+        (f"/attendance/briefings/{past}/questions", None),
+        (f"/attendance/briefings/{crisis}/roster", f"form[action$='/attendance/briefings/{crisis}/walk-in']"),
+        (f"/attendance/briefings/{crisis}/checkin", "form[data-code-form]"),  # answered by checkin.js
+        (f"/i/{question_token(seeded)}/questions", None),
+    ]
+    for path, selector in forms:
         page.goto(live_server(path))
-        form = page.locator("main form[method=post][novalidate]").filter(has=page.locator(".field")).last
+        form = (page.locator(f"main {selector}") if selector else
+                page.locator("main form[method=post][novalidate]").filter(has=page.locator(".field")).last)
         for control in form.locator("input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]),"
                                     " textarea").all():
             if control.is_visible() and control.is_editable():
                 control.fill("")
         form.locator("button[type=submit].btn--primary").last.click()
         page.wait_for_load_state()
+        try:
+            page.locator(".field__error").first.wait_for(state="visible", timeout=5_000)
+        except PlaywrightError:
+            pass  # reported below as "showed no field error"
         shots.take(page, f"errors-{path}")
         result = field_errors(page)
         if not result["count"]:

@@ -23,6 +23,7 @@
   let busy = false;
   let lastText = "";
   let lastAt = 0;
+  let lastCodeError = "";
 
   function say(text, tone) {
     status.textContent = text;
@@ -50,6 +51,7 @@
 
   async function send(body) {
     busy = true;
+    lastCodeError = "";
     say(root.dataset.msgSending, "");
     try {
       const response = await fetch(endpoint, {
@@ -66,7 +68,9 @@
         if (navigator.vibrate) navigator.vibrate(data.already ? [60, 60, 60] : 120);
         return true;
       }
-      say(data.message || response.statusText, "error");
+      lastCodeError = (data.fields && data.fields.code) || "";
+      // A refused short code is said under its field (below), not twice.
+      if (lastCodeError) say("", ""); else say(data.message || response.statusText, "error");
       if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
       return false;
     } catch (error) {
@@ -158,6 +162,17 @@
   stopButton.addEventListener("click", stop);
   document.addEventListener("visibilitychange", () => { if (document.hidden) stop(); });
 
+  // A refused short code is also shown under its field (like every form), tied to it for screen readers.
+  function showCodeError(text) {
+    const input = codeForm.querySelector("[name=code]");
+    const error = codeForm.querySelector("[data-code-error]");
+    const field = input.closest(".field");
+    error.textContent = text;
+    error.hidden = !text;
+    if (text) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    if (field) field.classList.toggle("field--error", !!text);
+  }
+
   if (codeForm) {
     codeForm.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -165,6 +180,7 @@
       const mode = codeForm.querySelector("[name=mode]");
       const ok = await send({ code: input.value, mode: mode ? mode.value : "in_person" });
       if (ok) input.value = "";
+      showCodeError(ok ? "" : lastCodeError);
       input.focus();
     });
   }
