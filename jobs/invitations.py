@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from coordinator.core import events
 from coordinator.core.db import utcnow
@@ -66,6 +67,10 @@ def _fan_out(*, key: str, purpose: str, label: str, office: Office, invitations:
     with BulkSender(concurrency=concurrency) as sender:
         for start in range(0, len(mailable), CHUNK):
             chunk = mailable[start:start + CHUNK]
+            # One query reloads the chunk (the last commit expired it), instead of two lazy loads a message.
+            db.session.execute(select(Invitation).options(joinedload(Invitation.journalist))
+                               .where(Invitation.id.in_([inv.id for inv in chunk]))
+                               .execution_options(populate_existing=True)).unique().all()
             by_key = {}
             batch = []
             for invitation in chunk:

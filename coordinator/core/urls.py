@@ -7,6 +7,16 @@ from flask import current_app
 
 
 def external_url(endpoint: str, **values: object) -> str:
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
+    return _adapter().build(endpoint, values, force_external=True)
+
+
+def _adapter():
+    """A URL adapter bound to PUBLIC_BASE_URL, made once per app (a fan-out builds thousands of links)."""
+    cache = current_app.extensions.setdefault("coordinator.external_urls", {})
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    if cache.get("base") != base_url:
+        base = urlsplit(base_url)
+        cache["adapter"] = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                                    url_scheme=base.scheme)
+        cache["base"] = base_url
+    return cache["adapter"]

@@ -54,7 +54,7 @@ def links(invitation: Invitation) -> dict[str, str]:
         "decline": external_url("invitations.rsvp_link", token=token, answer="declined"),
         "portal": external_url("portal.home", token=portal_token(invitation.journalist)),
         "unsubscribe": external_url("portal.unsubscribe", token=unsubscribe_token(invitation.journalist)),
-        "checkin": checkin_url(invitation),
+        "checkin": external_url("invitations.checkin_qr_target", token=token),
     }
 
 
