@@ -47,7 +47,22 @@ def add(item: NavItem, *, before: str | None = None) -> None:
     NAV.insert(index, item)
 
 
+# What a message or mailing is for, as staff read it (codes stay in the data and the API).
+PURPOSES = {
+    "invite": _l("Thư mời"), "update": _l("Cập nhật"), "cancel": _l("Huỷ lịch"), "reminder": _l("Nhắc lịch"),
+    "pack": _l("Tài liệu"), "correction": _l("Đính chính"), "follow_up": _l("Gửi bù tài liệu"),
+    "welcome": _l("Chào mừng cán bộ"), "portal_link": _l("Đường dẫn trang phóng viên"),
+    "digest": _l("Bản tin tuần"), "answer": _l("Trả lời câu hỏi"), "test": _l("Thư thử"),
+}
+
+
+def purpose_label(code: str | None) -> str:
+    return str(PURPOSES.get(code or "", code or ""))
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["purpose_label"] = purpose_label
+
     @app.context_processor
     def _nav() -> dict:
         def nav_items() -> list[NavItem]:
