@@ -213,3 +213,11 @@ def test_admin_hub_lists_what_the_role_may_open(client, auth, office, make_user,
     html = client.get("/admin/").get_data(as_text=True)
     assert all(f'href="{path}"' in html for path in visible)
     assert not any(f'href="{path}"' in html for path in hidden)
+
+
+def test_session_cookie_is_secure_behind_https(monkeypatch, make_app, admin):
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://baochi.example.gov.vn")
+    client = make_app().test_client()
+    response = client.post("/login", data={"email": admin.email, "password": DEFAULT_PASSWORD})
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
