@@ -136,3 +136,13 @@ def test_a_wrong_json_type_is_422_not_500(api):
 def test_dates_out_of_range_are_422(api, path):
     response = api.get(path)
     assert response.status_code == 422 and response.get_json()["error"]["fields"]
+
+
+def test_urls_that_urllib_cannot_parse_are_422(api, office):
+    outlet = api.post("/api/v1/outlets", json={"name": "Báo Thử", "kind": "radio", "level": "provincial",
+                                              "website": "[\x87n"})
+    assert outlet.status_code == 422 and "website" in outlet.get_json()["error"]["fields"]
+    briefing = api.post("/api/v1/briefings", json={"title": "Họp báo", "dtstart": "2030-01-08T15:00",
+                                                   "duration_minutes": 60, "online_url": "https://[::1",
+                                                   "audience": {}})
+    assert briefing.status_code == 422 and "online_url" in briefing.get_json()["error"]["fields"]

@@ -195,8 +195,12 @@ def normalize_website(value: Any) -> str | None:
         return None
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or not HOST_RE.match(_host_of(text)):
+    try:
+        parts = urlsplit(text)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and bool(HOST_RE.match(_host_of(text)))
+    except ValueError:  # e.g. "[" opens an IPv6 literal that never closes
+        valid = False
+    if not valid:
         raise ValidationError({"website": _("Địa chỉ trang web không hợp lệ: %(value)s", value=value)})
     return text
 

@@ -92,8 +92,12 @@ def _text(data: dict, key: str, *, max_len: int, required: bool = False, errors:
 def _url(data: dict, key: str, errors: dict) -> str | None:
     value = _text(data, key, max_len=1000, errors=errors)
     if value:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        try:
+            parts = urlsplit(value)
+            valid = parts.scheme in ("http", "https") and bool(parts.netloc) and parts.hostname is not None
+        except ValueError:  # e.g. an unclosed "[" (IPv6 literal)
+            valid = False
+        if not valid:
             errors[key] = _("Đường dẫn trực tuyến phải bắt đầu bằng http:// hoặc https://.")
     return value
 
