@@ -102,7 +102,8 @@ def main() -> int:
               "Absolute times depend on the machine; each benchmark therefore reports ratios against a "
               "reference measured in the same run. `make bench` re-runs all of them and rewrites this file; "
               "`.venv/bin/python bench/run_all.py fanout` runs only those whose script name contains a word.\n\n")
-    (ROOT / "BENCHMARKS.md").write_text(header + "\n".join(sections))
+    notes = (ROOT / "bench" / "NOTES.md").read_text() if (ROOT / "bench" / "NOTES.md").exists() else ""
+    (ROOT / "BENCHMARKS.md").write_text(header + "\n".join(sections) + ("\n" + notes if notes else ""))
     print(f"BENCHMARKS.md written ({failed} failed)")
     return 1 if failed else 0
 
