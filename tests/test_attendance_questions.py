@@ -126,3 +126,18 @@ def test_question_api(api, upcoming, people):
     assert bad.status_code == 422
     listing = api.get(url).json
     assert listing["total"] == 1 and set(listing) == {"items", "total", "page", "per_page"}
+
+
+def test_portal_question_error_is_shown_next_to_the_box_and_the_text_is_kept(client, office):
+    from coordinator.invitations.tokens import portal_token
+    from tests.support.attendance import briefing_with_invitations
+
+    people = domain.journalists(office, 1)
+    briefing = briefing_with_invitations(office, people)
+    token = portal_token(people[0])
+    response = client.post(f"/portal/{token}/questions", data={"briefing_id": briefing.id, "text": "Hỏ"},
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert 'id="q-text-error"' in html and 'aria-describedby="q-text-error"' in html
+    assert ">Hỏ</textarea>" in html  # what was typed is not lost
+    assert 'class="flash flash--field-question"' not in html  # not repeated at the top

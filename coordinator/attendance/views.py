@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -383,8 +384,11 @@ def portal_question(token: str):
         flash(_("Đã gửi câu hỏi cho buổi họp báo “%(title)s”.", title=briefing.effective_title), "success")
     except ValidationError as exc:
         db.session.rollback()
-        _flash_errors(exc)
-    return redirect(url_for("portal.home", token=token))
+        # Shown next to the question box on the portal (not at the top), with what was typed kept.
+        for message in exc.fields.values() or [exc.message]:
+            flash(message, "field-question")
+        session["portal_question_draft"] = (request.form.get("text") or "")[:2000]
+    return redirect(url_for("portal.home", token=token, _anchor="questions"))
 
 
 # --- questions (staff, spokespeople) -------------------------------------------------------------------
