@@ -138,3 +138,12 @@ def test_default_period_is_twelve_months(app):
     period = default_period("Asia/Ho_Chi_Minh", today=datetime(2026, 12, 31).date())
     assert period.start.isoformat() == "2026-01-01"
     assert timedelta(days=1)
+
+
+def test_count_axes_have_whole_grid_steps():
+    from coordinator.attendance.charts import _nice_max
+
+    for value in (0, 1, 2.4, 3, 5, 7, 13, 37, 99, 101, 950, 12345):
+        top = _nice_max(value)
+        assert top >= value and top % 4 == 0  # four grid steps, each a whole number
+        assert top <= max(4, value * 2.5)  # and not needlessly tall

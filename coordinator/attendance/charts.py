@@ -8,6 +8,7 @@ has its own ``<title>`` tooltip.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 
 from babel.numbers import format_decimal
@@ -46,13 +47,18 @@ def _open(width: int, height: int, title: str, desc: str, css: str) -> tuple[str
 
 
 def _nice_max(value: float) -> float:
+    """The axis top for counts: four equal grid steps of a round size (1, 2, 2.5 or 5 × 10^k), so every
+    grid line falls on a whole number (0, 1, 2, 3, 4 rather than 0, 1.25, 2.5...)."""
     if value <= 0:
-        return 1
-    magnitude = 10 ** (len(str(int(value))) - 1)
+        return 4
+    quarter = value / 4
+    magnitude = 10 ** math.floor(math.log10(quarter)) if quarter >= 1 else 1
     for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return value
+        if step == 2.5 and magnitude == 1:  # 2.5 is whole only from 10 up
+            continue
+        if quarter <= step * magnitude:
+            return 4 * int(step * magnitude)
+    return 4 * 10 * magnitude
 
 
 def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, desc: str = "",
