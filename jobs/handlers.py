@@ -12,6 +12,12 @@ def _welcome(event: OutboxEvent) -> None:
     send_welcome(event.payload["user_id"], event_id=event.id)
 
 
+def _portal_link(event: OutboxEvent) -> None:
+    from jobs.portal_mail import send_portal_link
+
+    send_portal_link(event.payload["journalist_id"], event_id=event.id)
+
+
 def _mail_suppressed(event: OutboxEvent) -> None:
     from jobs.mail_events import mark_journalist
 
@@ -53,6 +59,7 @@ def _nothing_to_do(event: OutboxEvent) -> None:
 HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {
     "user.created": _welcome,
     "mail.suppressed": _mail_suppressed,
+    "portal.link_requested": _portal_link,
     # The schedule's events, as invitation mail (invites, updates, cancellations).
     "series.created": _invitation_handler("series_created"),
     "series.updated": _invitation_handler("series_updated"),

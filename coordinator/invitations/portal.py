@@ -6,12 +6,11 @@ followed), unsubscribe, and "send me a new link".
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.contacts.models import Beat, Journalist
-from coordinator.core import audit
+from coordinator.core import audit, events
 from coordinator.core.urls import external_url
 from coordinator.extensions import csrf, db, limiter
 from coordinator.invitations.models import Invitation
@@ -20,12 +19,9 @@ from coordinator.invitations.tokens import (
     invitation_token,
     journalist_from_portal_token,
     journalist_from_unsubscribe_token,
-    portal_token,
     speak_to,
     unsubscribe_token,
 )
-from coordinator.mail import service as mail
-from coordinator.mail.message import OutgoingMessage
 from coordinator.offices.models import Office
 from coordinator.offices.operations import get_office_by_slug
 from coordinator.schedule import ical
@@ -124,29 +120,13 @@ def new_link():
         if office is not None:
             query = query.where(Journalist.office_id == office.id)
         for journalist in db.session.scalars(query):
-            send_portal_link(journalist)
+            # The mail goes out from a worker after this commit (never from inside the request).
+            events.emit("portal.link_requested", office_id=journalist.office_id,
+                        payload={"journalist_id": journalist.id})
+        db.session.commit()
         flash(_("Nếu địa chỉ này có trong danh bạ, một đường dẫn mới vừa được gửi tới hộp thư của bạn."), "info")
         return redirect(url_for("portal.new_link"))
     return render_template("portal/new_link.html", email="", error=None)
-
-
-def send_portal_link(journalist: Journalist) -> None:
-    from coordinator.core.db import utcnow
-
-    office = db.session.get(Office, journalist.office_id)
-    link = external_url("portal.home", token=portal_token(journalist))
-    sender, sender_name = mail.sender_for(office)
-    with force_locale(journalist.language or office.locale):
-        subject = _("Đường dẫn vào trang phóng viên – %(office)s", office=office.name)
-        context = {"journalist": journalist, "office": office, "link": link, "subject": subject}
-        text = render_template("mail/portal_link.txt", **context)
-        html = render_template("mail/portal_link.html", **context)
-    # One link per journalist per minute at most, whatever is retried.
-    minute = utcnow().strftime("%Y%m%d%H%M")
-    mail.send(OutgoingMessage(key=f"portal-link:{journalist.id}:{minute}", office_id=office.id,
-                              office_slug=office.slug, purpose="portal_link", to_email=journalist.email,
-                              to_name=journalist.full_name, from_email=sender, from_name=sender_name,
-                              subject=subject, text=text, html=html))
 
 
 # --- unsubscribe (RFC 8058 one-click and a page) -------------------------------------------------------
