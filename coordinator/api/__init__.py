@@ -78,5 +78,6 @@ from coordinator.attendance import api as attendance_api  # noqa: E402,F401
 from coordinator.contacts import api as contacts_api  # noqa: E402,F401
 from coordinator.invitations import api as invitations_api  # noqa: E402,F401
 from coordinator.packs import api as packs_api  # noqa: E402,F401
+from coordinator.policies import api as policies_api  # noqa: E402,F401
 from coordinator.schedule import api as schedule_api  # noqa: E402,F401
 from coordinator.users import api as users_api  # noqa: E402,F401

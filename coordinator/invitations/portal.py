@@ -64,8 +64,10 @@ def home(token: str):
     feed = feed_links(journalist)
     db.session.commit()  # a feed token issued on this first visit must last
     from coordinator.packs.portal import released_for
+    from coordinator.policies.consult import open_policies
 
     return render_template("portal/home.html", journalist=journalist, office=office, upcoming=upcoming,
+                           consultations=open_policies(office.id),
                            token=token, feed=feed, beats=beats, answers=ANSWERS, packs=released_for(journalist),
                            followed={beat.id for beat in journalist.beats},
                            unsubscribe_token=unsubscribe_token)
