@@ -591,6 +591,9 @@ def set_status(journalist: Journalist, status: str, reason: str | None = None) -
     db.session.flush()
     audit.record("journalist.status_changed", journalist,
                  data={"from": old, "to": status, "reason": journalist.status_reason})
+    from coordinator.network.operations import contact_status_changed  # network-wide bounce/unsubscribe
+
+    contact_status_changed(journalist, old)
     return journalist
 
 

@@ -1,0 +1,1 @@
+"""The network of offices: multi-point briefings, packs across the network, shared contacts."""

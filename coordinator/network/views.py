@@ -1,0 +1,361 @@
+"""Pages of the network: invitations to be a connection point, the host's points (numbers only), who may
+invite this office, contacts shared with the network and the directory of offers, the network report."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields import SelectChoice
+
+from coordinator.contacts.models import DistributionList, Journalist, Outlet
+from coordinator.core.errors import DomainError
+from coordinator.core.tenancy import current_office_id, get_or_404
+from coordinator.extensions import db
+from coordinator.network import operations as ops
+from coordinator.network import report as reports
+from coordinator.network.forms import AcceptForm, DeclineForm, InvitePointForm, OfferForm, TrustForm
+from coordinator.network.models import ConnectionPoint, ContactOffer, NetworkTrust
+from coordinator.offices.models import Office
+from coordinator.schedule.models import Briefing
+from coordinator.users.permissions import can, require
+from coordinator.web import navigation
+from coordinator.web.navigation import NavItem
+
+bp = Blueprint("network", __name__, url_prefix="/network")
+
+navigation.add(NavItem("network.index", _l("Mạng lưới"), "read", "network."))
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    return {"network_points": _points_for_detail, "network_point_of_local": ops.point_of_local,
+            "point_status_name": ops.point_status_name,
+            "point_status_tone": lambda s: ops.POINT_STATUS_TONES.get(s, "muted"),
+            "network_origin": ops.network_origin, "network_outlet_origin": ops.outlet_origin,
+            "network_shared": _shared, "level_name": reports.level_name,
+            "network_can": lambda action: can(current_user, action)}
+
+
+@bp.app_template_filter("network_journalist")
+def _journalist_filter(journalist_id: int) -> Journalist | None:
+    return db.session.get(Journalist, journalist_id)
+
+
+@bp.app_template_filter("network_outlet")
+def _outlet_filter(outlet_id: int) -> Outlet | None:
+    return db.session.get(Outlet, outlet_id)
+
+
+def _points_for_detail(briefing: Briefing) -> list[dict]:
+    return reports.point_summary(briefing)[1:]
+
+
+def _shared(*, journalist_id: int | None = None, outlet_id: int | None = None) -> bool:
+    return ops.shared_offer(current_office_id(), journalist_id=journalist_id, outlet_id=outlet_id)
+
+
+def _office() -> Office:
+    return current_user.office
+
+
+def _field_errors(form, exc: DomainError) -> None:
+    for key, message in exc.fields.items():
+        target = getattr(form, key, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors) + [message]
+        else:
+            flash(message, "error")
+
+
+def _office_choices(blank: str | None = None) -> list[SelectChoice]:
+    choices = [SelectChoice(0, blank)] if blank else []
+    return choices + [SelectChoice(o.id, o.name) for o in ops.network_offices(current_office_id())]
+
+
+def _host_point(point_id: int) -> ConnectionPoint:
+    point = db.session.get(ConnectionPoint, point_id)
+    if point is None or point.office_id != current_office_id():
+        abort(404)
+    return point
+
+
+def _received_point(point_id: int) -> ConnectionPoint:
+    point = db.session.get(ConnectionPoint, point_id)
+    if point is None or point.point_office_id != current_office_id():
+        abort(404)
+    return point
+
+
+# --- hub ------------------------------------------------------------------------------------------------
+
+@bp.get("")
+@require("read")
+def index():
+    office_id = current_office_id()
+    hosted = list(db.session.scalars(select(Briefing).where(
+        Briefing.office_id == office_id,
+        Briefing.id.in_(select(ConnectionPoint.host_briefing_id).where(ConnectionPoint.office_id == office_id)))
+        .order_by(Briefing.start.desc()).limit(20)))
+    return render_template("network/index.html", received=ops.received_points(office_id), hosted=hosted)
+
+
+# --- trust -----------------------------------------------------------------------------------------------
+
+@bp.route("/trust", methods=["GET", "POST"])
+@require("read")
+def trust():
+    form = TrustForm()
+    trusted = ops.trusts_of(current_office_id())
+    taken = {row.trusted_office_id for row in trusted}
+    form.office_id.choices = [c for c in _office_choices(_("— Chọn văn phòng —")) if c.value not in taken]
+    status = 200
+    if request.method == "POST":
+        if not can(current_user, "manage_office"):
+            abort(403)
+        if form.validate():
+            try:
+                row = ops.add_trust(_office(), form.office_id.data or None, current_user)
+                db.session.commit()
+                flash(_("%(name)s đã được phép mời văn phòng làm điểm cầu.", name=row.trusted_office.name), "success")
+                return redirect(url_for("network.trust"))
+            except DomainError as exc:
+                db.session.rollback()
+                _field_errors(form, exc)
+        status = 422
+    return render_template("network/trust.html", form=form, trusted=trusted), status
+
+
+@bp.post("/trust/<int:trust_id>/delete")
+@require("manage_office")
+def trust_remove(trust_id: int):
+    row = get_or_404(NetworkTrust, trust_id)
+    name = row.trusted_office.name
+    ops.remove_trust(row, current_user)
+    db.session.commit()
+    flash(_("%(name)s không còn được mời văn phòng làm điểm cầu.", name=name), "success")
+    return redirect(url_for("network.trust"))
+
+
+# --- host side -------------------------------------------------------------------------------------------
+
+@bp.route("/briefings/<int:briefing_id>/points", methods=["GET", "POST"])
+@require("read")
+def points(briefing_id: int):
+    briefing = get_or_404(Briefing, briefing_id)
+    form = InvitePointForm()
+    form.office_id.choices = _office_choices(_("— Chọn văn phòng —"))
+    status = 200
+    if request.method == "POST":
+        if not can(current_user, "edit"):
+            abort(403)
+        if form.validate():
+            try:
+                point = ops.invite_point(briefing, form.office_id.data or None, current_user, form.note.data)
+                db.session.commit()
+                flash(_("Đã mời %(name)s làm điểm cầu.", name=point.point_office.name), "success")
+                return redirect(url_for("network.points", briefing_id=briefing.id))
+            except DomainError as exc:
+                db.session.rollback()
+                _field_errors(form, exc)
+        status = 422
+    return render_template("network/points.html", briefing=briefing, form=form,
+                           rows=reports.point_summary(briefing), local_of=ops.point_of_local(briefing.id)), status
+
+
+@bp.post("/points/<int:point_id>/withdraw")
+@require("edit")
+def point_withdraw(point_id: int):
+    point = _host_point(point_id)
+    try:
+        ops.withdraw_point(point, current_user)
+        db.session.commit()
+        flash(_("Đã rút lời mời %(name)s.", name=point.point_office.name), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("network.points", briefing_id=point.host_briefing_id))
+
+
+# --- point side ------------------------------------------------------------------------------------------
+
+def _accept_choices(form: AcceptForm) -> None:
+    office_id = current_office_id()
+    form.list_ids.choices = [SelectChoice(row.id, row.name) for row in db.session.scalars(
+        select(DistributionList).where(DistributionList.office_id == office_id).order_by(DistributionList.name))]
+    form.outlet_ids.choices = [SelectChoice(row.id, row.name) for row in db.session.scalars(
+        select(Outlet).where(Outlet.office_id == office_id).order_by(Outlet.name))]
+
+
+@bp.route("/invitations/<int:point_id>", methods=["GET", "POST"])
+@require("read")
+def invitation(point_id: int):
+    point = _received_point(point_id)
+    form = AcceptForm()
+    _accept_choices(form)
+    status = 200
+    if request.method == "POST":
+        if not can(current_user, "edit"):
+            abort(403)
+        if form.validate():
+            audience = {"list_ids": form.list_ids.data or [], "outlet_ids": form.outlet_ids.data or []}
+            if not audience["list_ids"] and not audience["outlet_ids"]:
+                form.list_ids.errors = [_("Hãy chọn ít nhất một danh sách hoặc một cơ quan báo chí để mời.")]
+            else:
+                try:
+                    local = ops.accept_point(point, current_user, audience, form.venue.data)
+                    db.session.commit()
+                    flash(_("Đã nhận lời làm điểm cầu; buổi họp báo đã có trong lịch của văn phòng."), "success")
+                    return redirect(url_for("schedule.briefing_detail", briefing_id=local.id))
+                except DomainError as exc:
+                    db.session.rollback()
+                    _field_errors(form, exc)
+        status = 422
+    return render_template("network/invitation.html", point=point, form=form, decline=DeclineForm()), status
+
+
+@bp.post("/invitations/<int:point_id>/decline")
+@require("edit")
+def invitation_decline(point_id: int):
+    point = _received_point(point_id)
+    form = DeclineForm()
+    try:
+        ops.decline_point(point, current_user, form.reason.data)
+        db.session.commit()
+        flash(_("Đã từ chối làm điểm cầu."), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("network.index"))
+
+
+# --- shared contacts -------------------------------------------------------------------------------------
+
+@bp.route("/offers", methods=["GET", "POST"])
+@require("read")
+def offers():
+    office_id = current_office_id()
+    form = OfferForm()
+    form.journalist_ids.choices = [SelectChoice(j.id, f"{j.full_name} · {j.outlet.name}") for j in db.session.scalars(
+        select(Journalist).where(Journalist.office_id == office_id, Journalist.status != "archived")
+        .order_by(Journalist.full_name_folded))]
+    form.outlet_ids.choices = [SelectChoice(o.id, o.name) for o in db.session.scalars(
+        select(Outlet).where(Outlet.office_id == office_id).order_by(Outlet.name))]
+    form.office_ids.choices = _office_choices()
+    status = 200
+    if request.method == "POST":
+        if not can(current_user, "manage_office"):
+            abort(403)
+        if form.validate():
+            try:
+                created = ops.offer_contacts(_office(), current_user, journalist_ids=form.journalist_ids.data,
+                                             outlet_ids=form.outlet_ids.data, office_ids=form.office_ids.data,
+                                             note=form.note.data)
+                db.session.commit()
+                flash(_("Đã chia sẻ %(n)s mục với mạng lưới.", n=len(created)), "success")
+                return redirect(url_for("network.offers"))
+            except DomainError as exc:
+                db.session.rollback()
+                _field_errors(form, exc)
+        status = 422
+    names = {o.id: o.name for o in ops.network_offices(office_id)}
+    return render_template("network/offers.html", form=form, offers=ops.offers_of(office_id), office_names=names,
+                           adoptions=_adoption_counts(office_id)), status
+
+
+def _adoption_counts(office_id: int) -> dict[int, int]:
+    from sqlalchemy import func
+
+    from coordinator.network.models import ContactLink
+
+    rows = db.session.execute(select(ContactLink.offer_id, func.count()).join(
+        ContactOffer, ContactOffer.id == ContactLink.offer_id).where(ContactOffer.office_id == office_id)
+        .group_by(ContactLink.offer_id))
+    return dict(rows.all())
+
+
+@bp.post("/offers/<int:offer_id>/withdraw")
+@require("manage_office")
+def offer_withdraw(offer_id: int):
+    offer = get_or_404(ContactOffer, offer_id)
+    try:
+        ops.withdraw_offer(offer, current_user)
+        db.session.commit()
+        flash(_("Đã thôi chia sẻ; các văn phòng đã thêm vẫn giữ liên hệ của họ."), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("network.offers"))
+
+
+@bp.get("/directory")
+@require("read")
+def directory():
+    office_id = current_office_id()
+    return render_template("network/directory.html", offers=ops.directory(office_id),
+                           adopted=ops.adopted_offer_ids(office_id))
+
+
+@bp.post("/directory/<int:offer_id>/adopt")
+@require("edit")
+def adopt(offer_id: int):
+    try:
+        offer = ops.offer_for(current_office_id(), offer_id)
+    except DomainError:
+        abort(404)
+    try:
+        link = ops.adopt_offer(_office(), offer, current_user)
+        db.session.commit()
+        flash(_("Đã thêm vào danh bạ của văn phòng."), "success")
+        if link.local_journalist_id:
+            return redirect(url_for("contacts.journalist", journalist_id=link.local_journalist_id))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("network.directory"))
+
+
+# --- report ----------------------------------------------------------------------------------------------
+
+def _period() -> tuple[date, date, dict[str, str]]:
+    errors: dict[str, str] = {}
+    today = date.today()
+    day_from, day_to = today - timedelta(days=90), today + timedelta(days=30)
+    for key in ("from", "to"):
+        raw = request.args.get(key)
+        if raw:
+            try:
+                value = date.fromisoformat(raw)
+            except ValueError:
+                errors[key] = _("Ngày không hợp lệ (YYYY-MM-DD).")
+                continue
+            if key == "from":
+                day_from = value
+            else:
+                day_to = value
+    if day_to < day_from:
+        errors["to"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
+    return day_from, day_to, errors
+
+
+@bp.get("/report")
+@require("read")
+def report():
+    office = _office()
+    briefing = None
+    raw_id = request.args.get("briefing_id", "")
+    day_from, day_to, errors = _period()
+    if raw_id:
+        if not raw_id.isdigit() or not 1 <= int(raw_id) <= 2**31 - 1:
+            abort(404)
+        briefing = get_or_404(Briefing, int(raw_id))
+        briefings = [briefing]
+    else:
+        briefings = [] if errors else reports.host_briefings(office.id, day_from, day_to, office.timezone)
+    data = reports.network_report(office.id, briefings)
+    return render_template("network/report.html", data=data, briefing=briefing, day_from=day_from, day_to=day_to,
+                           errors=errors, attended_chart=reports.chart(data, "attended"),
+                           coverage_chart=reports.chart(data, "coverage")), 422 if errors else 200

@@ -1,0 +1,121 @@
+"""The network's jobs: a host briefing's change followed by every point's local briefing, a host pack
+copied to every point (each point releases it through its own distribution), and a bounce or
+unsubscribe carried to every linked copy of a shared journalist.
+
+Every step is idempotent: a local briefing already in step is left alone (no mail), a pack copy is
+made once per point and version (``NetworkPackCopy`` is unique), a journalist already suppressed is
+not touched again.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from coordinator.core import events
+from coordinator.core.events import OutboxEvent
+from coordinator.core.i18n import format_local
+from coordinator.core.urls import external_url
+from coordinator.extensions import db
+from coordinator.mail import service as mail
+from coordinator.mail.message import OutgoingMessage
+from coordinator.network import operations as ops
+from coordinator.network.models import ConnectionPoint
+from coordinator.packs.models import Pack
+from coordinator.schedule.models import Briefing
+from coordinator.users.models import User
+
+log = logging.getLogger(__name__)
+
+
+def _has_points(briefing_id: int) -> bool:
+    found = db.session.scalar(select(ConnectionPoint.id).where(ConnectionPoint.host_briefing_id == briefing_id,
+                                                               ConnectionPoint.status == "accepted").limit(1))
+    return found is not None
+
+
+def after_briefing_change(event: OutboxEvent) -> None:
+    """Alongside ``briefing.updated``/``briefing.cancelled``: a host briefing with points emits
+    ``network.host_briefing_changed`` (its own event, so the invitation handler stays as it is)."""
+    briefing_id = event.payload.get("briefing_id")
+    if briefing_id is None or not _has_points(briefing_id):
+        return
+    events.emit("network.host_briefing_changed", office_id=event.office_id, payload={"briefing_id": briefing_id})
+    db.session.commit()
+
+
+def host_briefing_changed(event: OutboxEvent) -> None:
+    """Each accepted point's local briefing follows the host's (the normal update/cancel mail goes out
+    from the point's own office). One commit per point: a failure retries only what is left."""
+    host = db.session.get(Briefing, event.payload["briefing_id"])
+    if host is None:
+        return
+    for point in ops.accepted_points(host.id):
+        if ops.sync_local_briefing(point):
+            db.session.commit()
+
+
+def after_pack_release(event: OutboxEvent) -> None:
+    """Alongside ``pack.release_due``: a released host pack emits ``network.host_pack_released``."""
+    pack = db.session.get(Pack, event.payload.get("pack_id"))
+    if pack is None or pack.status != "released" or pack.briefing_id is None or not _has_points(pack.briefing_id):
+        return
+    events.emit("network.host_pack_released", office_id=pack.office_id, payload={"pack_id": pack.id})
+    db.session.commit()
+
+
+def host_pack_released(event: OutboxEvent) -> None:
+    pack = db.session.get(Pack, event.payload["pack_id"])
+    if pack is None or pack.status != "released" or pack.briefing_id is None:
+        return
+    for point in ops.accepted_points(pack.briefing_id):
+        if ops.copy_pack(pack, point) is not None:
+            db.session.commit()
+
+
+def point_invited(event: OutboxEvent) -> None:
+    """Tell the invited office's admins and coordinators (each in their language), once per invitation."""
+    point = db.session.get(ConnectionPoint, event.payload["point_id"])
+    if point is None or point.status != "invited":
+        return  # withdrawn or answered before the mail went out: nothing to ask any more
+    for user in db.session.scalars(select(User).where(User.office_id == point.point_office_id,
+                                                      User.active.is_(True),
+                                                      User.role.in_(("admin", "coordinator")))):
+        _mail_point_invitation(point, user, event_id=event.id)
+
+
+def _mail_point_invitation(point: ConnectionPoint, user: User, *, event_id: int) -> None:
+    office, host, briefing = point.point_office, point.host_office, point.host_briefing
+    with force_locale(user.locale or office.locale):
+        context = {"user": user, "host": host, "office": office, "briefing": briefing, "note": point.note,
+                   "when": format_local(briefing.start, office.timezone, user.locale or office.locale),
+                   "link": external_url("network.invitation", point_id=point.id)}
+        subject = _("Lời mời làm điểm cầu: %(title)s", title=briefing.effective_title)
+        text = render_template("mail/network_point_invited.txt", **context)
+        html = render_template("mail/network_point_invited.html", subject=subject, **context)
+    sender, sender_name = mail.sender_for(office)
+    mail.send(OutgoingMessage(
+        key=f"network-point-invited:{point.id}:{event_id}:{user.id}", office_id=office.id, office_slug=office.slug,
+        purpose="network_point", to_email=user.email, to_name=user.full_name, from_email=sender,
+        from_name=sender_name, subject=subject, text=text, html=html))
+
+
+def point_accepted(event: OutboxEvent) -> None:
+    """A point that accepts late still gets the packs the host released before."""
+    point = db.session.get(ConnectionPoint, event.payload["point_id"])
+    if point is None or point.status != "accepted":
+        return
+    for pack in ops.released_host_packs(point.host_briefing_id):
+        if ops.copy_pack(pack, point) is not None:
+            db.session.commit()
+
+
+def contact_suppressed(event: OutboxEvent) -> None:
+    changed = ops.propagate_suppression(event.payload["journalist_id"])
+    db.session.commit()
+    if changed:
+        log.info("network: journalist %s's state carried to %d linked copies", event.payload["journalist_id"],
+                 changed)
