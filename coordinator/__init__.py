@@ -77,6 +77,9 @@ def _register_blueprints(app: Flask) -> None:
     from coordinator.invitations.portal import bp as portal_bp
     from coordinator.invitations.views import bp as invitations_bp
     from coordinator.mail.webhooks import bp as webhooks_bp
+    from coordinator.monitoring import api as monitoring_api  # noqa: F401 - its routes join the API blueprint
+    from coordinator.network import api as network_api  # noqa: F401 - its routes join the API blueprint
+    from coordinator.network.views import bp as network_bp
     from coordinator.packs.newsroom import bp as newsroom_bp
     from coordinator.packs.public import bp as packs_public_bp
     from coordinator.packs.views import bp as packs_bp
@@ -91,3 +94,12 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (attendance_bp, reports_bp):
         app.register_blueprint(blueprint)
+    from coordinator.monitoring.views import bp as monitoring_bp
+
+    app.register_blueprint(monitoring_bp)
+    from coordinator.policies.consult import bp as consult_bp
+    from coordinator.policies.views import bp as policies_bp
+
+    for blueprint in (policies_bp, consult_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(network_bp)

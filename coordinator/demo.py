@@ -37,4 +37,13 @@ def load_demo(password: str) -> str:
     from coordinator.attendance.demo import load_attendance_demo
 
     lines.append(load_attendance_demo(office.id))
+    from coordinator.monitoring.demo import load_monitoring_demo
+
+    lines.append(load_monitoring_demo(office.id))
+    from coordinator.policies.demo import load_policies_demo
+
+    lines.append(load_policies_demo(office.id))
+    from coordinator.network.demo import load_network_demo
+
+    lines.append(load_network_demo(office.id, password))
     return "\n".join(lines)

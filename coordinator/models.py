@@ -14,6 +14,20 @@ from coordinator.core.audit import AuditLog  # noqa: F401
 from coordinator.core.events import OutboxEvent  # noqa: F401
 from coordinator.invitations.models import FanOut, Invitation, OccurrenceRsvp  # noqa: F401
 from coordinator.mail.models import Delivery, ProviderEvent, Suppression  # noqa: F401
+from coordinator.monitoring.models import (  # noqa: F401
+    FeedItem,
+    MatchProposal,
+    MonitoringSettings,
+    OutletFeed,
+    PhraseWeight,
+)
+from coordinator.network.models import (  # noqa: F401
+    ConnectionPoint,
+    ContactLink,
+    ContactOffer,
+    NetworkPackCopy,
+    NetworkTrust,
+)
 from coordinator.offices.models import Office  # noqa: F401
 from coordinator.packs.models import (  # noqa: F401
     Pack,
@@ -22,6 +36,16 @@ from coordinator.packs.models import (  # noqa: F401
     PackFile,
     PackRecipient,
     PackSettings,
+)
+from coordinator.policies.models import (  # noqa: F401
+    CommunicationPlan,
+    PlanItem,
+    Policy,
+    PolicyBriefing,
+    PolicyComment,
+    PolicyCoverage,
+    PolicyPack,
+    PolicyQuestion,
 )
 from coordinator.schedule.models import (  # noqa: F401
     Briefing,

@@ -37,6 +37,7 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("invitation-reminders", "invitations.reminders", every=60),
     Periodic("invitations-due", "invitations.dispatch_due", every=300),
     Periodic("attendance-weekly-digest", "attendance.weekly_digest", every=3600),
+    Periodic("monitoring-poll", "monitoring.poll", every=60),
 )
 
 

@@ -24,11 +24,14 @@ from coordinator.users.models import ApiToken
 from tests.conftest import ApiClient
 from tests.support import domain
 from tests.support.attendance import briefing_with_invitations
+from tests.support.monitoring import office_b_monitoring
+from tests.support.network import network_objects
 from tests.support.packs import make_pack
+from tests.support.policies import office_b_policy_objects
 
 # Routes reached by a signed token or a public slug are not staff-scoped: tokens are secrets of
 # their own; the public pages are public on purpose (their own tests check what they show).
-NOT_STAFF_SCOPED = re.compile(r"^/(i|c|p|u|portal|set-password|calendar|newsroom|static|language)(/|$)")
+NOT_STAFF_SCOPED = re.compile(r"^/(i|c|p|u|portal|set-password|calendar|newsroom|static|language|consult)(/|$)")
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 
 
@@ -73,6 +76,9 @@ def office_b_objects(app, other_office, make_user, make_token):
         "coverage_id": coverage.id, "pack_id": pack.id, "file_id": pack.files[0].id,
         "import_id": contact_import.id, "event_id": db.session.get(OutboxEvent, event.id).id,
         "name": key_digest(delivered.key),
+        **network_objects(other_office, b_admin),
+        **office_b_policy_objects(other_office),
+        **office_b_monitoring(other_office, outlet.id, briefing.id),
     }
 
 

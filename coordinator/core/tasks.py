@@ -38,6 +38,9 @@ TASKS: dict[str, Task] = {
     "outbox.sweep": Task("jobs.outbox.sweep", queue="urgent", timeout=120, retry_intervals=()),
     "invitations.reminders": Task("jobs.invitations.send_due_reminders", queue="mail", timeout=1800,
                                   retry_intervals=()),
+    # A helper on a large fan-out: the owner finishes whatever a helper leaves, so no retries here.
+    "invitations.assist": Task("jobs.invitations.assist_invitations", queue="default", timeout=3600,
+                               retry_intervals=()),
     "invitations.dispatch_due": Task("jobs.invitations.dispatch_due_invitations", queue="mail", timeout=1800,
                                      retry_intervals=()),
     "schedule.materialise": Task("jobs.schedule_jobs.materialise_horizon", queue="bulk", timeout=1800,
@@ -45,6 +48,10 @@ TASKS: dict[str, Task] = {
     "attendance.weekly_digest": Task("jobs.attendance_jobs.send_weekly_digests", queue="mail", timeout=1800,
                                      retry_intervals=()),
     "contacts.import": Task("jobs.contacts_jobs.run_import", queue="bulk", timeout=1800, retry_intervals=(10, 60)),
+    "monitoring.poll": Task("jobs.monitoring_jobs.poll", queue="default", timeout=120, retry_intervals=()),
+    "monitoring.fetch_host": Task("jobs.monitoring_jobs.fetch_host", queue="bulk", timeout=1800, retry_intervals=()),
+    "monitoring.match_item": Task("jobs.monitoring_jobs.match_item", queue="default", timeout=300,
+                                  retry_intervals=(10, 60)),
 }
 
 

@@ -39,11 +39,25 @@ def add_admin_page(item: NavItem) -> None:
         ADMIN_PAGES.append(item)
 
 
+# The menu follows a press office's week, whatever order the domains are imported in: plan the
+# schedule, keep contacts, release packs, run the briefing, then read the results.
+MENU_ORDER = ("web.dashboard", "schedule.calendar", "contacts.journalists", "packs.index", "attendance.index",
+              "reports.overview", "policies.index", "network.index", "admin.index")
+
+
+def _menu_rank(item: NavItem) -> float:
+    """An item not in ``MENU_ORDER`` goes just before the admin hub."""
+    return MENU_ORDER.index(item.endpoint) if item.endpoint in MENU_ORDER else MENU_ORDER.index("admin.index") - .5
+
+
 def add(item: NavItem, *, before: str | None = None) -> None:
-    """Insert ``item`` (before the item with endpoint ``before``, else before the admin hub)."""
+    """Insert ``item`` (before the item with endpoint ``before``, else at its place in ``MENU_ORDER``)."""
     if any(existing.endpoint == item.endpoint for existing in NAV):
         return
-    index = next((i for i, existing in enumerate(NAV) if existing.endpoint == (before or "admin.index")), len(NAV))
+    if before is not None:
+        index = next((i for i, existing in enumerate(NAV) if existing.endpoint == before), len(NAV))
+    else:
+        index = next((i for i, existing in enumerate(NAV) if _menu_rank(existing) > _menu_rank(item)), len(NAV))
     NAV.insert(index, item)
 
 
@@ -52,7 +66,8 @@ PURPOSES = {
     "invite": _l("Thư mời"), "update": _l("Cập nhật"), "cancel": _l("Huỷ lịch"), "reminder": _l("Nhắc lịch"),
     "pack": _l("Tài liệu"), "correction": _l("Đính chính"), "follow_up": _l("Gửi bù tài liệu"),
     "welcome": _l("Chào mừng cán bộ"), "portal_link": _l("Đường dẫn trang phóng viên"),
-    "digest": _l("Bản tin tuần"), "answer": _l("Trả lời câu hỏi"), "test": _l("Thư thử"),
+    "digest": _l("Bản tin tuần"), "network_point": _l("Mời làm điểm cầu"), "answer": _l("Trả lời câu hỏi"),
+    "test": _l("Thư thử"),
 }
 
 

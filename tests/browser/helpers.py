@@ -52,6 +52,15 @@ def seed_office(make_user, office, *, run_worker=None, env: dict | None = None) 
     past = domain.adhoc(office, people[:3], start=datetime.now(UTC) - timedelta(days=3),
                         title="Họp báo kết quả phát triển kinh tế – xã hội quý III")
     seed_packs_and_attendance(office, people)
+    from tests.support.network import seed_network  # a point office, a multi-point briefing, shared contacts
+
+    seed_network(office, people)
+    from tests.support.monitoring import seed_monitoring  # feeds with health, articles waiting for review
+
+    seed_monitoring(office, past)
+    from tests.support.policies import seed_policies  # a plan, a draft open for comments, a linked briefing
+
+    seed_policies(office, people, past)
     if run_worker is not None:
         run_worker(env)
     return Office(office, admin, people, series, crisis, {"list": dl, "past": past})
