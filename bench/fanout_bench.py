@@ -9,7 +9,7 @@
 3. Crisis latency: an ad hoc crisis briefing for 300 journalists, from the API POST to the last
    invite accepted by the server, with a worker already running.
 
-    .venv/bin/python bench/fanout_bench.py [--recipients 10000] [--latency-ms 80] [--workers 1]
+    .venv/bin/python bench/fanout_bench.py [--recipients 10000] [--latency-ms 80] [--workers 1,2,4]
 
 Prints a JSON summary; ratios are against the limit measured in the same run.
 """
@@ -119,25 +119,32 @@ class RssSampler(threading.Thread):
 
 
 def measure_fan_out(env: dict, server: FakeSendGrid, recipients: int, workers: int, outlet_id: int) -> dict:
+    """A crisis briefing for every journalist, then ``workers`` workers (idle RQ workers, as in production,
+    started once the briefing exists) until the provider has accepted every invitation."""
     server.reset()
-    create_crisis(env, "Bench fan-out", outlet_id=outlet_id)
+    create_crisis(env, f"Bench fan-out, {workers} worker(s)", outlet_id=outlet_id)
     started = time.monotonic()
-    procs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst", "--name",
-                               f"bench-{n}"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    procs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--no-periodic", "--name",
+                               f"bench-{workers}-{n}"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
              for n in range(workers)]
     samplers = [RssSampler(p.pid) for p in procs]
     for sampler in samplers:
         sampler.start()
-    deadline = time.monotonic() + 3600
-    while not server.wait_for_accepted(recipients, timeout=1):
-        if all(proc.poll() is not None for proc in procs) or time.monotonic() > deadline:
-            errors = "".join(proc.stderr.read().decode()[-3000:] for proc in procs)
-            raise RuntimeError(f"only {len(server.accepted)} of {recipients} accepted:\n{errors}")
-    elapsed = time.monotonic() - started
-    for proc in procs:
-        proc.wait(600)
-    for sampler in samplers:
-        sampler.running = False
+    try:
+        deadline = time.monotonic() + 3600
+        while not server.wait_for_accepted(recipients, timeout=1):
+            if all(proc.poll() is not None for proc in procs) or time.monotonic() > deadline:
+                errors = "".join(proc.stderr.read().decode()[-3000:] for proc in procs)
+                raise RuntimeError(f"only {len(server.accepted)} of {recipients} accepted:\n{errors}")
+        elapsed = time.monotonic() - started
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(120)
+        for sampler in samplers:
+            sampler.running = False
     return {"recipients": recipients, "seconds": round(elapsed, 2), "per_second": round(recipients / elapsed, 1),
             "worker_peak_rss_mb": round(max(s.peak for s in samplers) / 2**20, 1),
             "duplicates": sum(n - 1 for n in server.messages_by_key().values() if n > 1),
@@ -197,7 +204,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--latency-ms", type=int, default=80)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", default="1",
+                        help="worker counts to measure, comma-separated (e.g. 1,2,4); the first is the headline")
     parser.add_argument("--skip-crisis", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pbc-fanout-") as tmp:
@@ -214,9 +222,18 @@ def main() -> int:
                 flask(env, "db", "upgrade")
                 seed(env, args.recipients)
                 outlet_id = 1
-                result = {"latency_ms": args.latency_ms, "workers": args.workers}
-                result["fan_out"] = measure_fan_out(env, server, args.recipients, args.workers, outlet_id)
+                counts = [int(n) for n in args.workers.split(",")]
+                result = {"latency_ms": args.latency_ms, "workers": counts[0]}
+                result["fan_out"] = measure_fan_out(env, server, args.recipients, counts[0], outlet_id)
                 bodies = [json.dumps(body).encode() for body in server.accepted]
+                if len(counts) > 1:
+                    # Each worker shares the fan-out (the owner asks for helpers) with its own 16 connections.
+                    runs = [result["fan_out"]] + [measure_fan_out(env, server, args.recipients, n, outlet_id)
+                                                  for n in counts[1:]]
+                    result["scaling"] = [{"workers": n, "seconds": run["seconds"], "per_second": run["per_second"],
+                                          "speed_up": round(run["per_second"] / runs[0]["per_second"], 2),
+                                          "worker_peak_rss_mb": run["worker_peak_rss_mb"],
+                                          "duplicates": run["duplicates"]} for n, run in zip(counts, runs, strict=True)]
                 result["limit_16_keepalive"] = minimal_sender(server, bodies)
                 result["ratio_to_limit"] = round(result["fan_out"]["per_second"]
                                                  / result["limit_16_keepalive"]["per_second"], 3)

@@ -70,6 +70,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_CLAIM_SECONDS": int(env.get("MAIL_CLAIM_SECONDS", "120")),
         # Connections a fan-out keeps busy at once (the provider answers each request in tens of ms).
         "MAIL_CONCURRENCY": int(env.get("MAIL_CONCURRENCY", "16")),
+        # A fan-out of at least FANOUT_ASSIST_MIN recipients is shared by up to FANOUT_PARTS workers.
+        "FANOUT_PARTS": int(env.get("FANOUT_PARTS", "4")),
+        "FANOUT_ASSIST_MIN": int(env.get("FANOUT_ASSIST_MIN", "1000")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -7,15 +7,18 @@ recipient and never mail one twice. Progress is kept in a ``FanOut`` row the bri
 from __future__ import annotations
 
 import copy
+import functools
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from coordinator.core import events
+from coordinator.core import events, tasks
 from coordinator.core.db import utcnow
 from coordinator.extensions import db
 from coordinator.invitations import itip, messages
@@ -27,6 +30,7 @@ from coordinator.invitations.operations import (
     sync_invitations,
     target_of,
 )
+from coordinator.mail import service
 from coordinator.mail.backends import TemporaryMailError
 from coordinator.mail.bulk import BulkReport, BulkSender, LazyMessage
 from coordinator.mail.message import OutgoingMessage
@@ -36,6 +40,7 @@ from coordinator.schedule.models import DEFAULT_REMINDERS, Briefing, Series
 log = logging.getLogger(__name__)
 
 CHUNK = 200
+HELPER_POLL_SECONDS = 1.0
 MAX_REMINDER_MINUTES = 7 * 24 * 60
 ACTIVE = ("scheduled", "moved")
 
@@ -46,22 +51,118 @@ def _fan_out(*, key: str, purpose: str, label: str, office: Office, invitations:
              build: Callable[[Invitation], OutgoingMessage], event_id: int | None = None,
              series_id: int | None = None, briefing_id: int | None = None,
              on_finished: Callable[[Invitation, int, str], None] | None = None,
-             message_key: Callable[[Invitation], str] | None = None) -> BulkReport:
+             message_key: Callable[[Invitation], str] | None = None,
+             assist: Assist | None = None, call_for_help: Callable[[Assist], None] | None = None) -> BulkReport:
     """Send one message per invitation; raise ``TemporaryMailError`` if some are still pending.
 
     With ``message_key`` (the key ``build`` would give), each message is built just before it is
-    sent, so composing overlaps with the network waits of those in flight."""
+    sent, so composing overlaps with the network waits of those in flight.
+
+    A large fan-out is shared between workers: the job that owns it (``assist`` None) asks for
+    ``FANOUT_PARTS - 1`` assistants through ``call_for_help``; each assistant runs the same fan-out
+    starting at its own part of the list, and every message is claimed before it is sent (see
+    ``BulkSender``), so workers never send one message twice and whatever an assistant leaves (killed,
+    never started, Redis flushed) the owner still finds pending and sends or retries. Only the owner
+    sets the totals, records the end and raises while anything is left."""
+    mailable = [inv for inv in invitations if inv.journalist.status == "active"]
+    if assist is not None:
+        fan_id = db.session.scalar(select(FanOut.id).where(FanOut.key == key))
+        if fan_id is None:  # the owner has not started it (or it is gone): nothing to help with
+            return BulkReport()
+        return _send_invitations_in_chunks(fan_id, _rotated(mailable, assist), build=build, office=office,
+                                           purpose=purpose, on_finished=on_finished, message_key=message_key,
+                                           event_id=None)
     fan = db.session.scalar(select(FanOut).where(FanOut.key == key))
     if fan is None:
         fan = FanOut(key=key, office_id=office.id, purpose=purpose, label=label[:500], series_id=series_id,
                      briefing_id=briefing_id)
         db.session.add(fan)
-    mailable = [inv for inv in invitations if inv.journalist.status == "active"]
     fan.total = len(invitations)
     fan.suppressed = len(invitations) - len(mailable)
     fan.updated_at = utcnow()
     db.session.commit()
     fan_id = fan.id
+    parts = int(current_app.config.get("FANOUT_PARTS", 4))
+    shared = (call_for_help is not None and message_key is not None and parts > 1
+              and len(mailable) >= int(current_app.config.get("FANOUT_ASSIST_MIN", 1000)))
+    if shared:
+        for part in range(1, parts):
+            call_for_help(Assist(part, parts))
+    send = functools.partial(_send_invitations_in_chunks, fan_id, build=build, office=office, purpose=purpose,
+                             on_finished=on_finished, message_key=message_key, event_id=event_id)
+    total = send(mailable)
+    if shared:
+        total = _wait_for_helpers(total, mailable, send, message_key, event_id)
+    values = {"pending": total.pending, "updated_at": utcnow()}
+    if total.pending == 0:
+        values["finished_at"] = utcnow()
+    db.session.execute(update(FanOut).where(FanOut.id == fan_id).values(**values))
+    _recount(fan_id, mailable)
+    db.session.commit()
+    if total.pending:
+        raise TemporaryMailError(f"{total.pending} message(s) of {key} still to send")
+    return total
+
+
+def _wait_for_helpers(total: BulkReport, mailable: Sequence[Invitation], send: Callable[[list], BulkReport],
+                      message_key: Callable[[Invitation], str], event_id: int | None) -> BulkReport:
+    """What the owner found claimed by its helpers is pending: wait for them (at most until their
+    claims would expire, after which the owner may claim those messages itself), then take the
+    results, so the fan-out ends here rather than in a retry."""
+    deadline = time.monotonic() + service.claim_seconds() + 5
+    while total.pending and time.monotonic() < deadline:
+        unfinished = [inv for inv in mailable if message_key(inv) not in total.finished]
+        held = _held_by_others([message_key(inv) for inv in unfinished])
+        if held:
+            time.sleep(HELPER_POLL_SECONDS)
+            if event_id is not None:
+                events.renew_lease(event_id)
+        again = send(unfinished)  # takes what the helpers finished, and sends what they left
+        total.pending = 0
+        total.add(again)
+        if not held:
+            break  # what is still pending failed for a time (the provider): the job's retry takes it
+    return total
+
+
+def _close_if_done(key: str) -> None:
+    """A retry with nothing left to send (helpers finished the rest): the fan-out is over."""
+    db.session.execute(update(FanOut).where(FanOut.key == key, FanOut.finished_at.is_(None))
+                       .values(pending=0, finished_at=utcnow(), updated_at=utcnow()))
+    db.session.commit()
+
+
+def _held_by_others(keys: Sequence[str]) -> bool:
+    """Whether any of these messages is being sent right now (claimed, claim not expired)."""
+    from coordinator.mail.models import Delivery
+
+    now = utcnow()
+    for start in range(0, len(keys), 900):
+        held = db.session.scalar(select(Delivery.id).where(
+            Delivery.key.in_(keys[start:start + 900]), Delivery.state == "sending",
+            Delivery.claimed_until > now).limit(1))
+        if held is not None:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Assist:
+    """Which helper of a shared fan-out this is: part ``part`` of ``parts`` (the owner is part 0)."""
+
+    part: int
+    parts: int
+
+
+def _rotated(items: Sequence[Invitation], assist: Assist) -> list[Invitation]:
+    """The whole list, starting at this helper's part: workers begin apart and meet at the end."""
+    start = len(items) * assist.part // assist.parts
+    return [*items[start:], *items[:start]]
+
+
+def _send_invitations_in_chunks(fan_id: int, mailable: Sequence[Invitation], *, build: Callable,
+                                office: Office, purpose: str, on_finished: Callable | None,
+                                message_key: Callable | None, event_id: int | None) -> BulkReport:
     total = BulkReport()
     concurrency = int(current_app.config.get("MAIL_CONCURRENCY", 16))
     with BulkSender(concurrency=concurrency) as sender:
@@ -95,14 +196,6 @@ def _fan_out(*, key: str, purpose: str, label: str, office: Office, invitations:
             db.session.commit()
             if event_id is not None:
                 events.renew_lease(event_id)
-    values = {"pending": total.pending, "updated_at": utcnow()}
-    if total.pending == 0:
-        values["finished_at"] = utcnow()
-    db.session.execute(update(FanOut).where(FanOut.id == fan_id).values(**values))
-    _recount(fan_id, mailable)
-    db.session.commit()
-    if total.pending:
-        raise TemporaryMailError(f"{total.pending} message(s) of {key} still to send")
     return total
 
 
@@ -154,10 +247,13 @@ def _load_target(kind: str, target_id: int) -> Series | Briefing | None:
 
 
 def send_invitations(kind: str, target_id: int, *, event_id: int | None = None,
-                     changes: dict | None = None) -> None:
+                     changes: dict | None = None, assist: Assist | None = None) -> BulkReport | None:
     """The full REQUEST of a series or ad hoc briefing, at its current SEQUENCE, to every journalist
     of its audience not yet sent that SEQUENCE: a first invitation for newcomers, an update (with what
     changed) for those invited before. Journalists who left the audience get a CANCEL.
+
+    With ``assist``, this run only helps the one that owns the fan-out send its messages (no audience
+    sync, no cancellations, no totals): see ``_fan_out``.
     """
     target = _load_target(kind, target_id)
     if target is None:
@@ -167,7 +263,7 @@ def send_invitations(kind: str, target_id: int, *, event_id: int | None = None,
     # those already invited still get every update (an ended series' UNTIL included).
     invite_time = due is not None and due <= utcnow()
     office = _office(target.office_id)
-    if invite_time:
+    if invite_time and assist is None:
         _, removed = sync_invitations(target)
         db.session.commit()
         if removed:
@@ -176,8 +272,11 @@ def send_invitations(kind: str, target_id: int, *, event_id: int | None = None,
     behind = [inv for inv in invitations_of(target)
               if (inv.sent_sequence is None and invite_time)
               or (inv.sent_sequence is not None and inv.sent_sequence < sequence)]
+    key = f"invite:{kind}:{target.id}:s{sequence}"
     if not behind:
-        return
+        if assist is None:
+            _close_if_done(key)
+        return None
     first = _first_upcoming(target) if isinstance(target, Series) else None
     components = itip.series_components(target) if isinstance(target, Series) else None
 
@@ -191,11 +290,20 @@ def send_invitations(kind: str, target_id: int, *, event_id: int | None = None,
         invitation.invited_at = invitation.invited_at or utcnow()
 
     label = target.title if isinstance(target, Series) else target.effective_title
-    _fan_out(key=f"invite:{kind}:{target.id}:s{sequence}", purpose="update" if changes else "invite",
+    return _fan_out(key=key, purpose="update" if changes else "invite",
              label=label, office=office, invitations=behind, build=build, event_id=event_id,
              series_id=target.id if isinstance(target, Series) else None,
              briefing_id=target.id if isinstance(target, Briefing) else None, on_finished=finished,
-             message_key=lambda invitation: messages.invite_key(invitation, target))
+             message_key=lambda invitation: messages.invite_key(invitation, target), assist=assist,
+             call_for_help=lambda helper: tasks.enqueue("invitations.assist", kind, target.id, helper.part,
+                                                        helper.parts, changes=changes))
+
+
+def assist_invitations(kind: str, target_id: int, part: int, parts: int, *, changes: dict | None = None) -> int:
+    """A second (third, ...) worker on a large invitation fan-out; harmless if it runs late or twice.
+    Returns how many messages this helper sent."""
+    report = send_invitations(kind, target_id, changes=changes, assist=Assist(part, parts))
+    return report.sent if report is not None else 0
 
 
 def dispatch_due_invitations(now: datetime | None = None) -> int:
