@@ -66,8 +66,9 @@ def _fan_out(*, key: str, purpose: str, label: str, office: Office, invitations:
     sets the totals, records the end and raises while anything is left."""
     mailable = [inv for inv in invitations if inv.journalist.status == "active"]
     if assist is not None:
-        fan_id = db.session.scalar(select(FanOut.id).where(FanOut.key == key))
-        if fan_id is None:  # the owner has not started it (or it is gone): nothing to help with
+        fan_id, finished_at = db.session.execute(select(FanOut.id, FanOut.finished_at)
+                                                 .where(FanOut.key == key)).first() or (None, None)
+        if fan_id is None or finished_at is not None:  # not started, gone, or over: nothing to help with
             return BulkReport()
         return _send_invitations_in_chunks(fan_id, _rotated(mailable, assist), build=build, office=office,
                                            purpose=purpose, on_finished=on_finished, message_key=message_key,

@@ -30,8 +30,8 @@ def _finished(briefing_id: int):
 
 
 def _helper_results() -> list[int]:
-    registry = FinishedJobRegistry(queue=tasks.queue("default"))
-    jobs = [tasks.queue("default").fetch_job(job_id) for job_id in registry.get_job_ids()]
+    registry = FinishedJobRegistry(queue=tasks.queue("bulk"))
+    jobs = [tasks.queue("bulk").fetch_job(job_id) for job_id in registry.get_job_ids()]
     return [job.return_value() for job in jobs
             if job is not None and job.func_name == "jobs.invitations.assist_invitations"]
 
@@ -89,3 +89,19 @@ def test_a_helper_killed_mid_way_loses_nothing(app, app_env, office, tmp_path):
     # A message on the wire when its worker died may be accepted twice (no provider idempotency key):
     # at most one per connection of the killed worker.
     assert sum(n - 1 for n in counts.values()) <= 4
+
+
+def test_a_helper_that_comes_after_the_end_does_nothing(app, app_env, office):
+    """Helpers left in the queue (one busy worker took the whole fan-out) cost nothing when they run."""
+    from jobs.invitations import assist_invitations
+
+    people = domain.journalists(office, 3)
+    with FakeSendGrid() as server:
+        briefing = domain.adhoc(office, people)
+        db.session.add(FanOut(key=f"invite:briefing:{briefing.id}:s0", office_id=office.id, purpose="invite",
+                              briefing_id=briefing.id, total=3, sent=3, finished_at=db.func.now()))
+        db.session.commit()
+        app.config.update(MAIL_BACKEND="sendgrid", SENDGRID_API_KEY="SG.test-key", SENDGRID_API_HOST=server.url)
+        assert assist_invitations("briefing", briefing.id, 1, 2) == 0
+        assert server.messages_by_key() == {}
+    assert tasks.TASKS["invitations.assist"].queue == "bulk"  # never ahead of a crisis event

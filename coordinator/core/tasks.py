@@ -38,8 +38,9 @@ TASKS: dict[str, Task] = {
     "outbox.sweep": Task("jobs.outbox.sweep", queue="urgent", timeout=120, retry_intervals=()),
     "invitations.reminders": Task("jobs.invitations.send_due_reminders", queue="mail", timeout=1800,
                                   retry_intervals=()),
-    # A helper on a large fan-out: the owner finishes whatever a helper leaves, so no retries here.
-    "invitations.assist": Task("jobs.invitations.assist_invitations", queue="default", timeout=3600,
+    # A helper on a large fan-out: the owner finishes whatever a helper leaves, so no retries here. On the
+    # lowest-priority queue: an idle worker takes it at once, a busy one serves a crisis event first.
+    "invitations.assist": Task("jobs.invitations.assist_invitations", queue="bulk", timeout=3600,
                                retry_intervals=()),
     "invitations.dispatch_due": Task("jobs.invitations.dispatch_due_invitations", queue="mail", timeout=1800,
                                      retry_intervals=()),
