@@ -118,8 +118,9 @@ def test_a_confirmation_raises_later_scores(setup):
 def test_reassign_confirms_the_other_briefing(setup, api):
     row = item(setup, "g", "Khởi công cao tốc Hải Giang – Bắc Sơn")
     proposal = proposal_of(row)
-    bad = api.post(f"/api/v1/coverage-proposals/{proposal.id}/reassign", json={"briefing_id": 999999})
-    assert bad.status_code == 422 and "briefing_id" in bad.get_json()["error"]["fields"]
+    for wrong_id in (999999, 2**40, True, "12abc"):  # beyond the INTEGER column too: an error, not a 500
+        bad = api.post(f"/api/v1/coverage-proposals/{proposal.id}/reassign", json={"briefing_id": wrong_id})
+        assert bad.status_code == 422 and "briefing_id" in bad.get_json()["error"]["fields"]
     assert db.session.scalar(select(func.count(Coverage.id))) == 0
     response = api.post(f"/api/v1/coverage-proposals/{proposal.id}/reassign",
                         json={"briefing_id": setup["other"].id, "tone": "negative"})
@@ -135,8 +136,9 @@ def test_reassign_confirms_the_other_briefing(setup, api):
 def test_bulk_is_checked_before_anything_is_written(setup, api):
     a = proposal_of(item(setup, "h", "Khởi công cao tốc Hải Giang – Bắc Sơn"))
     b = proposal_of(item(setup, "i", "Cao tốc 12.000 tỷ đồng: phân luồng giao thông khi thi công"))
-    wrong = api.post("/api/v1/coverage-proposals/bulk", json={"ids": [a.id, 999999], "action": "reject"})
-    assert wrong.status_code == 422
+    for wrong_id in (999999, 2**40, -1):
+        wrong = api.post("/api/v1/coverage-proposals/bulk", json={"ids": [a.id, wrong_id], "action": "reject"})
+        assert wrong.status_code == 422
     assert api.post("/api/v1/coverage-proposals/bulk", json={"ids": [a.id], "action": "drop"}).status_code == 422
     db.session.expire_all()
     assert {a.status, b.status} == {"pending"}

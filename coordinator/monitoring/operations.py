@@ -78,8 +78,8 @@ def update_settings(office_id: int, data: dict) -> MonitoringSettings:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     if "window_days" in data:
-        days = parse_id(data["window_days"]) if not isinstance(data["window_days"], int) else data["window_days"]
-        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 30:
+        days = parse_id(data["window_days"])
+        if days is None or not 1 <= days <= 30:
             errors["window_days"] = _("Số ngày phải từ 1 đến 30.")
         else:
             values["window_days"] = days
@@ -118,7 +118,7 @@ def feed_url(value: Any) -> str:
 
 
 def _interval(value: Any) -> int:
-    minutes = value if isinstance(value, int) and not isinstance(value, bool) else parse_id(value)
+    minutes = parse_id(value)
     if minutes is None or not MIN_INTERVAL // 60 <= minutes <= MAX_INTERVAL // 60:
         raise ValidationError({"interval_minutes": _("Chu kỳ phải từ 5 đến 1440 phút.")})
     return minutes * 60
@@ -521,7 +521,7 @@ def reject(proposal: MatchProposal, *, user_id: int | None = None) -> MatchPropo
 def reassign(proposal: MatchProposal, briefing_id: Any, *, tone: Any = None,
              user_id: int | None = None) -> MatchProposal:
     """The item came of another briefing: this proposal is rejected and the chosen one confirmed."""
-    raw = briefing_id if isinstance(briefing_id, int) and not isinstance(briefing_id, bool) else parse_id(briefing_id)
+    raw = parse_id(briefing_id)  # ints beyond the column's range too: never a database overflow
     briefing = db.session.get(Briefing, raw) if raw is not None else None
     if briefing is None or briefing.office_id != proposal.office_id:
         raise ValidationError({"briefing_id": _("Không tìm thấy buổi họp báo %(value)s.", value=briefing_id)})
@@ -551,7 +551,7 @@ def bulk(office_id: int, ids: list[Any], action: str, *, tone: Any = None,
     """Confirm or reject many proposals at once; all checked before anything is written."""
     if action not in ("confirm", "reject"):
         raise ValidationError({"action": _("Thao tác phải là confirm hoặc reject.")})
-    parsed = [i if isinstance(i, int) and not isinstance(i, bool) else parse_id(i) for i in ids or []]
+    parsed = [parse_id(i) for i in ids or []]
     if not parsed or any(i is None for i in parsed):
         raise ValidationError({"ids": _("Hãy chọn ít nhất một đề xuất.")})
     rows = list(db.session.scalars(select(MatchProposal).where(MatchProposal.office_id == office_id,

@@ -20,6 +20,7 @@ from coordinator.contacts.models import SUPPRESSING_STATUSES, Journalist, Outlet
 from coordinator.core import audit, events
 from coordinator.core.db import utcnow
 from coordinator.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from coordinator.core.ids import parse_id
 from coordinator.extensions import db
 from coordinator.network.models import (
     ConnectionPoint,
@@ -49,13 +50,8 @@ def _actor(user: Any) -> int | None:
 
 
 def _id(value: Any, field: str) -> int:
-    if isinstance(value, bool):
-        raise ValidationError({field: _("Hãy chọn một mục hợp lệ.")})
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({field: _("Hãy chọn một mục hợp lệ.")}) from None
-    if not 1 <= number <= 2**31 - 1:
+    number = parse_id(value)
+    if number is None:
         raise ValidationError({field: _("Hãy chọn một mục hợp lệ.")})
     return number
 
