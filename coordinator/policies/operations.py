@@ -154,13 +154,19 @@ def create_policy(office_id: int, data: dict) -> Policy:
     return policy
 
 
-def update_policy(policy: Policy, data: dict) -> Policy:
-    values = _policy_values(policy.office_id, data, policy)
+def _apply(row: Any, values: dict) -> dict[str, list[str]]:
+    """Set the values that differ; returns {field: [old, new]} for the audit log."""
     changes = {}
     for key, value in values.items():
-        if getattr(policy, key) != value:
-            changes[key] = [str(getattr(policy, key)), str(value)]
-            setattr(policy, key, value)
+        if getattr(row, key) != value:
+            changes[key] = [str(getattr(row, key)), str(value)]
+            setattr(row, key, value)
+    return changes
+
+
+def update_policy(policy: Policy, data: dict) -> Policy:
+    values = _policy_values(policy.office_id, data, policy)
+    changes = _apply(policy, values)
     if changes:
         policy.updated_at = utcnow()
         db.session.flush()
@@ -278,11 +284,7 @@ def update_plan(plan: CommunicationPlan, data: dict) -> CommunicationPlan:
         raise ValidationError({"year": _("Năm %(y)s đã có kế hoạch truyền thông.", y=values["year"])})
     if "title" in values and not values["title"]:
         raise ValidationError({"title": _("Vui lòng nhập tên kế hoạch.")})
-    changes = {}
-    for key, value in values.items():
-        if getattr(plan, key) != value:
-            changes[key] = [str(getattr(plan, key)), str(value)]
-            setattr(plan, key, value)
+    changes = _apply(plan, values)
     if changes:
         plan.updated_at = utcnow()
         db.session.flush()
@@ -370,11 +372,7 @@ def add_item(plan: CommunicationPlan, data: dict) -> PlanItem:
 
 def update_item(item: PlanItem, data: dict) -> PlanItem:
     values = _item_values(item.plan, data, item)
-    changes = {}
-    for key, value in values.items():
-        if getattr(item, key) != value:
-            changes[key] = [str(getattr(item, key)), str(value)]
-            setattr(item, key, value)
+    changes = _apply(item, values)
     if changes:
         db.session.flush()
         audit.record("plan.item_updated", item.plan, data={"item_id": item.id, **changes})
