@@ -56,7 +56,7 @@ from coordinator.contacts.models import Journalist, Outlet
 from coordinator.contacts.text import fold
 from coordinator.offices.operations import create_office
 from coordinator.users.operations import create_user
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 app = create_app()
 with app.app_context():
     office = create_office("bench", "Văn phòng UBND tỉnh Bench", sender_email="baochi@bench.gov.vn")
@@ -65,7 +65,7 @@ with app.app_context():
                     level="provincial", domains=[])
     db.session.add(outlet)
     db.session.flush()
-    now = utcnow()
+    now = clock.now()
     rows = [dict(office_id=office.id, full_name=f"Nguyễn Thị Hạnh {{n}}",
                  full_name_folded=fold(f"Nguyễn Thị Hạnh {{n}}"), email=f"pv{{n}}@bench.vn", outlet_id=outlet.id,
                  language="vi", status="active", created_at=now, updated_at=now) for n in range({recipients})]

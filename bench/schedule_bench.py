@@ -74,7 +74,7 @@ def bench_materialise(app, n_series: int) -> dict:
         for i in range(n_series):
             day = start_day + timedelta(days=i % 7)
             dtstart = datetime.combine(day, dtime(8 + i % 9, 0))
-            tz_start = ops.utcnow() - timedelta(days=10_000)  # nothing materialised at creation
+            tz_start = ops.clock.now() - timedelta(days=10_000)  # nothing materialised at creation
             series = ops.create_series(office, {
                 "title": f"Chuỗi họp báo {i}", "dtstart": dtstart.isoformat(timespec="minutes"),
                 "timezone": "Asia/Ho_Chi_Minh", "duration_minutes": 60, "rrule": RULES[i % len(RULES)],

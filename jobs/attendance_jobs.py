@@ -17,7 +17,7 @@ from sqlalchemy import select
 from coordinator.attendance import reports
 from coordinator.attendance.models import Question
 from coordinator.attendance.operations import answer_mail_key, duplicates_of
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.core.events import OutboxEvent
 from coordinator.core.i18n import format_local
 from coordinator.core.urls import external_url
@@ -75,7 +75,7 @@ def send_answer(question_id: int) -> int:
 
 def last_full_week(tz: str, now: datetime | None = None) -> tuple[date, date] | None:
     """(Monday, Sunday) of the last ISO week that has ended, once its digest is due."""
-    local = (now or utcnow()).astimezone(ZoneInfo(tz))
+    local = (now or clock.now()).astimezone(ZoneInfo(tz))
     if local.weekday() == 0 and local.hour < DIGEST_HOUR:
         return None
     monday = local.date() - timedelta(days=local.weekday() + 7)
@@ -110,7 +110,7 @@ def send_digest(office_id: int, *, now: datetime | None = None) -> int:
     if not recipients:
         return 0
     period = reports.Period(week[0], week[1], office.timezone)
-    now = now or utcnow()
+    now = now or clock.now()
     data = reports.overview(office.id, period, now)
     by_outlet = reports.attendance_report(office.id, period, "outlet", now)
     top = sorted([i for i in by_outlet if i["attended"]], key=lambda i: (-i["attended"], i["label"]))[:5]

@@ -10,7 +10,7 @@ from rq import get_current_job
 
 from coordinator.contacts import importer
 from coordinator.contacts.models import ContactImport
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
 from coordinator.offices.models import Office
@@ -27,7 +27,7 @@ def run_import(import_id: int) -> str:
         return "missing"
     if record.status == "done":
         return "done"
-    record.status, record.started_at, record.error = "running", utcnow(), None
+    record.status, record.started_at, record.error = "running", clock.now(), None
     db.session.commit()
 
     job = get_current_job()
@@ -58,7 +58,7 @@ def run_import(import_id: int) -> str:
         _finish(import_id, status="done", report=report, total=len(parsed.rows))
     else:
         # The report is saved in the same transaction as the import: both or neither.
-        record.status, record.report, record.finished_at = "done", report, utcnow()
+        record.status, record.report, record.finished_at = "done", report, clock.now()
         record.content = None  # imported: the file is no longer needed
         record.total_rows = record.processed_rows = len(parsed.rows)
         db.session.commit()
@@ -79,7 +79,7 @@ def _reader_locale(record: ContactImport) -> str:
 def _finish(import_id: int, *, status: str, report: dict | None = None, error: str | None = None,
             total: int | None = None) -> None:
     record = db.session.get(ContactImport, import_id)
-    record.status, record.finished_at, record.error = status, utcnow(), error
+    record.status, record.finished_at, record.error = status, clock.now(), error
     if report is not None:
         record.report = report
     if total is not None:

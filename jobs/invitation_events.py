@@ -1,8 +1,7 @@
 """Schedule events (coordinator.schedule emits them) turned into invitation mail."""
 from __future__ import annotations
 
-from coordinator.core import events
-from coordinator.core.db import utcnow
+from coordinator.core import clock, events
 from coordinator.core.events import OutboxEvent
 from coordinator.extensions import db
 from coordinator.schedule.models import Briefing, Series
@@ -31,7 +30,7 @@ def _plan_or_send(kind: str, target_id: int, event: OutboxEvent) -> None:
     due = invitations.invite_due_at(target)
     if due is None:
         return
-    if due > utcnow():
+    if due > clock.now():
         events.emit("invitations.due", office_id=target.office_id, due_at=due,
                     payload={"kind": kind, "target_id": target_id})
         db.session.commit()

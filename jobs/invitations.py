@@ -18,8 +18,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from coordinator.core import events, tasks
-from coordinator.core.db import utcnow
+from coordinator.core import clock, events, tasks
 from coordinator.extensions import db
 from coordinator.invitations import itip, messages
 from coordinator.invitations.models import FanOut, Invitation
@@ -80,7 +79,7 @@ def _fan_out(*, key: str, purpose: str, label: str, office: Office, invitations:
         db.session.add(fan)
     fan.total = len(invitations)
     fan.suppressed = len(invitations) - len(mailable)
-    fan.updated_at = utcnow()
+    fan.updated_at = clock.now()
     db.session.commit()
     fan_id = fan.id
     parts = int(current_app.config.get("FANOUT_PARTS", 4))
@@ -94,9 +93,9 @@ def _fan_out(*, key: str, purpose: str, label: str, office: Office, invitations:
     total = send(mailable)
     if shared:
         total = _wait_for_helpers(total, mailable, send, message_key, event_id)
-    values = {"pending": total.pending, "updated_at": utcnow()}
+    values = {"pending": total.pending, "updated_at": clock.now()}
     if total.pending == 0:
-        values["finished_at"] = utcnow()
+        values["finished_at"] = clock.now()
     db.session.execute(update(FanOut).where(FanOut.id == fan_id).values(**values))
     _recount(fan_id, mailable)
     db.session.commit()
@@ -129,7 +128,7 @@ def _wait_for_helpers(total: BulkReport, mailable: Sequence[Invitation], send: C
 def _close_if_done(key: str) -> None:
     """A retry with nothing left to send (helpers finished the rest): the fan-out is over."""
     db.session.execute(update(FanOut).where(FanOut.key == key, FanOut.finished_at.is_(None))
-                       .values(pending=0, finished_at=utcnow(), updated_at=utcnow()))
+                       .values(pending=0, finished_at=clock.now(), updated_at=clock.now()))
     db.session.commit()
 
 
@@ -137,7 +136,7 @@ def _held_by_others(keys: Sequence[str]) -> bool:
     """Whether any of these messages is being sent right now (claimed, claim not expired)."""
     from coordinator.mail.models import Delivery
 
-    now = utcnow()
+    now = clock.now()
     for start in range(0, len(keys), 900):
         held = db.session.scalar(select(Delivery.id).where(
             Delivery.key.in_(keys[start:start + 900]), Delivery.state == "sending",
@@ -193,7 +192,7 @@ def _send_invitations_in_chunks(fan_id: int, mailable: Sequence[Invitation], *, 
                     on_finished(invitation, delivery_id, state)
             db.session.execute(update(FanOut).where(FanOut.id == fan_id).values(
                 sent=FanOut.sent + report.sent, failed=FanOut.failed + report.failed,
-                suppressed=FanOut.suppressed + report.suppressed, updated_at=utcnow()))
+                suppressed=FanOut.suppressed + report.suppressed, updated_at=clock.now()))
             db.session.commit()
             if event_id is not None:
                 events.renew_lease(event_id)
@@ -224,7 +223,7 @@ def _office(office_id: int) -> Office:
 
 
 def _first_upcoming(series: Series, now: datetime | None = None) -> Briefing | None:
-    now = now or utcnow()
+    now = now or clock.now()
     return db.session.scalar(select(Briefing).where(Briefing.series_id == series.id, Briefing.start >= now,
                                                     Briefing.status.in_(ACTIVE)).order_by(Briefing.start))
 
@@ -236,9 +235,9 @@ def invite_due_at(target: Series | Briefing) -> datetime | None:
         if first is None:
             return None
         return first.start - timedelta(days=target.invite_lead_days)
-    if target.status not in ACTIVE or target.end < utcnow():
+    if target.status not in ACTIVE or target.end < clock.now():
         return None
-    return utcnow()
+    return clock.now()
 
 
 # --- invitations ---------------------------------------------------------------------------------------
@@ -262,7 +261,7 @@ def send_invitations(kind: str, target_id: int, *, event_id: int | None = None,
     due = invite_due_at(target)
     # Before the invitation time (a delayed event will come) or after the end, nobody new is invited;
     # those already invited still get every update (an ended series' UNTIL included).
-    invite_time = due is not None and due <= utcnow()
+    invite_time = due is not None and due <= clock.now()
     office = _office(target.office_id)
     if invite_time and assist is None:
         _, removed = sync_invitations(target)
@@ -288,7 +287,7 @@ def send_invitations(kind: str, target_id: int, *, event_id: int | None = None,
 
     def finished(invitation: Invitation, delivery_id: int, state: str) -> None:
         invitation.sent_sequence = max(invitation.sent_sequence or 0, sequence)
-        invitation.invited_at = invitation.invited_at or utcnow()
+        invitation.invited_at = invitation.invited_at or clock.now()
 
     label = target.title if isinstance(target, Series) else target.effective_title
     return _fan_out(key=key, purpose="update" if changes else "invite",
@@ -310,7 +309,7 @@ def assist_invitations(kind: str, target_id: int, part: int, parts: int, *, chan
 def dispatch_due_invitations(now: datetime | None = None) -> int:
     """Periodic safety net: every series and ad hoc briefing whose invitation time has come sends
     to whoever is not yet at its SEQUENCE (new list members, a missed delayed event)."""
-    now = now or utcnow()
+    now = now or clock.now()
     count = 0
     upcoming = select(Briefing.series_id).where(Briefing.series_id.is_not(None), Briefing.start >= now,
                                                 Briefing.status.in_(ACTIVE)).distinct()
@@ -397,7 +396,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
     Never for cancelled or past briefings; a reschedule moves them (the key holds the start).
     Someone invited after a reminder's time does not get that reminder.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     sent = 0
     briefings = db.session.scalars(select(Briefing).where(
         Briefing.status.in_(ACTIVE), Briefing.start > now,

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from coordinator.core import tasks
-from coordinator.core.db import utcnow
+from coordinator.core import clock, tasks
 from coordinator.extensions import db
 from coordinator.monitoring import extraction, fetch, operations
 from coordinator.monitoring.models import FeedItem, OutletFeed
@@ -68,7 +67,7 @@ def fetch_host(host: str, feed_ids: list[int]) -> list[int]:
 
 def _fetch_one(feed_id: int, host: str) -> list[int]:
     feed = db.session.get(OutletFeed, feed_id)
-    now = utcnow()
+    now = clock.now()
     if feed is None or feed.paused or feed.host != host or (feed.next_fetch_at and feed.next_fetch_at > now):
         db.session.rollback()
         return []

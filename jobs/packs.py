@@ -16,8 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coordinator.contacts.audience import resolve_audience
 from coordinator.contacts.models import Journalist
-from coordinator.core import events
-from coordinator.core.db import utcnow
+from coordinator.core import clock, events
 from coordinator.extensions import db
 from coordinator.invitations.attendance_hooks import attended_journalists
 from coordinator.invitations.operations import audience_of, invitations_of, target_of
@@ -34,7 +33,7 @@ log = logging.getLogger(__name__)
 
 def release_due(pack_id: int, *, event_id: int | None = None, now: datetime | None = None) -> str:
     """Release the pack if its time has come, then distribute it. Returns what happened."""
-    now = now or utcnow()
+    now = now or clock.now()
     pack = db.session.get(Pack, pack_id)
     if pack is None:
         return "missing"
@@ -116,7 +115,7 @@ def _send(pack: Pack, recipients: list[PackRecipient], purpose: str, fan_key: st
 
     def finished(recipient: PackRecipient, delivery_id: int, state: str) -> None:
         if state == "sent" and recipient.sent_at is None:
-            recipient.sent_at = utcnow()
+            recipient.sent_at = clock.now()
 
     return _fan_out(key=fan_key, purpose=purpose, label=pack.title, office=office, invitations=recipients,
                     build=build, event_id=event_id, briefing_id=pack.briefing_id, on_finished=finished)
@@ -124,7 +123,7 @@ def _send(pack: Pack, recipients: list[PackRecipient], purpose: str, fan_key: st
 
 def distribute(pack: Pack, *, event_id: int | None = None, now: datetime | None = None) -> BulkReport:
     """A released version to its recipients: a correction to earlier recipients, else the first audience."""
-    now = now or utcnow()
+    now = now or clock.now()
     earlier = earlier_recipients(pack) if pack.version > 1 else []
     if earlier:
         purpose, ids, fan_key = "correction", earlier, f"correction:{pack.id}"
@@ -136,7 +135,7 @@ def distribute(pack: Pack, *, event_id: int | None = None, now: datetime | None 
 
 def follow_up_due(root_id: int, *, event_id: int | None = None, now: datetime | None = None) -> str:
     """After the briefing: the newest released version to the invited who did not attend."""
-    now = now or utcnow()
+    now = now or clock.now()
     pack = db.session.scalar(select(Pack).where(Pack.root_id == root_id, Pack.status == "released")
                              .order_by(Pack.version.desc()))
     if pack is None or pack.briefing_id is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from flask import Flask
 from redis import Redis
 
-from coordinator.core import tasks
+from coordinator.core import clock, tasks
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def slot_key(job: Periodic, now: float) -> str:
 
 def tick(redis: Redis, identity: str, now: float | None = None) -> list[str]:
     """One pass: keep or take the leader lock; as leader, enqueue every job whose slot is new."""
-    now = time.time() if now is None else now
+    now = clock.timestamp() if now is None else now
     if not redis.set(LEADER_KEY, identity, nx=True, ex=LEADER_TTL):
         if (redis.get(LEADER_KEY) or b"").decode() != identity:
             return []

@@ -16,9 +16,14 @@ import pytest
 from redis import Redis
 
 from coordinator.core import processes
+from tests.support import clock as test_clock
 from tests.support.postgres import PostgresCluster
 
 TEST_SECRET = "test-secret-" + secrets.token_hex(8)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    test_clock.install_suite_offset()  # SUITE_NOW=2028-12-06 runs the whole suite on that day
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -87,8 +92,10 @@ def app_env(database_url: str, redis_server: str, tmp_path: Path, monkeypatch: p
         "MAIL_BACKEND": "outbox",
         "PUBLIC_BASE_URL": "http://briefings.test",
         "EVENT_REDISPATCH_AFTER_SECONDS": "60",
-        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "PYTHONPATH": test_clock.subprocess_pythonpath(),
     }
+    if os.environ.get(test_clock.OFFSET_VARIABLE):
+        values[test_clock.OFFSET_VARIABLE] = os.environ[test_clock.OFFSET_VARIABLE]
     for name in ("SMTP_URL", "SENDGRID_API_KEY", "SENDGRID_API_HOST", "SENDGRID_WEBHOOK_PUBLIC_KEY", "MAIL_FROM"):
         monkeypatch.delenv(name, raising=False)
     for name, value in values.items():
@@ -140,6 +147,14 @@ def _reset_state(application, app_env: dict) -> None:
                     conn.exec_driver_sql(f'DELETE FROM "{name}"')
         db.engine.dispose()
     Redis.from_url(app_env["REDIS_URL"]).flushall()
+
+
+@pytest.fixture
+def clock(app_env: dict) -> Iterator[test_clock.Clock]:
+    """Pin "now" (``clock.pin(...)``) where the date itself is the point; workers started after follow."""
+    pinned = test_clock.Clock(app_env)
+    yield pinned
+    pinned.stop()
 
 
 @pytest.fixture

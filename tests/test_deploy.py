@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from tests.support import domain
+from tests.support.clock import clock_offset_env, subprocess_pythonpath
 from tests.support.postgres import PostgresCluster
 from tests.support.processes import ROOT, start_worker, stop_gracefully, wait_for
 
@@ -38,7 +39,7 @@ def test_pg_dump_backup_restores(tmp_path):
         source = cluster.create_database("briefings")
         env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": source, "SECRET_KEY": "deploy-test",
                "COORDINATOR_INSTANCE_PATH": str(tmp_path / "instance"), "REDIS_URL": "redis://127.0.0.1:1/0",
-               "PYTHONPATH": str(ROOT)}
+               "PYTHONPATH": subprocess_pythonpath(), **clock_offset_env()}
         flask(env, "db", "upgrade")
         flask(env, "demo-data", "--password", "demo-password-1")
         conninfo = f"host=127.0.0.1 port={cluster.port} user={cluster.user}"

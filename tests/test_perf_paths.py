@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from coordinator.contacts import importer
 from coordinator.contacts.models import Beat, Journalist, JournalistOutletHistory, journalist_beat
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.schedule.models import JournalistFeedToken
 from tests.fixtures.contacts.helpers import HEADER_VI, xlsx_bytes
@@ -36,11 +36,11 @@ def test_personal_feed_revalidation_follows_revocation_and_schedule(client, api,
 
     # the first use was recorded; within the hour it is not written again
     row = db.session.scalar(select(JournalistFeedToken).where(JournalistFeedToken.journalist_id == journalist.id))
-    assert row.last_used_at is not None and row.last_used_at > utcnow() - timedelta(minutes=5)
+    assert row.last_used_at is not None and row.last_used_at > clock.now() - timedelta(minutes=5)
 
     # a schedule change (the office's version) is seen by the very next revalidation
     created = api.client.post("/api/v1/briefings", headers=api.headers, json={
-        "title": "Họp báo đột xuất", "dtstart": (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT10:00"),
+        "title": "Họp báo đột xuất", "dtstart": (clock.now() + timedelta(days=3)).strftime("%Y-%m-%dT10:00"),
         "duration_minutes": 60, "audience": {"journalist_ids": [journalist.id]}})
     assert created.status_code == 201, created.get_json()
     changed = _personal(client, token, **{"If-None-Match": etag})

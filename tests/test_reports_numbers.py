@@ -15,7 +15,7 @@ from coordinator.attendance import operations as ops
 from coordinator.attendance.models import Attendance, Coverage, Question
 from coordinator.contacts import operations as contacts
 from coordinator.contacts.models import Journalist, Outlet
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.invitations.models import Invitation, OccurrenceRsvp
 from coordinator.invitations.operations import sync_invitations
@@ -65,9 +65,9 @@ def dataset(app, office):
     for invitation in invitations:
         invitation.rsvp = rng.choice(("accepted", "accepted", "tentative", "declined", "needs_action"))
     series_invitations = [i for i in invitations if i.series_id]
-    series_invitations[0].cancelled_at = utcnow() - timedelta(days=60)  # taken off the audience two months ago
+    series_invitations[0].cancelled_at = clock.now() - timedelta(days=60)  # taken off the audience two months ago
     db.session.commit()
-    now = utcnow()
+    now = clock.now()
     briefings = list(db.session.scalars(select(Briefing).where(Briefing.office_id == office.id)))
     occurrences = [b for b in briefings if b.series_id and b.start < now]
     overrides = []
@@ -128,7 +128,7 @@ def local_day(moment: datetime) -> date:
 def period_briefings(office_id: int, start: date, end: date) -> list[Briefing]:
     lo = datetime.combine(start, time(0), VN).astimezone(UTC)
     hi = datetime.combine(end + timedelta(days=1), time(0), VN).astimezone(UTC)
-    now = utcnow()
+    now = clock.now()
     return [b for b in db.session.scalars(select(Briefing).where(Briefing.office_id == office_id))
             if b.status != "cancelled" and lo <= b.start < hi and b.start <= now]
 

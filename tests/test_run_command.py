@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.clock import subprocess_pythonpath
 from tests.support.postgres import free_port
 from tests.support.processes import ROOT, alive, descendants, wait_for
 
@@ -21,7 +22,8 @@ def start_launcher(tmp_path: Path) -> tuple[subprocess.Popen, str, dict]:
     port = free_port()
     env = {key: value for key, value in os.environ.items()
            if key not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MAIL_BACKEND", "PUBLIC_BASE_URL")}
-    env |= {"COORDINATOR_INSTANCE_PATH": str(tmp_path / "instance"), "PORT": str(port)}
+    env |= {"COORDINATOR_INSTANCE_PATH": str(tmp_path / "instance"), "PORT": str(port),
+            "PYTHONPATH": subprocess_pythonpath()}
     log = open(tmp_path / "run.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "scripts/run.py"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)

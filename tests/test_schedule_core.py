@@ -6,10 +6,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from coordinator.core import clock as app_clock
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
+from tests.support.clock import THURSDAY, TUESDAY, days_from_now, iso_local, next_weekday, ymd
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+def calendar_of_2027(clock):
+    """The holiday and rule cases below are facts of a known calendar (Tết 2027 and 2028, 30/4 on a
+    Friday in 2027...): "now" is pinned before them, on Friday 27 November 2026 (the default series then
+    starts on Tuesday 1 December 2026)."""
+    clock.pin("2026-11-27T10:00")
 
 
 @pytest.fixture
@@ -41,9 +51,10 @@ def local_days(rows):
 
 
 def make_series(office, **overrides):
+    """A weekly Tuesday 15:00 series starting on the next Tuesday (or on ``dtstart``)."""
     from coordinator.schedule import operations as ops
 
-    data = {"title": "Họp báo định kỳ", "dtstart": "2026-12-01T15:00", "timezone": "Asia/Ho_Chi_Minh",
+    data = {"title": "Họp báo định kỳ", "dtstart": iso_local(next_weekday(TUESDAY)), "timezone": "Asia/Ho_Chi_Minh",
             "duration_minutes": 60, "rrule": "FREQ=WEEKLY;BYDAY=TU", "skip_public_holidays": True,
             "venue": "Hội trường UBND tỉnh", "invite_lead_days": 7, "audience": {}}
     data.update(overrides)
@@ -52,8 +63,13 @@ def make_series(office, **overrides):
     return series
 
 
-def briefings(series, day_from=date(2026, 1, 1), day_to=date(2029, 12, 31)):
+def briefings(series, day_from=None, day_to=None):
+    """Every occurrence of ``series`` from three years back to three years ahead."""
     from coordinator.schedule import operations as ops
+
+    today = app_clock.today(VN)
+    day_from = day_from or today.replace(year=today.year - 3, day=1)
+    day_to = day_to or today.replace(year=today.year + 3, day=1)
 
     query = ops.list_briefings(series.office_id, day_from, day_to, timezone="Asia/Ho_Chi_Minh", series_id=series.id)
     rows = list(db.session.scalars(query))
@@ -68,7 +84,7 @@ def briefings(series, day_from=date(2026, 1, 1), day_to=date(2029, 12, 31)):
     ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "2026-12-01T15:00", ["2026-12-01", "2026-12-15", "2026-12-29", "2027-01-12"]),
     ("FREQ=MONTHLY;BYDAY=-1FR", "2026-12-25T14:00", ["2026-12-25", "2027-01-29", "2027-02-26", "2027-03-26"]),
 ])
-def test_rule_shapes(office, rrule, dtstart, expected):
+def test_rule_shapes(calendar_of_2027, office, rrule, dtstart, expected):
     series = make_series(office, rrule=rrule, dtstart=dtstart, skip_public_holidays=False)
     got = [d.isoformat() for d in local_days(briefings(series))[:4]]
     assert got == expected
@@ -77,7 +93,7 @@ def test_rule_shapes(office, rrule, dtstart, expected):
     assert first.end - first.start == timedelta(minutes=60)
 
 
-def test_until_and_count(office):
+def test_until_and_count(calendar_of_2027, office):
     until = make_series(office, rrule="FREQ=WEEKLY;BYDAY=TU;UNTIL=20261222")
     assert local_days(briefings(until))[-1] == date(2026, 12, 22)
     assert "UNTIL=20261222T165959Z" in until.rrule  # the whole local day, in UTC
@@ -85,12 +101,12 @@ def test_until_and_count(office):
     assert local_days(briefings(count)) == [date(2026, 12, 1), date(2026, 12, 8), date(2026, 12, 15)]
 
 
-def test_dtstart_is_snapped_to_first_occurrence(office):
+def test_dtstart_is_snapped_to_first_occurrence(calendar_of_2027, office):
     series = make_series(office, dtstart="2026-11-30T15:00")  # a Monday; the rule says Tuesdays
     assert series.dtstart == datetime(2026, 12, 1, 15, 0)
 
 
-def test_holidays_skip_tet_hung_kings_reunification_national_day(office):
+def test_holidays_skip_tet_hung_kings_reunification_national_day(calendar_of_2027, office):
     tuesdays = make_series(office, rrule="FREQ=WEEKLY;BYDAY=TU")
     days = set(local_days(briefings(tuesdays)))
     assert date(2027, 2, 9) not in days  # Mùng bốn Tết 2027
@@ -110,7 +126,7 @@ def test_holidays_skip_tet_hung_kings_reunification_national_day(office):
     assert date(2027, 5, 3) not in days  # 1/5 nghỉ bù
 
 
-def test_holidays_listed_on_series(office):
+def test_holidays_listed_on_series(calendar_of_2027, office):
     from coordinator.schedule.operations import series_exceptions
 
     series = make_series(office)
@@ -119,7 +135,7 @@ def test_holidays_listed_on_series(office):
     assert "Tết" in exceptions[date(2027, 2, 9)]["reason"]
 
 
-def test_holidays_move_to_next_working_day(office):
+def test_holidays_move_to_next_working_day(calendar_of_2027, office):
     series = make_series(office, holiday_policy="move_next_working_day")
     rows = {row.recurrence_id.astimezone(VN).date(): row for row in briefings(series)}
     tet27 = rows[date(2027, 2, 9)]
@@ -135,12 +151,12 @@ def test_holidays_move_to_next_working_day(office):
     assert first.start.astimezone(VN).date() == date(2027, 5, 4)  # 30/4 Fri → (1/5 Sat, 3/5 nghỉ bù) → Tue 4/5
 
 
-def test_holidays_none_keeps_them(office):
+def test_holidays_none_keeps_them(calendar_of_2027, office):
     series = make_series(office, skip_public_holidays=False)
     assert date(2027, 2, 9) in set(local_days(briefings(series)))
 
 
-def test_office_closure_skips_and_restores(office):
+def test_office_closure_skips_and_restores(calendar_of_2027, office):
     from coordinator.schedule import operations as ops
     from coordinator.schedule.models import OfficeClosure
 
@@ -160,7 +176,7 @@ def test_office_closure_skips_and_restores(office):
     assert row.status == "scheduled" and row.sequence == 2
 
 
-def test_office_closure_moves(office):
+def test_office_closure_moves(calendar_of_2027, office):
     from coordinator.schedule import operations as ops
 
     ops.add_closure(office, date(2027, 1, 5), "Ngày nghỉ của cơ quan")
@@ -175,17 +191,17 @@ def test_office_closure_moves(office):
     ({"rrule": "FREQ=WEEKLY;BYDAY=XX"}, "rrule"),
     ({"rrule": "not a rule"}, "rrule"),
     ({"rrule": ""}, "rrule"),
-    ({"dtstart": "2026-12-01T15:00+07:00"}, "dtstart"),
-    ({"dtstart": "2026-12-01T08:00Z"}, "dtstart"),
+    ({"dtstart": "{start}+07:00"}, "dtstart"),
+    ({"dtstart": "{start}Z"}, "dtstart"),
     ({"dtstart": "next tuesday"}, "dtstart"),
     ({"duration_minutes": 0}, "duration_minutes"),
     ({"duration_minutes": -30}, "duration_minutes"),
-    ({"rrule": "FREQ=WEEKLY;BYDAY=TU;UNTIL=20261101"}, "rrule"),  # ends before it starts
+    ({"rrule": "FREQ=WEEKLY;BYDAY=TU;UNTIL={month_before}"}, "rrule"),  # ends before it starts
     ({"rrule": "FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=2"}, "rrule"),  # 31 February
     ({"rrule": "FREQ=DAILY;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYSETPOS=1"}, None),  # fine: 365 a year
     ({"rrule": "FREQ=HOURLY"}, "rrule"),
     ({"rrule": "FREQ=DAILY;BYHOUR=8,9,10"}, "rrule"),
-    ({"rrule": "FREQ=WEEKLY;COUNT=3;UNTIL=20271231"}, "rrule"),
+    ({"rrule": "FREQ=WEEKLY;COUNT=3;UNTIL={year_after}"}, "rrule"),
     ({"timezone": "Asia/Sai_Gon"}, "timezone"),
     ({"title": ""}, "title"),
     ({"online_url": "javascript:alert(1)"}, "online_url"),
@@ -197,7 +213,11 @@ def test_bad_series_input_saves_nothing(office, overrides, field):
     from coordinator.schedule import operations as ops
     from coordinator.schedule.models import Briefing, Series
 
-    data = {"title": "Họp báo", "dtstart": "2026-12-01T15:00", "timezone": "Asia/Ho_Chi_Minh",
+    start = next_weekday(TUESDAY)
+    values = {"start": iso_local(start), "month_before": ymd(start - timedelta(days=30)),
+              "year_after": ymd(start + timedelta(days=365))}
+    overrides = {key: value.format(**values) if isinstance(value, str) else value for key, value in overrides.items()}
+    data = {"title": "Họp báo", "dtstart": iso_local(start), "timezone": "Asia/Ho_Chi_Minh",
             "duration_minutes": 60, "rrule": "FREQ=WEEKLY;BYDAY=TU", "audience": {}, **overrides}
     if field is None:
         ops.create_series(office, data)
@@ -223,10 +243,10 @@ def test_more_than_1000_a_year_refused(app, rule, ok):
     from coordinator.schedule.recurrence import normalise_rrule
 
     if ok:
-        assert normalise_rrule(rule, datetime(2026, 12, 1, 8), "Asia/Ho_Chi_Minh")
+        assert normalise_rrule(rule, next_weekday(TUESDAY, hour=8), "Asia/Ho_Chi_Minh")
         return
     with pytest.raises(ValidationError) as caught:
-        normalise_rrule(rule, datetime(2026, 12, 1, 8), "Asia/Ho_Chi_Minh")
+        normalise_rrule(rule, next_weekday(TUESDAY, hour=8), "Asia/Ho_Chi_Minh")
     assert "1000" in caught.value.fields["rrule"] or "1.000" in caught.value.fields["rrule"]
 
 
@@ -234,9 +254,9 @@ def test_materialisation_is_idempotent_and_horizon(office, app):
     from coordinator.schedule import operations as ops
     from coordinator.schedule.models import Briefing
 
-    series = make_series(office, dtstart="2026-12-01T15:00")
+    series = make_series(office)
     count = db.session.scalar(db.select(db.func.count(Briefing.id)))
-    horizon = ops.utcnow() + timedelta(days=ops.horizon_days())
+    horizon = app_clock.now() + timedelta(days=ops.horizon_days())
     assert series.materialised_until >= horizon - timedelta(minutes=1)
     assert count > 40
     ops.materialise(series, horizon)
@@ -286,11 +306,12 @@ def test_end_before_start_refused(office):
     from coordinator.schedule import operations as ops
 
     row = briefings(make_series(office))[0]
+    start = row.start.astimezone(VN)
     with pytest.raises(ValidationError) as caught:
-        ops.update_briefing(row, {"start": "2026-12-01T15:00:00+07:00", "end": "2026-12-01T14:00:00+07:00"})
+        ops.update_briefing(row, {"start": start.isoformat(), "end": (start - timedelta(hours=1)).isoformat()})
     assert "end" in caught.value.fields
     with pytest.raises(ValidationError) as caught:
-        ops.update_briefing(row, {"start": "2026-12-01T15:00:00"})  # no offset
+        ops.update_briefing(row, {"start": start.replace(tzinfo=None).isoformat()})  # no offset
     assert "start" in caught.value.fields
 
 
@@ -360,11 +381,12 @@ def test_split_with_count_keeps_total(office):
 def test_timing_change_with_history_splits(office):
     from coordinator.schedule import operations as ops
 
-    series = make_series(office, dtstart="2025-12-02T15:00")
-    result = ops.update_series(series, {"dtstart": "2025-12-02T09:00"})
+    first = next_weekday(TUESDAY, after_days=-364)  # a year of history
+    series = make_series(office, dtstart=iso_local(first))
+    result = ops.update_series(series, {"dtstart": iso_local(first.replace(hour=9))})
     db.session.commit()
     assert result.id != series.id and result.split_from_id == series.id
-    past = [r for r in briefings(series) if r.start < ops.utcnow()]
+    past = [r for r in briefings(series) if r.start < app_clock.now()]
     assert past and all(r.start.astimezone(VN).hour == 15 for r in past)
     assert all(r.start.astimezone(VN).hour == 9 for r in briefings(result))
 
@@ -373,7 +395,7 @@ def test_timing_change_without_history_rewrites(office):
     from coordinator.schedule import operations as ops
 
     series = make_series(office)
-    ops.update_series(series, {"rrule": "FREQ=WEEKLY;BYDAY=TH", "dtstart": "2026-12-03T15:00"})
+    ops.update_series(series, {"rrule": "FREQ=WEEKLY;BYDAY=TH", "dtstart": iso_local(next_weekday(THURSDAY))})
     db.session.commit()
     assert series.sequence == 1
     assert all(r.start.astimezone(VN).weekday() == 3 for r in briefings(series))
@@ -392,9 +414,11 @@ def test_ad_hoc_and_crisis(office):
     from coordinator.core.events import OutboxEvent
     from coordinator.schedule import operations as ops
 
-    past = ops.create_briefing(office, {"title": "Họp báo về bão số 3", "dtstart": "2026-09-08T10:00",
+    past = ops.create_briefing(office, {"title": "Họp báo về bão số 3",
+                                        "dtstart": iso_local(days_from_now(-90, hour=10)),
                                         "duration_minutes": 90, "venue": "UBND tỉnh"})
-    crisis = ops.create_briefing(office, {"title": "Sự cố sạt lở", "dtstart": "2026-12-01T10:00",
+    soon = iso_local(days_from_now(0.1))
+    crisis = ops.create_briefing(office, {"title": "Sự cố sạt lở", "dtstart": soon,
                                           "online_url": "https://meet.example.vn/x"}, crisis=True)
     db.session.commit()
     assert past.status == "held" and crisis.is_crisis
@@ -402,7 +426,7 @@ def test_ad_hoc_and_crisis(office):
         db.select(OutboxEvent).where(OutboxEvent.kind == "briefing.created"))}
     assert events[crisis.id].payload["urgent"] is True and events[past.id].payload["urgent"] is False
     with pytest.raises(ValidationError) as caught:
-        ops.create_briefing(office, {"title": "Khẩn", "dtstart": "2026-12-01T10:00"}, crisis=True)
+        ops.create_briefing(office, {"title": "Khẩn", "dtstart": soon}, crisis=True)
     assert "venue" in caught.value.fields
 
 
@@ -439,6 +463,7 @@ def test_link_builders():
 
 
 def test_utc_of_api_dates(office):
+    """A fixed day on purpose: the conversion of one known local day, whatever today is."""
     from coordinator.schedule.recurrence import local_day_bounds
 
     start, end = local_day_bounds(date(2026, 12, 1), date(2026, 12, 1), "Asia/Ho_Chi_Minh")

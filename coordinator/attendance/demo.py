@@ -12,7 +12,7 @@ from coordinator.attendance.operations import briefing_day
 from coordinator.contacts import operations as contacts
 from coordinator.contacts.models import Journalist, Outlet
 from coordinator.contacts.text import slugify
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.invitations.models import Invitation, OccurrenceRsvp
 from coordinator.invitations.operations import invitations_of, sync_invitations, target_of
@@ -44,7 +44,7 @@ def load_attendance_demo(office_id: int, days: int = 365) -> str:
     if db.session.scalar(select(func.count(Attendance.id)).where(Attendance.office_id == office_id)):
         return "  Điểm danh, câu hỏi, đưa tin: đã có, không thay đổi."
     rng = random.Random(SEED)
-    now = utcnow()
+    now = clock.now()
     past = list(db.session.scalars(select(Briefing).where(
         Briefing.office_id == office_id, Briefing.status != "cancelled", Briefing.end < now,
         Briefing.start >= now - timedelta(days=days)).order_by(Briefing.start)))

@@ -7,7 +7,8 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.contacts.models import Journalist, Outlet
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 from coordinator.schedule.models import Briefing
 
@@ -37,7 +38,7 @@ class Attendance(db.Model):
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id", ondelete="CASCADE"))
     mode: Mapped[str] = mapped_column(String(20), default="in_person")
     method: Mapped[str] = mapped_column(String(20), default="staff")
-    checked_in_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    checked_in_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     journalist: Mapped[Journalist] = relationship(lazy="joined")
@@ -67,7 +68,7 @@ class Question(db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)  # the running order
     source: Mapped[str] = mapped_column(String(20), default="staff")
-    asked_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    asked_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     answered_at = mapped_column(UTCDateTime())
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     mail_answer: Mapped[bool] = mapped_column(default=False)
@@ -99,7 +100,7 @@ class Coverage(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="article")
     source: Mapped[str] = mapped_column(String(20), default="manual")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     outlet: Mapped[Outlet] = relationship(lazy="joined")
     briefing: Mapped[Briefing | None] = relationship()

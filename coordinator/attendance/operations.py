@@ -35,9 +35,8 @@ from coordinator.attendance.models import (
 )
 from coordinator.contacts import operations as contacts
 from coordinator.contacts.models import Journalist, Outlet
-from coordinator.core import audit, events
+from coordinator.core import audit, clock, events
 from coordinator.core.dates import parse_day
-from coordinator.core.db import utcnow
 from coordinator.core.errors import NotFound, ValidationError
 from coordinator.core.ids import parse_id
 from coordinator.extensions import db
@@ -102,7 +101,7 @@ def _check_briefing_open(briefing: Briefing) -> None:
 def briefing_now(invitation: Invitation, before: timedelta, after: timedelta,
                  now: datetime | None = None) -> Briefing | None:
     """The briefing of this invitation whose window (start - before .. end + after) holds ``now``."""
-    now = now or utcnow()
+    now = now or clock.now()
     query = select(Briefing).where(Briefing.status != "cancelled", Briefing.start <= now + before,
                                    Briefing.end >= now - after)
     if invitation.series_id is not None:
@@ -113,7 +112,7 @@ def briefing_now(invitation: Invitation, before: timedelta, after: timedelta,
 
 
 def next_briefing(invitation: Invitation, now: datetime | None = None) -> Briefing | None:
-    now = now or utcnow()
+    now = now or clock.now()
     query = select(Briefing).where(Briefing.status != "cancelled", Briefing.end >= now)
     if invitation.series_id is not None:
         query = query.where(Briefing.series_id == invitation.series_id)
@@ -136,7 +135,7 @@ def check_in(briefing: Briefing, journalist: Journalist, *, mode: str = "in_pers
 
     ``window`` (before, after) limits when it may happen; staff without a window may record from
     ``STAFF_BEFORE`` before the start on (past briefings included)."""
-    now = now or utcnow()
+    now = now or clock.now()
     errors: dict[str, str] = {}
     if journalist.office_id != briefing.office_id:
         raise NotFound(_("Không tìm thấy nhà báo."))
@@ -218,7 +217,7 @@ def check_in_by_code(briefing: Briefing, code: str, *, user_id: int | None, mode
 
 def self_check_in(invitation: Invitation, *, now: datetime | None = None) -> tuple[Attendance, bool, Briefing]:
     """The journalist's own link (online attendance), valid from SELF_BEFORE before the start to the end."""
-    now = now or utcnow()
+    now = now or clock.now()
     briefing = briefing_now(invitation, SELF_BEFORE, timedelta(0), now)
     if briefing is None:
         upcoming = next_briefing(invitation, now)
@@ -332,7 +331,7 @@ def _question_text(value: Any) -> str:
 def ask(briefing: Briefing, journalist: Journalist | None, text: Any, *, source: str = "staff",
         now: datetime | None = None) -> Question:
     """A question for the briefing, until it ends (staff may also record one afterwards)."""
-    now = now or utcnow()
+    now = now or clock.now()
     errors: dict[str, str] = {}
     try:
         text = _question_text(text)
@@ -418,7 +417,7 @@ def set_question_status(question: Question, status: str, *, answer: str | None =
         errors["status"] = _("Câu hỏi này đã được gộp: hãy trả lời câu hỏi chính.")
     if errors:
         raise ValidationError(errors)
-    now = utcnow()
+    now = clock.now()
     for row in [question, *duplicates_of(question)]:
         row.status = status
         row.answer = answer if status != "pending" else None

@@ -40,8 +40,8 @@ from sqlalchemy.orm import aliased
 from coordinator.attendance.models import TONES, Attendance, Coverage, Question
 from coordinator.contacts.models import Journalist, JournalistOutletHistory, Outlet
 from coordinator.contacts.operations import KIND_LABELS, LEVEL_LABELS
+from coordinator.core import clock
 from coordinator.core.dates import parse_day
-from coordinator.core.db import utcnow
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
 from coordinator.invitations.models import Invitation, OccurrenceRsvp
@@ -84,7 +84,7 @@ class Period:
 
 def default_period(tz: str, today: date | None = None) -> Period:
     """The last 12 months: from the first day of the month eleven months ago to today."""
-    today = today or datetime.now(ZoneInfo(tz)).date()
+    today = today or clock.today(tz)
     year, month = today.year, today.month - 11
     if month <= 0:
         year, month = year - 1, month + 12
@@ -160,7 +160,7 @@ def _sum(condition):
 
 def briefings_in(office_id: int, period: Period, now: datetime | None = None):
     """Subquery: the period's briefings (started, not cancelled) with their local day and month."""
-    return _briefings(office_id, period.start_utc, period.end_utc, now or utcnow(), period.offset_minutes)
+    return _briefings(office_id, period.start_utc, period.end_utc, now or clock.now(), period.offset_minutes)
 
 
 def _briefings(office_id, start_utc, end_utc, now, minutes: int):
@@ -295,7 +295,7 @@ def attendance_report(office_id: int, period: Period, by: str = "outlet",
     fast_plans()
     invited_q, attended_q = _attendance_statements(by, period.offset_minutes)
     params = {"office_id": office_id, "start_utc": period.start_utc, "end_utc": period.end_utc,
-              "now": now or utcnow()}
+              "now": now or clock.now()}
     merged: dict[Any, dict[str, Any]] = {}
     blank = {"invited": 0, "accepted": 0, "attended": 0, "no_shows": 0, "walk_ins": 0, "online": 0,
              "attended_invited": 0}

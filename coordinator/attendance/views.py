@@ -32,7 +32,7 @@ from coordinator.attendance.forms import (
 )
 from coordinator.attendance.models import Attendance, Coverage, Question
 from coordinator.contacts.models import Journalist, Outlet
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.core.errors import DomainError, ValidationError
 from coordinator.core.i18n import format_local
 from coordinator.core.tenancy import current_office_id, get_or_404
@@ -88,7 +88,7 @@ def _outlet_choices(blank: str | None = None) -> list[SelectChoice]:
 def _briefing_choices() -> list[SelectChoice]:
     rows = db.session.scalars(select(Briefing).where(Briefing.office_id == current_office_id(),
                                                      Briefing.status != "cancelled",
-                                                     Briefing.start <= utcnow() + timedelta(days=1))
+                                                     Briefing.start <= clock.now() + timedelta(days=1))
                               .order_by(Briefing.start.desc()).limit(120))
     tz = _office().timezone
     return [SelectChoice(0, _("— Không gắn với buổi họp báo —"))] + [
@@ -106,7 +106,7 @@ def _counts_by(model, column, ids: list[int]) -> dict[int, int]:
 @bp.get("/attendance/")
 @require("read")
 def index():
-    now = utcnow()
+    now = clock.now()
     rows = list(db.session.scalars(select(Briefing).where(
         Briefing.office_id == current_office_id(), Briefing.start >= now - timedelta(days=45),
         Briefing.start <= now + timedelta(days=14)).order_by(Briefing.start.desc())))
@@ -133,7 +133,7 @@ def _checkin_page(briefing: Briefing, **form_state):
     recent = list(db.session.scalars(select(Attendance).where(Attendance.briefing_id == briefing.id)
                                      .order_by(Attendance.checked_in_at.desc()).limit(8)))
     counts = ops.roster_counts(ops.roster(briefing))
-    problem = ops.window_error(briefing, ops.DOOR_BEFORE, ops.DOOR_AFTER, utcnow())
+    problem = ops.window_error(briefing, ops.DOOR_BEFORE, ops.DOOR_AFTER, clock.now())
     return render_template("attendance/checkin.html", briefing=briefing, recent=recent, counts=counts,
                            window_problem=problem, **form_state)
 
@@ -307,7 +307,7 @@ def self_checkin(token: str):
     """Online attendance: the journalist's own link, valid from 15 minutes before the start to the end."""
     invitation = _invitation_or_410(token)
     office = db.session.get(Office, invitation.office_id)
-    now = utcnow()
+    now = clock.now()
     briefing = ops.briefing_now(invitation, ops.SELF_BEFORE, timedelta(0), now) or ops.next_briefing(invitation, now)
     attendance = ops.existing_attendance(briefing.id, invitation.journalist_id) if briefing else None
     error = None

@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from coordinator.auth.forms import LoginForm
-from coordinator.core import audit
-from coordinator.core.db import utcnow
+from coordinator.core import audit, clock
 from coordinator.extensions import db, limiter
 from coordinator.users.operations import get_user_by_email
 from coordinator.users.passwords import hash_password, needs_rehash, verify_password
@@ -38,7 +37,7 @@ def login():
         if user is not None and password_ok and user.active:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
-            user.last_login_at = utcnow()
+            user.last_login_at = clock.now()
             audit.record("user.login", user)
             db.session.commit()
             login_user(user, remember=form.remember.data)

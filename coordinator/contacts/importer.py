@@ -25,8 +25,7 @@ from sqlalchemy import insert, select
 from coordinator.contacts import operations as ops
 from coordinator.contacts.models import Beat, Journalist, JournalistOutletHistory, Outlet, journalist_beat
 from coordinator.contacts.text import clean, fold
-from coordinator.core import audit
-from coordinator.core.db import utcnow
+from coordinator.core import audit, clock
 from coordinator.core.errors import DomainError, ValidationError
 from coordinator.extensions import db
 
@@ -383,7 +382,7 @@ def _insert_journalists(office_id: int, created: list[tuple[int, _Row, Outlet, l
     if not created:
         return []
     journalists, history, beat_links = Journalist.__table__, JournalistOutletHistory.__table__, journalist_beat
-    now = utcnow()
+    now = clock.now()
     ids: list[int] = []
     for start in range(0, len(created), INSERT_BATCH):
         batch = created[start:start + INSERT_BATCH]

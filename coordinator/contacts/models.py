@@ -18,7 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 
 OUTLET_KINDS = ("newspaper", "online", "tv", "radio", "news_agency", "magazine", "social")
@@ -47,7 +48,7 @@ class Beat(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     slug: Mapped[str] = mapped_column(String(120))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     def __repr__(self) -> str:
         return f"<Beat {self.slug}>"
@@ -68,8 +69,8 @@ class Outlet(db.Model):
     website: Mapped[str | None] = mapped_column(String(500))
     # Host names of its article URLs (``baoquangninh.vn``), to recognise coverage.
     domains: Mapped[list] = mapped_column(JSON, default=list)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now, nullable=False)
 
     def __repr__(self) -> str:
         return f"<Outlet {self.name}>"
@@ -99,8 +100,8 @@ class Journalist(db.Model):
     status_changed_at = mapped_column(UTCDateTime())
     notes: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("journalist.id", ondelete="SET NULL"))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now, nullable=False)
 
     outlet: Mapped[Outlet] = relationship(lazy="joined")
     beats: Mapped[list[Beat]] = relationship(secondary=journalist_beat, order_by="Beat.name",
@@ -145,8 +146,8 @@ class DistributionList(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     rule: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now, nullable=False)
 
     members: Mapped[list[DistributionListMember]] = relationship(
         back_populates="list", cascade="all, delete-orphan", passive_deletes=True)
@@ -161,7 +162,7 @@ class DistributionListMember(db.Model):
                                          primary_key=True)
     journalist_id: Mapped[int] = mapped_column(ForeignKey("journalist.id", ondelete="CASCADE"),
                                                primary_key=True, index=True)
-    added_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    added_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     list: Mapped[DistributionList] = relationship(back_populates="members")
     journalist: Mapped[Journalist] = relationship()
@@ -185,6 +186,6 @@ class ContactImport(db.Model):
     processed_rows: Mapped[int] = mapped_column(Integer, default=0)
     report: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     started_at = mapped_column(UTCDateTime())
     finished_at = mapped_column(UTCDateTime())

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 from flask_babel import gettext as _
@@ -26,9 +25,8 @@ from coordinator.contacts.models import (
     Outlet,
 )
 from coordinator.contacts.text import clean, fold, slugify
-from coordinator.core import audit
+from coordinator.core import audit, clock
 from coordinator.core.dates import parse_day
-from coordinator.core.db import utcnow
 from coordinator.core.errors import Conflict, NotFound, ValidationError
 from coordinator.core.ids import parse_id
 from coordinator.extensions import db
@@ -207,7 +205,7 @@ def normalize_website(value: Any) -> str | None:
 
 def office_today(office_id: int) -> date:
     tz = db.session.scalar(select(Office.timezone).where(Office.id == office_id)) or "Asia/Ho_Chi_Minh"
-    return datetime.now(ZoneInfo(tz)).date()
+    return clock.today(tz)
 
 
 # --- beats ---------------------------------------------------------------------------------------
@@ -577,7 +575,7 @@ def set_status(journalist: Journalist, status: str, reason: str | None = None) -
     old = journalist.status
     journalist.status = status
     journalist.status_reason = (reason or "").strip() or None
-    journalist.status_changed_at = utcnow()
+    journalist.status_changed_at = clock.now()
     suppression = db.session.scalar(select(Suppression).where(Suppression.office_id == journalist.office_id,
                                                               Suppression.email == journalist.email))
     if status in SUPPRESSING_STATUSES:
@@ -781,7 +779,7 @@ def update_list(dl: DistributionList, data: dict) -> DistributionList:
             changes["members"] = {"added": sorted(wanted - current), "removed": sorted(current - wanted)}
     if changes:
         db.session.execute(update(DistributionList).where(DistributionList.id == dl.id)
-                           .values(updated_at=utcnow()))
+                           .values(updated_at=clock.now()))
         db.session.flush()
         audit.record("list.updated", dl, data=changes)
     return dl

@@ -7,7 +7,8 @@ from flask import g, has_request_context
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 
 
@@ -24,7 +25,7 @@ class AuditLog(db.Model):
     target_id: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     request_id: Mapped[str | None] = mapped_column(String(64))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
 def _current_actor() -> tuple[int | None, str]:

@@ -15,7 +15,8 @@ from flask import current_app
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event, func, or_, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,8 @@ class OutboxEvent(db.Model):
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    due_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    due_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     enqueued_at = mapped_column(UTCDateTime())
     locked_until = mapped_column(UTCDateTime())
     started_at = mapped_column(UTCDateTime())
@@ -48,9 +49,9 @@ class OutboxEvent(db.Model):
             return "done"
         if self.failed_at:
             return "failed"
-        if self.locked_until and self.locked_until > utcnow():
+        if self.locked_until and self.locked_until > clock.now():
             return "running"
-        if self.due_at > utcnow():
+        if self.due_at > clock.now():
             return "scheduled"
         return "queued"
 
@@ -58,7 +59,7 @@ class OutboxEvent(db.Model):
 def emit(kind: str, *, office_id: int | None, payload: dict[str, Any] | None = None,
          due_at: datetime | None = None) -> OutboxEvent:
     """Record a domain event in the current transaction; it is dispatched after commit."""
-    row = OutboxEvent(kind=kind, office_id=office_id, payload=payload or {}, due_at=due_at or utcnow())
+    row = OutboxEvent(kind=kind, office_id=office_id, payload=payload or {}, due_at=due_at or clock.now())
     db.session.add(row)
     db.session.flush()
     db.session.info.setdefault(PENDING_KEY, []).append((row.id, row.due_at))
@@ -94,7 +95,7 @@ def claim(event_id: int) -> OutboxEvent | None:
 
     Committed at once, so a second worker (or a re-enqueued copy) sees the lease.
     """
-    now = utcnow()
+    now = clock.now()
     lease = timedelta(seconds=current_app.config["EVENT_LEASE_SECONDS"])
     result = db.session.execute(
         update(OutboxEvent)
@@ -113,20 +114,20 @@ def renew_lease(event_id: int) -> None:
     """Long handlers call this now and then so the sweep does not think them dead."""
     lease = timedelta(seconds=current_app.config["EVENT_LEASE_SECONDS"])
     db.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id)
-                       .values(locked_until=utcnow() + lease))
+                       .values(locked_until=clock.now() + lease))
     db.session.commit()
 
 
 def mark_done(event_id: int) -> None:
     db.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id)
-                       .values(processed_at=utcnow(), locked_until=None, last_error=None))
+                       .values(processed_at=clock.now(), locked_until=None, last_error=None))
     db.session.commit()
 
 
 def mark_attempt_failed(event_id: int, error: str, *, final: bool) -> None:
     values: dict[str, Any] = {"locked_until": None, "last_error": error[-4000:]}
     if final:
-        values["failed_at"] = utcnow()
+        values["failed_at"] = clock.now()
     db.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id).values(**values))
     db.session.commit()
 
@@ -148,7 +149,7 @@ def due_unfinished(*, grace: bool = True, limit: int = 1000) -> list[int]:
     EVENT_REDISPATCH_AFTER_SECONDS since it was due or last enqueued: the
     normal after-commit dispatch has had its chance by then.
     """
-    now = utcnow()
+    now = clock.now()
     query = (
         db.select(OutboxEvent.id)
         .where(OutboxEvent.processed_at.is_(None), OutboxEvent.failed_at.is_(None),
@@ -171,6 +172,6 @@ def sweep(*, grace: bool = True) -> int:
     for event_id in ids:
         tasks.enqueue_event(event_id)
     if ids:
-        db.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(enqueued_at=utcnow()))
+        db.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(enqueued_at=clock.now()))
         db.session.commit()
     return len(ids)

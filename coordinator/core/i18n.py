@@ -76,6 +76,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _i18n_context() -> dict:
-        from coordinator.core.db import utcnow
+        from coordinator.core import clock
 
-        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"], "now_local": utcnow}
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"], "now_local": clock.now}

@@ -14,7 +14,7 @@ from flask import current_app
 from redis import Redis
 from rq import Queue, Retry
 
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 
 # Highest priority first: a worker listening on all of them drains them in this order.
 QUEUES = ("urgent", "default", "mail", "bulk")
@@ -79,7 +79,7 @@ def enqueue(task_name: str, *args: object, at: datetime | None = None, job_id: s
     options = {"job_timeout": task.timeout, "retry": task.retry(), "job_id": job_id,
                "failure_ttl": 7 * 24 * 3600, "result_ttl": 3600,
                "description": f"{task_name}{args!r}"}
-    if at is not None and at > utcnow():
+    if at is not None and at > clock.now():
         return q.enqueue_at(at, task.path, *args, **options, **kwargs)
     return q.enqueue(task.path, *args, **options, **kwargs)
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from coordinator.contacts.models import Journalist
+from coordinator.core import clock
 from coordinator.core.icalendar_tz import add_missing_timezones
 from coordinator.invitations.models import RSVP_TO_PARTSTAT
 from coordinator.offices.models import Office
@@ -37,7 +38,7 @@ def _attendee(journalist: Journalist, partstat: str) -> vCalAddress:
 
 
 def _feed_end() -> datetime:
-    today = datetime.now(UTC).date()
+    today = clock.today()
     return datetime(today.year + ical.FEED_YEARS_AHEAD, today.month, min(today.day, 28), tzinfo=UTC)
 
 
@@ -83,7 +84,7 @@ def calendar(method: str, components: list[Event], *, office: Office, sender: tu
 def cancel_component(uid: str, sequence: int, *, summary: str, start: datetime, end: datetime, tz,
                      recurrence_id: datetime | None = None) -> Event:
     event = Event.new(uid=uid, summary=summary, start=start.astimezone(tz), end=end.astimezone(tz),
-                      stamp=datetime.now(UTC).replace(microsecond=0), sequence=sequence, status="CANCELLED")
+                      stamp=clock.now().replace(microsecond=0), sequence=sequence, status="CANCELLED")
     if recurrence_id is not None:
         event.add("recurrence-id", recurrence_id.astimezone(tz))
     return event

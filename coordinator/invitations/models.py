@@ -5,7 +5,8 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.contacts.models import Journalist
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 
 RSVP_STATES = ("needs_action", "accepted", "tentative", "declined")
@@ -42,7 +43,7 @@ class Invitation(db.Model):
     invited_at = mapped_column(UTCDateTime())
     last_delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id", ondelete="SET NULL"))
     cancelled_at = mapped_column(UTCDateTime())  # taken off the audience, or the whole thing cancelled
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     journalist: Mapped[Journalist] = relationship(lazy="joined")
 
@@ -58,7 +59,7 @@ class OccurrenceRsvp(db.Model):
     briefing_id: Mapped[int] = mapped_column(ForeignKey("briefing.id", ondelete="CASCADE"), index=True)
     rsvp: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(20))
-    rsvp_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    rsvp_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
 class FanOut(db.Model):
@@ -79,8 +80,8 @@ class FanOut(db.Model):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     suppressed: Mapped[int] = mapped_column(Integer, default=0)
     pending: Mapped[int] = mapped_column(Integer, default=0)
-    started_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    started_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     finished_at = mapped_column(UTCDateTime())
 
     @property

@@ -8,8 +8,7 @@ from sqlalchemy import or_, select
 
 from coordinator.contacts.audience import resolve_audience
 from coordinator.contacts.models import Journalist
-from coordinator.core import audit
-from coordinator.core.db import utcnow
+from coordinator.core import audit, clock
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
 from coordinator.invitations.models import RSVP_SOURCES, RSVP_STATES, Invitation, OccurrenceRsvp
@@ -79,7 +78,7 @@ def sync_invitations(target: Target) -> tuple[list[Invitation], list[Invitation]
     for journalist_id, invitation in existing.items():
         journalist = invitation.journalist
         if journalist_id not in wanted and invitation.cancelled_at is None and journalist.status == "active":
-            invitation.cancelled_at = utcnow()
+            invitation.cancelled_at = clock.now()
             removed.append(invitation)
     db.session.flush()
     if added or removed:  # personal feeds are cached by the office's schedule version
@@ -126,9 +125,9 @@ def set_rsvp(invitation: Invitation, answer: str, *, source: str, briefing: Brie
             row = OccurrenceRsvp(invitation_id=invitation.id, briefing_id=briefing.id, rsvp=answer, source=source)
             db.session.add(row)
         else:
-            row.rsvp, row.source, row.rsvp_at = answer, source, utcnow()
+            row.rsvp, row.source, row.rsvp_at = answer, source, clock.now()
     else:
-        invitation.rsvp, invitation.rsvp_source, invitation.rsvp_at = answer, source, utcnow()
+        invitation.rsvp, invitation.rsvp_source, invitation.rsvp_at = answer, source, clock.now()
         if note is not None:
             invitation.rsvp_note = note.strip()[:2000] or None
     db.session.flush()
@@ -140,7 +139,7 @@ def set_rsvp(invitation: Invitation, answer: str, *, source: str, briefing: Brie
 def upcoming_for_journalist(journalist: Journalist, now: datetime | None = None, limit: int = 50) -> list[
         tuple[Briefing, Invitation]]:
     """The journalist's coming briefings (of the series and ad hoc briefings they are invited to)."""
-    now = now or utcnow()
+    now = now or clock.now()
     invitations = list(db.session.scalars(select(Invitation).where(Invitation.journalist_id == journalist.id,
                                                                    Invitation.cancelled_at.is_(None))))
     by_series = {inv.series_id: inv for inv in invitations if inv.series_id}

@@ -38,7 +38,7 @@ def _invitation_or_410(token: str) -> Invitation:
 
 def _briefing_for(invitation: Invitation) -> Briefing | None:
     """The briefing the page is about: the ad hoc one, or the series' next (or a chosen) occurrence."""
-    from coordinator.core.db import utcnow
+    from coordinator.core import clock
 
     if invitation.briefing_id is not None:
         return db.session.get(Briefing, invitation.briefing_id)
@@ -48,7 +48,7 @@ def _briefing_for(invitation: Invitation) -> Briefing | None:
         if briefing is not None and briefing.series_id == invitation.series_id:
             return briefing
     return db.session.scalar(db.select(Briefing).where(Briefing.series_id == invitation.series_id,
-                                                       Briefing.end >= utcnow(),
+                                                       Briefing.end >= clock.now(),
                                                        Briefing.status != "cancelled").order_by(Briefing.start))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from coordinator.core import clock
 from coordinator.mail.message import OutgoingMessage, to_email_message
 
 
@@ -182,10 +183,9 @@ class SendGridBackend:
 
 
 def _seconds_until(epoch: str | None) -> float | None:
-    import time
 
     try:
-        return max(0.0, float(epoch) - time.time()) if epoch else None
+        return max(0.0, float(epoch) - clock.timestamp()) if epoch else None
     except ValueError:
         return None
 

@@ -24,7 +24,7 @@ from datetime import timedelta
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.mail import service
 from coordinator.mail.backends import MailBackend, PermanentMailError, TemporaryMailError
@@ -199,7 +199,7 @@ class BulkSender:
         missing = [message for message in messages if message.key not in existing]
         if missing:
             values = [{"key": m.key, "office_id": m.office_id, "purpose": m.purpose, "recipient": m.to_email.lower(),
-                       "subject": (m.subject or "")[:500], "state": "queued", "attempts": 0, "created_at": utcnow()}
+                       "subject": (m.subject or "")[:500], "state": "queued", "attempts": 0, "created_at": clock.now()}
                       for m in missing]
             try:
                 with db.engine.begin() as conn:
@@ -232,7 +232,7 @@ class BulkSender:
         ids = list(delivery_ids)
         if not ids:
             return []
-        now = utcnow()
+        now = clock.now()
         until = now + timedelta(seconds=service.claim_seconds())
         token = secrets.token_hex(16)
         with db.engine.begin() as conn:
@@ -247,7 +247,7 @@ class BulkSender:
                                                                   Delivery.claim_token == token)))
 
     def _record(self, outcomes: list[_Outcome]) -> None:
-        now = utcnow()
+        now = clock.now()
         provider = self.backend.name
         updates = []
         for outcome in outcomes:

@@ -6,7 +6,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 
 
 @dataclass
@@ -49,7 +49,7 @@ def to_email_message(msg: OutgoingMessage) -> EmailMessage:
     email["From"] = Address(msg.from_name, addr_spec=msg.from_email)
     email["To"] = Address(msg.to_name, addr_spec=msg.to_email)
     email["Subject"] = msg.subject
-    email["Date"] = format_datetime(utcnow())
+    email["Date"] = format_datetime(clock.now())
     domain = msg.from_email.rpartition("@")[2] or "localhost"
     email["Message-ID"] = make_msgid(domain=domain)
     if msg.reply_to:

@@ -3,7 +3,8 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 
 DELIVERY_STATES = ("queued", "sending", "sent", "failed", "suppressed")
@@ -31,7 +32,7 @@ class Delivery(db.Model):
     claimed_until = mapped_column(UTCDateTime())
     # Which send attempt holds the claim (a worker may win only some rows of a chunk).
     claim_token: Mapped[str | None] = mapped_column(String(64))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     sent_at = mapped_column(UTCDateTime())
 
 
@@ -46,7 +47,7 @@ class Suppression(db.Model):
     email: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(Text)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
 class ProviderEvent(db.Model):
@@ -63,4 +64,4 @@ class ProviderEvent(db.Model):
     email: Mapped[str | None] = mapped_column(String(255))
     occurred_at = mapped_column(UTCDateTime())
     detail: Mapped[str | None] = mapped_column(Text)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)

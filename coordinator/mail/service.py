@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.mail.backends import (
     MailBackend,
@@ -76,7 +76,7 @@ def claim_seconds() -> int:
 
 
 def _claim(delivery_id: int) -> bool:
-    now = utcnow()
+    now = clock.now()
     result = db.session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id,
@@ -127,6 +127,6 @@ def send(message: OutgoingMessage) -> Delivery:
         log.warning("mail %s to %s refused: %s", message.key, message.to_email, exc)
     else:
         _finish(delivery.id, state="sent", provider=mail_backend.name, provider_message_id=provider_id,
-                sent_at=utcnow(), error=None)
+                sent_at=clock.now(), error=None)
     db.session.refresh(delivery)
     return delivery

@@ -10,7 +10,6 @@ import base64
 import binascii
 import json
 import logging
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import load_der_public_key
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from coordinator.core import events
+from coordinator.core import clock, events
 from coordinator.extensions import csrf, db, limiter
 from coordinator.mail.models import Delivery, ProviderEvent, Suppression
 
@@ -73,7 +72,7 @@ def _check_signature() -> tuple | None:
     if not verify_signature(public_key, request.get_data(cache=True), signature, timestamp):
         return _error(403, "forbidden", "bad signature")
     try:
-        age = abs(time.time() - int(timestamp))
+        age = abs(clock.timestamp() - int(timestamp))
     except ValueError:
         return _error(403, "forbidden", "bad timestamp")
     if age > TIMESTAMP_TOLERANCE:

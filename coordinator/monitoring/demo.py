@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from coordinator.contacts.models import Outlet
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.monitoring import operations as ops
 from coordinator.monitoring.models import FeedItem, MatchProposal
@@ -43,7 +43,7 @@ def load_monitoring_demo(office_id: int) -> str:
         feed = ops.add_feed(outlet, {"url": f"https://{_domain(outlet)}/rss/thoi-su.rss", "interval_minutes": 30,
                                      "paused": True})
         feeds.append(feed)
-    now = utcnow()
+    now = clock.now()
     # Ad hoc briefings have a topic of their own; a weekly "Họp báo định kỳ" says nothing a feed could match.
     briefings = list(db.session.scalars(select(Briefing).where(
         Briefing.office_id == office_id, Briefing.status != "cancelled", Briefing.end < now,

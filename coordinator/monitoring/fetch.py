@@ -14,12 +14,14 @@ import ipaddress
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 from flask import current_app, has_app_context
+
+from coordinator.core import clock
 
 USER_AGENT = "PressBriefingCoordinator/1.0 (coverage monitor; +feeds polled politely)"
 DEFAULT_TIMEOUT = 10.0
@@ -126,7 +128,7 @@ def _retry_after(value: str | None) -> int | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0, int((when - datetime.now(UTC)).total_seconds()))
+    return max(0, int((when - clock.now()).total_seconds()))
 
 
 def fetch(url: str, *, allowed_hosts: set[str], etag: str | None = None, last_modified: str | None = None,

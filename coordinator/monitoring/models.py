@@ -8,7 +8,8 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.contacts.models import Outlet
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 from coordinator.schedule.models import Briefing
 
@@ -48,7 +49,7 @@ class OutletFeed(db.Model):
     items_total: Mapped[int] = mapped_column(Integer, default=0)
     # Recent problems, newest first: [{"at", "code", "message"}] (bad items, refused redirects, errors).
     problems: Mapped[list] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     outlet: Mapped[Outlet] = relationship(lazy="joined")
 
@@ -74,7 +75,7 @@ class FeedItem(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")  # the article's text (feed content or extracted)
     text_source: Mapped[str] = mapped_column(String(20), default="feed")  # feed | extracted | summary
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     outlet: Mapped[Outlet] = relationship(lazy="joined")
@@ -102,7 +103,7 @@ class MatchProposal(db.Model):
     coverage_id: Mapped[int | None] = mapped_column(ForeignKey("coverage.id", ondelete="SET NULL"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     item: Mapped[FeedItem] = relationship(lazy="joined")
     briefing: Mapped[Briefing] = relationship(lazy="joined")

@@ -25,8 +25,7 @@ from coordinator.attendance import operations as attendance
 from coordinator.attendance.models import TONES, Coverage
 from coordinator.contacts.models import Outlet
 from coordinator.contacts.text import fold
-from coordinator.core import audit
-from coordinator.core.db import utcnow
+from coordinator.core import audit, clock
 from coordinator.core.errors import ValidationError
 from coordinator.core.ids import parse_id
 from coordinator.extensions import db
@@ -141,7 +140,7 @@ def add_feed(outlet: Outlet, data: dict) -> OutletFeed:
     if errors:
         raise ValidationError(errors)
     feed = OutletFeed(office_id=outlet.office_id, outlet_id=outlet.id, url=url, host=host_of(url),
-                      interval_seconds=interval, paused=bool(data.get("paused", False)), next_fetch_at=utcnow(),
+                      interval_seconds=interval, paused=bool(data.get("paused", False)), next_fetch_at=clock.now(),
                       last_state="never", consecutive_errors=0, items_total=0, problems=[])
     db.session.add(feed)
     db.session.flush()
@@ -158,7 +157,7 @@ def update_feed(feed: OutletFeed, data: dict) -> OutletFeed:
             raise ValidationError({"paused": _("paused phải là true hoặc false.")})
         changes["paused"] = data["paused"]
         if not data["paused"]:
-            changes["next_fetch_at"] = utcnow()
+            changes["next_fetch_at"] = clock.now()
             changes["consecutive_errors"] = 0
     for key, value in changes.items():
         setattr(feed, key, value)
@@ -169,7 +168,7 @@ def update_feed(feed: OutletFeed, data: dict) -> OutletFeed:
 
 def fetch_now(feed: OutletFeed) -> None:
     """Due at once (the next poll picks it up)."""
-    feed.next_fetch_at = utcnow()
+    feed.next_fetch_at = clock.now()
     db.session.flush()
 
 
@@ -194,7 +193,7 @@ def allowed_hosts(feed: OutletFeed) -> set[str]:
 
 def due_hosts(now: datetime | None = None, limit: int = 500) -> dict[str, list[int]]:
     """Feeds due now (not paused, ``next_fetch_at`` passed), grouped by host, oldest first."""
-    now = now or utcnow()
+    now = now or clock.now()
     rows = db.session.execute(select(OutletFeed.id, OutletFeed.host).where(
         OutletFeed.paused.is_(False), (OutletFeed.next_fetch_at.is_(None)) | (OutletFeed.next_fetch_at <= now))
         .order_by(OutletFeed.next_fetch_at, OutletFeed.id).limit(limit)).all()
@@ -209,7 +208,7 @@ def unmatched_item_ids(now: datetime | None = None, grace_seconds: int = 120, li
 
     The database says what is due: the poll re-enqueues these, and matching is idempotent.
     """
-    cutoff = (now or utcnow()) - timedelta(seconds=grace_seconds)
+    cutoff = (now or clock.now()) - timedelta(seconds=grace_seconds)
     return list(db.session.scalars(select(FeedItem.id).where(FeedItem.matched_at.is_(None),
                                                              FeedItem.fetched_at <= cutoff)
                                    .order_by(FeedItem.id).limit(limit)))
@@ -218,14 +217,14 @@ def unmatched_item_ids(now: datetime | None = None, grace_seconds: int = 120, li
 # --- health --------------------------------------------------------------------------------------------
 
 def note_problem(feed: OutletFeed, code: str, message: str, now: datetime | None = None) -> None:
-    entry = {"at": (now or utcnow()).isoformat(), "code": code, "message": message[:500]}
+    entry = {"at": (now or clock.now()).isoformat(), "code": code, "message": message[:500]}
     feed.problems = [entry, *(feed.problems or [])][:MAX_PROBLEMS]
 
 
 def record_error(feed: OutletFeed, code: str, message: str, *, status: int | None = None,
                  retry_after: int | None = None, now: datetime | None = None) -> None:
     """The fetch failed: recorded on the feed, next try later and later (x2 each time, at most a day)."""
-    now = now or utcnow()
+    now = now or clock.now()
     feed.consecutive_errors = (feed.consecutive_errors or 0) + 1
     feed.last_state, feed.last_fetch_at, feed.last_status = "error", now, status
     feed.last_error = f"{code}: {message}"[:2000]
@@ -239,7 +238,7 @@ def record_error(feed: OutletFeed, code: str, message: str, *, status: int | Non
 
 def record_fetched(feed: OutletFeed, *, status: int, etag: str | None, last_modified: str | None,
                    title: str | None = None, now: datetime | None = None) -> None:
-    now = now or utcnow()
+    now = now or clock.now()
     feed.last_state = "not_modified" if status == 304 else "ok"
     feed.last_fetch_at = feed.last_success_at = now
     feed.last_status, feed.last_error, feed.consecutive_errors = status, None, 0
@@ -251,7 +250,7 @@ def record_fetched(feed: OutletFeed, *, status: int, etag: str | None, last_modi
 
 
 def is_working(feed: OutletFeed, now: datetime | None = None) -> bool:
-    now = now or utcnow()
+    now = now or clock.now()
     if feed.paused or feed.last_success_at is None or (feed.consecutive_errors or 0) >= 3:
         return False
     return now - feed.last_success_at <= max(HEALTHY_WITHIN, timedelta(seconds=3 * feed.interval_seconds))
@@ -261,7 +260,7 @@ def outlet_feed_states(office_id: int) -> dict[int, str]:
     """Per outlet with feeds: ``working`` (one feed at least answers) or ``failing``. Outlets without any
     feed are absent: their coverage must be logged by hand."""
     out: dict[int, str] = {}
-    now = utcnow()
+    now = clock.now()
     for feed in db.session.scalars(select(OutletFeed).where(OutletFeed.office_id == office_id)):
         if is_working(feed, now):
             out[feed.outlet_id] = "working"
@@ -280,7 +279,7 @@ def healthy_outlet_ids(office_id: int) -> set[int]:
 def store_items(feed: OutletFeed, parsed: ParsedFeed, now: datetime | None = None) -> list[FeedItem]:
     """New items of a parsed feed (already known URLs are skipped, also when another feed carried them).
     Items without a link, with a bad link or a link to another site are noted on the feed's health."""
-    now = now or utcnow()
+    now = now or clock.now()
     for code, message in parsed.problems:
         note_problem(feed, code, message, now)
     hosts = allowed_hosts(feed)
@@ -411,7 +410,7 @@ def match_item(item: FeedItem) -> list[MatchProposal]:
     existing = {p.briefing_id: p for p in db.session.scalars(select(MatchProposal).where(
         MatchProposal.item_id == item.id))}
     if any(p.status == "confirmed" for p in existing.values()):
-        item.matched_at = utcnow()
+        item.matched_at = clock.now()
         db.session.flush()
         return [p for p in existing.values() if p.status == "confirmed"]
     kept: list[MatchProposal] = []
@@ -428,7 +427,7 @@ def match_item(item: FeedItem) -> list[MatchProposal]:
         if row.status == "pending":
             row.score, row.phrases = proposal.score, proposal.phrases
             kept.append(row)
-    item.matched_at = utcnow()
+    item.matched_at = clock.now()
     db.session.flush()
     return kept
 
@@ -494,11 +493,11 @@ def confirm(proposal: MatchProposal, *, tone: Any = None, user_id: int | None = 
     if proposal.status != "confirmed":
         learn(proposal.office_id, _keys(proposal), confirmed=True)
     proposal.status, proposal.tone, proposal.coverage_id = "confirmed", tone, coverage.id
-    proposal.decided_by_id, proposal.decided_at = user_id, utcnow()
+    proposal.decided_by_id, proposal.decided_at = user_id, clock.now()
     for other in db.session.scalars(select(MatchProposal).where(MatchProposal.item_id == proposal.item_id,
                                                                 MatchProposal.id != proposal.id,
                                                                 MatchProposal.status == "pending")):
-        other.status, other.decided_by_id, other.decided_at = "rejected", user_id, utcnow()
+        other.status, other.decided_by_id, other.decided_at = "rejected", user_id, clock.now()
     db.session.flush()
     audit.record("proposal.confirmed", proposal, data={"briefing_id": proposal.briefing_id,
                                                        "coverage_id": coverage.id, "tone": tone})
@@ -512,7 +511,7 @@ def reject(proposal: MatchProposal, *, user_id: int | None = None) -> MatchPropo
         raise ValidationError({"status": _("Đề xuất đã được xác nhận: hãy sửa hoặc xoá tin bài trong danh sách "
                                            "đưa tin.")})
     learn(proposal.office_id, _keys(proposal), confirmed=False)
-    proposal.status, proposal.decided_by_id, proposal.decided_at = "rejected", user_id, utcnow()
+    proposal.status, proposal.decided_by_id, proposal.decided_at = "rejected", user_id, clock.now()
     db.session.flush()
     audit.record("proposal.rejected", proposal, data={"briefing_id": proposal.briefing_id})
     return proposal

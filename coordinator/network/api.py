@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from coordinator.api import bp, openapi
 from coordinator.api.common import get_scoped, iso, json_body, office_id, page_args, require
 from coordinator.contacts.models import OUTLET_LEVELS, Journalist, Outlet
+from coordinator.core import clock
 from coordinator.core.errors import NotFound, ValidationError
 from coordinator.extensions import db
 from coordinator.network import operations as ops
@@ -340,7 +341,7 @@ def network_report():
             raise ValidationError({"briefing_id": _("briefing_id phải là số nguyên.")})
         briefings = [get_scoped(Briefing, int(raw))]
     else:
-        today = date.today()
+        today = clock.today(g.office.timezone)
         day_from = _date_arg("from", date(today.year, 1, 1), errors)
         day_to = _date_arg("to", today, errors)
         if not errors and day_to < day_from:

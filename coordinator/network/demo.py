@@ -14,7 +14,7 @@ from sqlalchemy import select
 from coordinator.attendance import operations as attendance
 from coordinator.contacts import operations as contacts
 from coordinator.contacts.models import Journalist, Outlet
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.invitations.operations import invitations_of, sync_invitations, target_of
 from coordinator.network import operations as ops
@@ -104,7 +104,7 @@ def load_network_demo(host_office_id: int, password: str | None = None) -> str:
             ops.add_trust(office, host.id, SYSTEM)
     # A past multi-point briefing: the national-style online conference, two weeks ago at 8:30.
     tz = ZoneInfo(host.timezone)
-    day = (utcnow() - timedelta(days=14)).astimezone(tz).date()
+    day = (clock.now() - timedelta(days=14)).astimezone(tz).date()
     audience = list(db.session.scalars(select(Journalist.id).where(Journalist.office_id == host.id,
                                                                    Journalist.status == "active")
                                        .order_by(Journalist.id).limit(25)))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.schedule.models import Briefing
@@ -28,7 +29,7 @@ class NetworkTrust(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     trusted_office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     trusted_office: Mapped[Office] = relationship(foreign_keys=[trusted_office_id], lazy="joined")
 
@@ -48,7 +49,7 @@ class ConnectionPoint(db.Model):
                                                           index=True)
     note: Mapped[str | None] = mapped_column(Text)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    invited_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    invited_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     responded_at = mapped_column(UTCDateTime())
 
@@ -71,7 +72,7 @@ class NetworkPackCopy(db.Model):
     host_pack_id: Mapped[int] = mapped_column(ForeignKey("pack.id", ondelete="CASCADE"), index=True)
     host_root_id: Mapped[int] = mapped_column(Integer)
     local_pack_id: Mapped[int | None] = mapped_column(ForeignKey("pack.id", ondelete="SET NULL"))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
 class ContactOffer(db.Model):
@@ -89,7 +90,7 @@ class ContactOffer(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     withdrawn_at = mapped_column(UTCDateTime())
 
     office: Mapped[Office] = relationship(lazy="joined")
@@ -113,6 +114,6 @@ class ContactLink(db.Model):
     local_journalist_id: Mapped[int | None] = mapped_column(ForeignKey("journalist.id", ondelete="SET NULL"),
                                                             index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     origin_office: Mapped[Office] = relationship(foreign_keys=[origin_office_id], lazy="joined")

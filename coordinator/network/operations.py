@@ -17,8 +17,7 @@ from sqlalchemy import or_, select
 
 from coordinator.contacts import operations as contacts
 from coordinator.contacts.models import SUPPRESSING_STATUSES, Journalist, Outlet
-from coordinator.core import audit, events
-from coordinator.core.db import utcnow
+from coordinator.core import audit, clock, events
 from coordinator.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from coordinator.core.ids import parse_id
 from coordinator.extensions import db
@@ -146,7 +145,7 @@ def invite_point(briefing: Briefing, point_office_id: Any, user: Any, note: str 
     if point is None:
         point = ConnectionPoint(office_id=briefing.office_id, host_briefing_id=briefing.id, point_office_id=other.id)
         db.session.add(point)
-    point.status, point.note, point.invited_by_id, point.invited_at = "invited", note, _actor(user), utcnow()
+    point.status, point.note, point.invited_by_id, point.invited_at = "invited", note, _actor(user), clock.now()
     point.responded_by_id = point.responded_at = None
     db.session.flush()
     audit.record("network.point_invited", point, data={"point_office": other.slug, "briefing_id": briefing.id})
@@ -164,7 +163,7 @@ def withdraw_point(point: ConnectionPoint, user: Any) -> ConnectionPoint:
     if point.status not in ("invited", "accepted"):
         raise Conflict(_("Lời mời này không còn hiệu lực."))
     point.status = "withdrawn"
-    point.responded_at = utcnow()
+    point.responded_at = clock.now()
     local = point.local_briefing
     if local is not None and local.status not in ("cancelled", "held"):
         schedule.update_briefing(local, {"status": "cancelled"})
@@ -207,7 +206,7 @@ def accept_point(point: ConnectionPoint, user: Any, audience: dict | None, venue
     point.status = "accepted"
     point.local_briefing_id = local.id
     point.responded_by_id = _actor(user)
-    point.responded_at = utcnow()
+    point.responded_at = clock.now()
     db.session.flush()
     audit.record("network.point_accepted", ("connection_point", point.id), office_id=office.id,
                  data={"host_office": point.host_office.slug, "local_briefing_id": local.id})
@@ -225,7 +224,7 @@ def decline_point(point: ConnectionPoint, user: Any, reason: str | None = None) 
                          status=point_status_name(point.status)))
     point.status = "declined"
     point.responded_by_id = _actor(user)
-    point.responded_at = utcnow()
+    point.responded_at = clock.now()
     db.session.flush()
     reason = (reason or "").strip()[:500] or None
     audit.record("network.point_declined", ("connection_point", point.id), office_id=point.point_office_id,
@@ -283,7 +282,7 @@ def copy_pack(host_pack: Pack, point: ConnectionPoint) -> Pack | None:
                                 .where(NetworkPackCopy.point_id == point.id,
                                        NetworkPackCopy.host_root_id == host_pack.lineage_id)
                                 .order_by(Pack.version.desc()).limit(1))
-    now = utcnow()
+    now = clock.now()
     copy = Pack(office_id=office.id, briefing_id=point.local_briefing_id, version=1, title=host_pack.title,
                 summary=host_pack.summary, body=host_pack.body, language=host_pack.language, status="approved",
                 embargo_until=host_pack.embargo_until, release_at=None,
@@ -421,7 +420,7 @@ def withdraw_offer(offer: ContactOffer, user: Any) -> ContactOffer:
     if offer.status == "withdrawn":
         raise Conflict(_("Mục này đã thôi chia sẻ."))
     offer.status = "withdrawn"
-    offer.withdrawn_at = utcnow()
+    offer.withdrawn_at = clock.now()
     db.session.flush()
     audit.record("network.contact_offer_withdrawn", offer, data={"journalist_id": offer.journalist_id,
                                                                  "outlet_id": offer.outlet_id})

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
 from coordinator.contacts.models import DistributionList, Journalist, Outlet
+from coordinator.core import clock
 from coordinator.core.errors import DomainError
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
@@ -322,7 +323,7 @@ def adopt(offer_id: int):
 
 def _period() -> tuple[date, date, dict[str, str]]:
     errors: dict[str, str] = {}
-    today = date.today()
+    today = clock.today(_office().timezone)
     day_from, day_to = today - timedelta(days=90), today + timedelta(days=30)
     for key in ("from", "to"):
         raw = request.args.get(key)

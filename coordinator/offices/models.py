@@ -3,7 +3,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 
 
@@ -20,7 +21,7 @@ class Office(db.Model):
     sender_email: Mapped[str | None] = mapped_column(String(255))
     sender_name: Mapped[str | None] = mapped_column(String(255))
     public_page: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     def __repr__(self) -> str:
         return f"<Office {self.slug}>"

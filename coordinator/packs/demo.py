@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.packs import operations as ops
@@ -47,7 +47,7 @@ def load_packs_demo(office_id: int) -> str:
     if db.session.scalar(select(Pack.id).where(Pack.office_id == office_id).limit(1)) is not None:
         return "Tài liệu mẫu: đã có."
     coordinator = db.session.scalar(select(User).where(User.office_id == office_id, User.role == "coordinator"))
-    now = utcnow()
+    now = clock.now()
     past = db.session.scalar(select(Briefing).where(Briefing.office_id == office_id, Briefing.end < now)
                              .order_by(Briefing.start.desc()))
     upcoming = db.session.scalar(select(Briefing).where(Briefing.office_id == office_id, Briefing.start > now,

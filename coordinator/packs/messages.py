@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from coordinator.contacts.models import Journalist
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.core.i18n import format_local
 from coordinator.core.urls import external_url
 from coordinator.extensions import db
@@ -31,7 +31,7 @@ def message_key(pack: Pack, journalist_id: int, purpose: str) -> str:
 
 def pack_message(pack: Pack, journalist: Journalist, office: Office, purpose: str,
                  now: datetime | None = None) -> OutgoingMessage:
-    now = now or utcnow()
+    now = now or clock.now()
     token = download_token(pack, journalist)
     page = external_url("packs_public.recipient_page", token=token)
     links = {"page": page,

@@ -18,7 +18,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.contacts.models import Journalist
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 
 STATUSES = ("draft", "submitted", "approved", "released")
@@ -36,7 +37,7 @@ class PackSettings(db.Model):
     max_file_bytes: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_FILE_BYTES)
     two_approvers: Mapped[bool] = mapped_column(Boolean, default=False)
     follow_up_hours: Mapped[int] = mapped_column(Integer, default=2)
-    updated_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
 class Pack(db.Model):
@@ -74,8 +75,8 @@ class Pack(db.Model):
     released_at = mapped_column(UTCDateTime())
     # A newer version was started before this one went out: its scheduled release is void.
     superseded_at = mapped_column(UTCDateTime())
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     files: Mapped[list[PackFile]] = relationship(back_populates="pack", order_by="PackFile.id",
                                                  cascade="all, delete-orphan", passive_deletes=True)
@@ -113,7 +114,7 @@ class PackFile(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(120))  # sniffed from the content
     kind: Mapped[str] = mapped_column(String(10))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     pack: Mapped[Pack] = relationship(back_populates="files")
 
@@ -131,7 +132,7 @@ class PackApproval(db.Model):
     decision: Mapped[str] = mapped_column(String(20))  # approved | rejected
     reason: Mapped[str | None] = mapped_column(Text)
     submission_round: Mapped[int] = mapped_column(Integer, default=1)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
 class PackRecipient(db.Model):
@@ -152,7 +153,7 @@ class PackRecipient(db.Model):
     purpose: Mapped[str] = mapped_column(String(20))  # pack | correction | follow_up
     last_delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id", ondelete="SET NULL"))
     sent_at = mapped_column(UTCDateTime())
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     journalist: Mapped[Journalist] = relationship(lazy="joined")
 
@@ -171,7 +172,7 @@ class PackDownload(db.Model):
     source: Mapped[str] = mapped_column(String(20))  # link | newsroom
     before_lift: Mapped[bool] = mapped_column(Boolean, default=False)
     ip_hash: Mapped[str | None] = mapped_column(String(64))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     journalist: Mapped[Journalist | None] = relationship(lazy="joined")
     file: Mapped[PackFile | None] = relationship(lazy="joined")

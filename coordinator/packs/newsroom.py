@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import select
 
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.core.urls import external_url
 from coordinator.extensions import csrf, db, limiter
 from coordinator.offices.models import Office
@@ -45,7 +45,7 @@ def _public_pack(office: Office, pack_id: int) -> Pack:
 
 
 def _upcoming(office: Office) -> list[Briefing]:
-    now = utcnow()
+    now = clock.now()
     rows = db.session.scalars(select(Briefing).where(
         Briefing.office_id == office.id, Briefing.start >= now, Briefing.start <= now + timedelta(days=UPCOMING_DAYS),
         Briefing.status.in_(("scheduled", "moved"))).order_by(Briefing.start).limit(20))

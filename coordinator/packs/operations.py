@@ -17,8 +17,7 @@ from sqlalchemy import func, select
 
 from coordinator.contacts.audience import validate_audience
 from coordinator.contacts.models import Journalist
-from coordinator.core import audit, events
-from coordinator.core.db import utcnow
+from coordinator.core import audit, clock, events
 from coordinator.core.errors import Conflict, DomainError, Forbidden, ValidationError
 from coordinator.core.i18n import format_local
 from coordinator.extensions import db
@@ -87,7 +86,7 @@ def update_settings(office_id: int, *, max_file_mb: Any = None, two_approvers: b
         raise ValidationError(errors)
     if two_approvers is not None:
         row.two_approvers = bool(two_approvers)
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     audit.record("pack_settings.updated", ("pack_settings", office_id), office_id=office_id,
                  data={"max_file_bytes": row.max_file_bytes, "two_approvers": row.two_approvers,
                        "follow_up_hours": row.follow_up_hours})
@@ -247,7 +246,7 @@ def new_version(pack: Pack, user: Any) -> Pack:
                                 display_name=item.display_name, storage_name=item.storage_name, size=item.size,
                                 sha256=item.sha256, content_type=item.content_type, kind=item.kind))
     if pack.status == "approved":
-        pack.superseded_at = utcnow()  # its scheduled release is void: the new version goes instead
+        pack.superseded_at = clock.now()  # its scheduled release is void: the new version goes instead
     db.session.flush()
     audit.record("pack.version_created", copy, data={"from_pack_id": pack.id, "version": copy.version})
     return copy
@@ -284,7 +283,7 @@ def update_pack(pack: Pack, user: Any, data: dict, uploads: list[Upload] | None 
             removed.append(row.display_name)
             _drop_file(row)
     added = _store(pack, office, checked)
-    pack.updated_at = utcnow()
+    pack.updated_at = clock.now()
     db.session.flush()
     db.session.refresh(pack)
     audit.record("pack.updated", pack, data={"fields": sorted(changed), "files_added": [f.display_name for f in added],
@@ -318,9 +317,9 @@ def submit(pack: Pack, user: Any) -> Pack:
     pack.status = "submitted"
     pack.submission_round = (pack.submission_round or 0) + 1
     pack.submitted_by_id = getattr(user, "id", None)
-    pack.submitted_at = utcnow()
+    pack.submitted_at = clock.now()
     pack.rejection_reason = None
-    pack.updated_at = utcnow()
+    pack.updated_at = clock.now()
     audit.record("pack.submitted", pack, data={"version": pack.version, "round": pack.submission_round})
     return pack
 
@@ -356,8 +355,8 @@ def approve(pack: Pack, user: Any) -> Pack:
                                               "needed": needed, "final": final})
     if final:
         pack.status = "approved"
-        pack.approved_at = utcnow()
-        pack.updated_at = utcnow()
+        pack.approved_at = clock.now()
+        pack.updated_at = clock.now()
         schedule_release(pack)
     db.session.flush()
     return pack
@@ -376,7 +375,7 @@ def reject(pack: Pack, user: Any, reason: str | None) -> Pack:
                                 decision="rejected", reason=reason, submission_round=pack.submission_round))
     pack.status = "draft"
     pack.rejection_reason = reason
-    pack.updated_at = utcnow()
+    pack.updated_at = clock.now()
     audit.record("pack.rejected", pack, data={"version": pack.version, "reason": reason})
     db.session.flush()
     return pack
@@ -385,12 +384,12 @@ def reject(pack: Pack, user: Any, reason: str | None) -> Pack:
 # --- release -------------------------------------------------------------------------------------------
 
 def embargo_active(pack: Pack, now: datetime | None = None) -> bool:
-    return pack.embargo_until is not None and pack.embargo_until > (now or utcnow())
+    return pack.embargo_until is not None and pack.embargo_until > (now or clock.now())
 
 
 def release_time(pack: Pack) -> datetime:
     """The latest of approval, the set time and (unless sent under embargo) the embargo lift."""
-    times = [pack.approved_at or utcnow()]
+    times = [pack.approved_at or clock.now()]
     if pack.release_at is not None:
         times.append(pack.release_at)
     if pack.embargo_until is not None and not pack.send_under_embargo:
@@ -423,7 +422,7 @@ def release_now(pack: Pack, user: Any) -> Pack:
 
 
 def mark_released(pack: Pack, *, now: datetime | None = None, actor_label: str | None = None) -> None:
-    now = now or utcnow()
+    now = now or clock.now()
     first_release = db.session.scalar(select(func.count()).select_from(Pack).where(
         Pack.root_id == pack.lineage_id, Pack.status == "released", Pack.id != pack.id)) == 0
     pack.status = "released"
@@ -461,7 +460,7 @@ def public_packs(office_id: int, now: datetime | None = None, q: str | None = No
     """The newest released version of each lineage whose embargo has lifted, newest first."""
     from coordinator.contacts.text import fold
 
-    now = now or utcnow()
+    now = now or clock.now()
     newest = (select(Pack.root_id, func.max(Pack.version).label("version"))
               .where(Pack.office_id == office_id, Pack.status == "released").group_by(Pack.root_id).subquery())
     rows = db.session.scalars(

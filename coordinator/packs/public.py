@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db, limiter
 from coordinator.invitations.tokens import speak_to
 from coordinator.offices.models import Office
@@ -66,6 +66,6 @@ def recipient_download(token: str, file_id: int):
     if refusal is not None:
         return render_template("packs/refused.html", pack=pack, office=office, reason=refusal), 403
     db.session.add(PackDownload(office_id=pack.office_id, pack_id=pack.id, file_id=row.id, journalist_id=journalist.id,
-                                source="link", before_lift=ops.embargo_active(pack, utcnow()), ip_hash=ip_hash()))
+                                source="link", before_lift=ops.embargo_active(pack, clock.now()), ip_hash=ip_hash()))
     db.session.commit()
     return send_pack_file(row)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from wtforms.fields import SelectChoice
 
 from coordinator.contacts.models import Beat, DistributionList
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.core.errors import DomainError, Forbidden
 from coordinator.core.i18n import format_local
 from coordinator.core.tenancy import current_office_id, get_or_404
@@ -64,7 +64,7 @@ def _choices(form: PackForm) -> None:
     form.beats.choices = [SelectChoice(b.slug, b.name) for b in db.session.scalars(
         select(Beat).where(Beat.office_id == office_id).order_by(Beat.name))]
     recent = db.session.scalars(select(Briefing).where(
-        Briefing.office_id == office_id, Briefing.start >= utcnow() - timedelta(days=60))
+        Briefing.office_id == office_id, Briefing.start >= clock.now() - timedelta(days=60))
         .order_by(Briefing.start).limit(200))
     tz = ZoneInfo(_office().timezone)
     form.briefing_id.choices = [SelectChoice("", _("— Thông cáo độc lập (không gắn buổi họp) —"))] + [

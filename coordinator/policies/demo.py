@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from coordinator.attendance.models import Coverage
 from coordinator.contacts.models import Beat, DistributionList, Journalist
 from coordinator.contacts.operations import office_today
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.packs.models import Pack
 from coordinator.policies.models import (
@@ -91,7 +91,7 @@ def load_policies_demo(office_id: int) -> str:
     db.session.flush()
     # Past briefings of the year go to the issued / in-force / under-review policies in turn; one upcoming
     # briefing to the admissions policy; the tourism policy has none yet (it shows under "needs attention").
-    now = utcnow()
+    now = clock.now()
     first = date(year, 1, 1)
     briefings = list(db.session.scalars(select(Briefing).where(
         Briefing.office_id == office_id, Briefing.status != "cancelled", Briefing.start >= now - timedelta(days=400))

@@ -7,7 +7,8 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.contacts.models import Beat, Journalist
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 
 STAGES = ("drafting", "issued", "in_force", "under_review")
@@ -36,8 +37,8 @@ class Policy(db.Model):
     document_number: Mapped[str | None] = mapped_column(String(100))
     consultation_open: Mapped[bool] = mapped_column(Boolean, default=False)
     citizen_comments: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     beat: Mapped[Beat | None] = relationship(lazy="joined")
 
@@ -59,7 +60,7 @@ def _link_table(name: str, target: str) -> type:
         "policy_id": mapped_column(ForeignKey("policy.id", ondelete="CASCADE"), primary_key=True),
         f"{name}_id": mapped_column(ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True,
                                     index=True),
-        "created_at": mapped_column(UTCDateTime(), default=utcnow, nullable=False),
+        "created_at": mapped_column(UTCDateTime(), default=clock.now, nullable=False),
         "__annotations__": {"policy_id": Mapped[int], f"{name}_id": Mapped[int]},
     }
     return type(f"Policy{name.title()}", (db.Model,), columns)
@@ -85,8 +86,8 @@ class CommunicationPlan(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     responsible: Mapped[str] = mapped_column(String(255), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     items: Mapped[list[PlanItem]] = relationship(back_populates="plan", order_by="PlanItem.id",
                                                  cascade="all, delete-orphan", passive_deletes=True)
@@ -108,7 +109,7 @@ class PlanItem(db.Model):
     # {"beat_ids": [...], "list_ids": [...]}
     audience: Mapped[dict] = mapped_column(JSON, default=dict)
     responsible: Mapped[str] = mapped_column(String(255), default="")
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     plan: Mapped[CommunicationPlan] = relationship(back_populates="items")
     policy: Mapped[Policy] = relationship(lazy="joined")
@@ -131,7 +132,7 @@ class PolicyComment(db.Model):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     reply: Mapped[str | None] = mapped_column(Text)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     triaged_at = mapped_column(UTCDateTime())
     triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 

@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from coordinator.attendance.models import Coverage, Question
 from coordinator.contacts.models import Beat, DistributionList, Journalist
-from coordinator.core import audit
+from coordinator.core import audit, clock
 from coordinator.core.dates import parse_day
-from coordinator.core.db import utcnow
 from coordinator.core.errors import NotFound, ValidationError
 from coordinator.extensions import db
 from coordinator.packs.models import Pack
@@ -168,7 +167,7 @@ def update_policy(policy: Policy, data: dict) -> Policy:
     values = _policy_values(policy.office_id, data, policy)
     changes = _apply(policy, values)
     if changes:
-        policy.updated_at = utcnow()
+        policy.updated_at = clock.now()
         db.session.flush()
         audit.record("policy.updated", policy, data=changes)
     return policy
@@ -286,7 +285,7 @@ def update_plan(plan: CommunicationPlan, data: dict) -> CommunicationPlan:
         raise ValidationError({"title": _("Vui lòng nhập tên kế hoạch.")})
     changes = _apply(plan, values)
     if changes:
-        plan.updated_at = utcnow()
+        plan.updated_at = clock.now()
         db.session.flush()
         audit.record("plan.updated", plan, data=changes)
     return plan
@@ -440,7 +439,7 @@ def triage_comment(comment: PolicyComment, data: dict, *, user_id: int | None) -
     before = comment.status
     comment.status = status
     comment.reply = reply or None
-    comment.triaged_at = None if status == "pending" else utcnow()
+    comment.triaged_at = None if status == "pending" else clock.now()
     comment.triaged_by_id = None if status == "pending" else user_id
     db.session.flush()
     audit.record("policy.comment_triaged", comment, data={"status": [before, status]})

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 
 from coordinator.attendance.models import Attendance, Coverage, Question
 from coordinator.contacts.models import Journalist
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.invitations.models import Invitation
 from coordinator.offices.models import Office
@@ -187,7 +187,7 @@ def comment_summary(policy_ids: list[int], year: int | None = None, tz: ZoneInfo
 def progress(plan: CommunicationPlan, *, today: date | None = None, now: datetime | None = None) -> dict[str, Any]:
     office = db.session.get(Office, plan.office_id)
     tz = ZoneInfo(office.timezone or "Asia/Ho_Chi_Minh")
-    now = now or utcnow()
+    now = now or clock.now()
     today = today or now.astimezone(tz).date()
     rows = []
     total = _Bucket()
@@ -250,7 +250,7 @@ def needs_attention(plan: CommunicationPlan, *, today: date, now: datetime | Non
     """
     office = db.session.get(Office, plan.office_id)
     tz = ZoneInfo(office.timezone or "Asia/Ho_Chi_Minh")
-    now = now or utcnow()
+    now = now or clock.now()
     found: list[dict[str, Any]] = []
     policies: dict[int, Policy] = {item.policy_id: item.policy for item in plan.items}
     for policy in db.session.scalars(select(Policy).where(Policy.office_id == plan.office_id,

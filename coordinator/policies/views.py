@@ -13,7 +13,7 @@ from wtforms.fields import SelectChoice
 from coordinator.attendance.models import Coverage, Question
 from coordinator.contacts.models import Beat, DistributionList
 from coordinator.contacts.operations import office_today
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.core.errors import DomainError
 from coordinator.core.i18n import format_local
 from coordinator.core.tenancy import current_office_id, get_or_404
@@ -183,9 +183,9 @@ def delete(policy_id: int):
 def _link_choices(policy: Policy) -> dict[str, list[SelectChoice]]:
     office_id = current_office_id()
     tz = current_user.office.timezone
-    since = utcnow() - timedelta(days=400)
+    since = clock.now() - timedelta(days=400)
     briefings = db.session.scalars(select(Briefing).where(Briefing.office_id == office_id, Briefing.start >= since,
-                                                          Briefing.start <= utcnow() + timedelta(days=370),
+                                                          Briefing.start <= clock.now() + timedelta(days=370),
                                                           Briefing.status != "cancelled")
                                    .order_by(Briefing.start.desc()).limit(200))
     packs = db.session.scalars(select(Pack).where(Pack.office_id == office_id).order_by(Pack.created_at.desc())

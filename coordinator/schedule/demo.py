@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.schedule import operations as ops
@@ -24,7 +24,7 @@ PAST_TOPICS = (
 def load_schedule_demo(office_id: int) -> str:
     office = db.session.get(Office, office_id)
     tz = ZoneInfo(office.timezone)
-    today = datetime.now(tz).date()
+    today = clock.today(tz)
     # the weekly series started about a year ago, on a Tuesday
     start = today - timedelta(days=364)
     start += timedelta(days=(1 - start.weekday()) % 7)
@@ -62,7 +62,7 @@ def load_schedule_demo(office_id: int) -> str:
     # mark past occurrences as held
     from coordinator.schedule.models import Briefing
 
-    now = utcnow()
+    now = clock.now()
     for row in db.session.scalars(select(Briefing).where(Briefing.office_id == office_id, Briefing.end < now,
                                                          Briefing.status == "scheduled")):
         row.status = "held"

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.extensions import csrf, db, limiter
 from coordinator.offices.models import Office
 from coordinator.schedule import ical
@@ -58,7 +58,7 @@ def _cache() -> tuple[OrderedDict, threading.Lock]:
 def _fingerprint(office_id: int) -> tuple:
     state = db.session.get(ScheduleState, office_id)
     version = (state.version, state.changed_at) if state is not None else (0, None)
-    return (*version, datetime.now(UTC).date())
+    return (*version, clock.today())
 
 
 _tokens = JournalistFeedToken.__table__
@@ -85,7 +85,7 @@ def _monotonic_last_modified(key: str, office: Office, etag: str, newest: dateti
         db.session.add(FeedState(key=key, office_id=office.id, etag=etag, last_modified=value))
     else:
         value = max(newest, state.last_modified + timedelta(seconds=1))
-        value = min(value, max(utcnow().replace(microsecond=0), state.last_modified + timedelta(seconds=1)))
+        value = min(value, max(clock.now().replace(microsecond=0), state.last_modified + timedelta(seconds=1)))
         state.etag = etag
         state.last_modified = value
     try:
@@ -196,12 +196,12 @@ def personal_feed(token: str):
         row = connection.execute(_PERSONAL_LOOKUP, {"token_hash": feed_token_hash(token)}).first()
         if row is None:
             abort(404)
-        now = utcnow()
+        now = clock.now()
         if row.last_used_at is None or row.last_used_at < now - timedelta(hours=1):
             connection.execute(_TOUCH_TOKEN, {"token_id": row.id, "now": now})
             connection.commit()
     office_id, journalist_id = row.office_id, row.journalist_id
-    fingerprint = (row.version or 0, row.changed_at, datetime.now(UTC).date())
+    fingerprint = (row.version or 0, row.changed_at, clock.today())
 
     def build() -> FeedSpec:
         from coordinator.contacts.models import Journalist

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, vDuration, vRecur
 from sqlalchemy import select
 
+from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.schedule import recurrence
@@ -146,7 +147,7 @@ def briefing_event(briefing: Briefing) -> Event:
 def render(content: FeedContent, *, name: str, uid: str, office: Office, description: str | None = None,
            today: date | None = None) -> bytes:
     """The feed's bytes: deterministic for the same content and day."""
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     feed_end = datetime(today.year + FEED_YEARS_AHEAD, today.month, min(today.day, 28), tzinfo=UTC)
     modified = content.last_modified()
     cal = Calendar.new(prodid=PRODID, name=name, uid=uid, description=description,

@@ -25,7 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 
 HOLIDAY_POLICIES = ("none", "skip", "move_next_working_day")
@@ -57,9 +58,9 @@ class Series(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_series.id", ondelete="SET NULL"))
     materialised_until = mapped_column(UTCDateTime())
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    last_modified = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    last_modified = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version_id}
@@ -116,8 +117,8 @@ class Briefing(db.Model):
     # Why the materialiser put it where it is: "" or "holiday_moved" / "holiday_cancelled".
     holiday_note: Mapped[str | None] = mapped_column(String(255))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    last_modified = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    last_modified = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version_id}
@@ -168,7 +169,7 @@ class OfficeClosure(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     day = mapped_column(Date(), nullable=False)
     name: Mapped[str] = mapped_column(String(255))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
 class JournalistFeedToken(db.Model):
@@ -184,7 +185,7 @@ class JournalistFeedToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     salt: Mapped[str] = mapped_column(String(64))
     prefix: Mapped[str] = mapped_column(String(16))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     last_used_at = mapped_column(UTCDateTime())
     revoked_at = mapped_column(UTCDateTime())
 
@@ -197,7 +198,7 @@ class ScheduleState(db.Model):
 
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    changed_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    changed_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
 class FeedState(db.Model):

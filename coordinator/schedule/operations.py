@@ -21,8 +21,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select, update
 
-from coordinator.core import audit, events
-from coordinator.core.db import utcnow
+from coordinator.core import audit, clock, events
 from coordinator.core.errors import Conflict, NotFound, ValidationError
 from coordinator.extensions import db
 from coordinator.offices.models import Office
@@ -59,10 +58,10 @@ def bump_state(office_id: int) -> None:
     """Every schedule change: feeds cached by this office's version are stale from now on."""
     state = db.session.get(ScheduleState, office_id)
     if state is None:
-        db.session.add(ScheduleState(office_id=office_id, version=1, changed_at=utcnow()))
+        db.session.add(ScheduleState(office_id=office_id, version=1, changed_at=clock.now()))
     else:
         state.version = (state.version or 0) + 1
-        state.changed_at = utcnow()
+        state.changed_at = clock.now()
     db.session.flush()
 
 
@@ -237,7 +236,7 @@ def clean_series(office: Office, data: dict, base: Series | None = None) -> dict
 
 def create_series(office: Office, data: dict, *, materialise_until: datetime | None = None) -> Series:
     values = clean_series(office, data)
-    now = utcnow()
+    now = clock.now()
     series = Series(office_id=office.id, uid=new_uid(office), sequence=0, created_at=now, updated_at=now,
                     last_modified=now, **values)
     db.session.add(series)
@@ -281,7 +280,7 @@ def update_series(series: Series, data: dict, *, expected_version: Any = None) -
     changed = {key: value for key, value in values.items() if before.get(key) != value}
     if not changed:
         return series
-    now = utcnow()
+    now = clock.now()
     timing = any(key in changed for key in TIMING_FIELDS)
     if timing:
         has_past = db.session.scalar(select(Briefing.id).where(
@@ -352,7 +351,7 @@ def split_series(briefing: Briefing, data: dict, *, expected_version: Any = None
     if isinstance(merged.get("dtstart"), datetime):
         merged["dtstart"] = merged["dtstart"].isoformat()
     values = clean_series(office, merged)
-    now = utcnow()
+    now = clock.now()
     before = _series_snapshot(old)
     old.rrule = recurrence.with_until(old.rrule, cut - timedelta(seconds=1))
     old.sequence += 1
@@ -403,7 +402,7 @@ def end_series_before(briefing: Briefing) -> Series:
     cut = briefing.recurrence_id
     if not recurrence.instances(series.dtstart, series.timezone, series.rrule, series.start_aware, cut):
         raise ValidationError({"status": _("Đây là buổi đầu tiên của chuỗi: hãy huỷ từng buổi.")})
-    now = utcnow()
+    now = clock.now()
     before = series.rrule
     series.rrule = recurrence.with_until(series.rrule, cut - timedelta(seconds=1))
     series.sequence += 1
@@ -437,7 +436,7 @@ def materialise(series: Series, until: datetime, *, emit_event: bool = True,
                               series.holiday_policy, days_off, start, until)
     existing = set(db.session.scalars(select(Briefing.recurrence_id).where(
         Briefing.series_id == series.id, Briefing.recurrence_id >= start, Briefing.recurrence_id < until)))
-    now = utcnow()
+    now = clock.now()
     rows = []
     for item in planned:
         if item.kind == "skipped" or item.recurrence_id in existing:
@@ -478,7 +477,7 @@ def reconcile(series: Series, since: datetime, days_off: DaysOff | None = None) 
         days_off, since, until)}
     rows = {row.recurrence_id: row for row in db.session.scalars(select(Briefing).where(
         Briefing.series_id == series.id, Briefing.recurrence_id >= since, Briefing.recurrence_id < until))}
-    now = utcnow()
+    now = clock.now()
     changed: list[int] = []
     new_rows = []
     for rid, item in planned.items():
@@ -547,7 +546,7 @@ def ensure_materialised(office_id: int, until: datetime, series_id: int | None =
 
 def materialise_all(horizon: timedelta | None = None) -> int:
     """The periodic job: keep every office's horizon filled."""
-    until = utcnow() + (horizon or timedelta(days=horizon_days()))
+    until = clock.now() + (horizon or timedelta(days=horizon_days()))
     office_ids = list(db.session.scalars(select(Series.office_id).distinct()))
     total = 0
     for office_id in office_ids:
@@ -573,7 +572,7 @@ def list_briefings(office_id: int, day_from: date, day_to: date, *, timezone: st
 
 def series_exceptions(series: Series, until: datetime | None = None) -> list[dict]:
     """Skipped and moved dates of a series (holidays, closures, hand moves and cancels), for its page."""
-    until = until or max(series.materialised_until or utcnow(), utcnow() + timedelta(days=horizon_days()))
+    until = until or max(series.materialised_until or clock.now(), clock.now() + timedelta(days=horizon_days()))
     days_off = DaysOff.for_office(series.office_id)
     planned = recurrence.plan(series.dtstart, series.timezone, series.rrule, series.duration_minutes,
                               series.holiday_policy, days_off, series.start_aware, until)
@@ -633,7 +632,7 @@ def create_briefing(office: Office, data: dict, *, crisis: bool = False) -> Brie
     audience = _audience(office.id, data.get("audience"), errors)
     if errors:
         raise ValidationError(errors)
-    now = utcnow()
+    now = clock.now()
     briefing = Briefing(office_id=office.id, series_id=None, recurrence_id=None, uid=new_uid(office), start=start,
                         end=end, timezone=timezone, status="held" if end < now else "scheduled", title=title,
                         venue=venue or "", online_url=online_url or "", agenda=agenda, spokespeople=spokespeople,
@@ -712,7 +711,7 @@ def update_briefing(briefing: Briefing, data: dict, *, expected_version: Any = N
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if not changes:
         return briefing
-    now = utcnow()
+    now = clock.now()
     briefing.sequence += 1
     if briefing.series is not None:
         briefing.sequence = max(briefing.sequence, briefing.series.sequence + 1)
@@ -732,7 +731,7 @@ def update_briefing(briefing: Briefing, data: dict, *, expected_version: Any = N
 # --- closures ------------------------------------------------------------------------------------
 
 def _reconcile_office(office_id: int) -> None:
-    now = utcnow()
+    now = clock.now()
     days_off = DaysOff.for_office(office_id)
     for series in db.session.scalars(select(Series).where(Series.office_id == office_id)):
         if series.holiday_policy != "none":
@@ -807,7 +806,7 @@ def issue_feed_token(office_id: int, journalist_id: int) -> tuple[JournalistFeed
 
 def revoke_feed_tokens(office_id: int, journalist_id: int) -> int:
     _journalist(office_id, journalist_id)
-    now = utcnow()
+    now = clock.now()
     result = db.session.execute(update(JournalistFeedToken).where(
         JournalistFeedToken.office_id == office_id, JournalistFeedToken.journalist_id == journalist_id,
         JournalistFeedToken.revoked_at.is_(None)).values(revoked_at=now))

@@ -4,7 +4,7 @@ series), ad hoc and crisis briefings, office closures, feeds."""
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from coordinator.core import clock
 from coordinator.core.dates import parse_day
-from coordinator.core.db import utcnow
 from coordinator.core.errors import DomainError, ValidationError
 from coordinator.core.i18n import format_local
 from coordinator.core.tenancy import current_office_id, get_or_404
@@ -99,7 +99,7 @@ def calendar():
     if view not in VIEWS:
         view = "month"
     tz = _tz()
-    today = datetime.now(tz).date()
+    today = clock.today(tz)
     try:
         anchor = parse_day(request.args.get("date", "")) if request.args.get("date") else today
     except ValueError:
@@ -147,7 +147,7 @@ def calendar():
 def series_list():
     rows = list(db.session.scalars(select(Series).where(Series.office_id == current_office_id())
                                    .order_by(Series.id.desc())))
-    now = utcnow()
+    now = clock.now()
     upcoming = {}
     for series in rows:
         upcoming[series.id] = db.session.scalar(select(Briefing).where(
@@ -162,7 +162,7 @@ def _preview(data: dict) -> list[dict]:
     values = ops.clean_series(office, data)
     tz = ZoneInfo(values["timezone"])
     rule = recurrence.build_rule(values["dtstart"], values["timezone"], values["rrule"])
-    start_from = max(values["dtstart"].replace(tzinfo=tz), datetime.now(tz).replace(second=0, microsecond=0))
+    start_from = max(values["dtstart"].replace(tzinfo=tz), clock.local_now(tz).replace(second=0, microsecond=0))
     first_ten = list(itertools.islice(rule.xafter(start_from, inc=True), 10))
     if not first_ten:
         return []
@@ -227,7 +227,7 @@ def series_new():
     _audience_choices(form)
     if request.method == "GET":
         tz = _tz()
-        start = datetime.now(tz) + timedelta(days=7 - datetime.now(tz).weekday() + 1)  # next Tuesday-ish
+        start = clock.local_now(tz) + timedelta(days=7 - clock.local_now(tz).weekday() + 1)  # next Tuesday-ish
         form.start_date.data = start.date()
         form.start_time.data = datetime.strptime("15:00", "%H:%M").time()
         form.timezone.data = _office().timezone
@@ -250,7 +250,7 @@ def series_edit(series_id: int):
 @require("read")
 def series_detail(series_id: int):
     series = get_or_404(Series, series_id)
-    now = utcnow()
+    now = clock.now()
     ops.ensure_materialised(series.office_id, now + timedelta(days=ops.horizon_days()), series.id)
     db.session.commit()
     upcoming = list(db.session.scalars(select(Briefing).where(
@@ -373,7 +373,7 @@ def briefing_new():
     form = AdHocForm()
     _audience_choices(form)
     if request.method == "GET":
-        soon = datetime.now(_tz()) + timedelta(days=1)
+        soon = clock.local_now(_tz()) + timedelta(days=1)
         form.start_date.data = soon.date()
         form.start_time.data = datetime.strptime("09:00", "%H:%M").time()
     return _adhoc_form_page(form, "schedule/briefing_form.html", crisis=False)
@@ -385,7 +385,7 @@ def crisis():
     form = CrisisForm()
     _audience_choices(form)
     if request.method == "GET":
-        soon = (datetime.now(_tz()) + timedelta(minutes=60)).replace(second=0, microsecond=0)
+        soon = (clock.local_now(_tz()) + timedelta(minutes=60)).replace(second=0, microsecond=0)
         form.start_date.data = soon.date()
         form.start_time.data = soon.time()
     return _adhoc_form_page(form, "schedule/crisis.html", crisis=True)
@@ -413,7 +413,7 @@ def closures():
         status = 422
     rows = list(db.session.scalars(select(OfficeClosure).where(OfficeClosure.office_id == current_office_id())
                                    .order_by(OfficeClosure.day)))
-    year = datetime.now(_tz()).year
+    year = clock.local_now(_tz()).year
     holidays = sorted({**public_holidays(year), **public_holidays(year + 1)}.items())
     return render_template("schedule/closures.html", form=form, rows=rows, holidays=holidays), status
 
@@ -473,4 +473,4 @@ def _links(url: str, name: str) -> dict:
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()

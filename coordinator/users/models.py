@@ -4,7 +4,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coordinator.core.db import UTCDateTime, utcnow
+from coordinator.core import clock
+from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 
@@ -24,7 +25,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     last_login_at = mapped_column(UTCDateTime())
 
     office: Mapped[Office] = relationship(lazy="joined")
@@ -49,7 +50,7 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(120), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     last_used_at = mapped_column(UTCDateTime())
     revoked_at = mapped_column(UTCDateTime())
 

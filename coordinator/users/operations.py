@@ -7,8 +7,7 @@ import secrets
 
 from flask_babel import gettext as _
 
-from coordinator.core import audit, events
-from coordinator.core.db import utcnow
+from coordinator.core import audit, clock, events
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
 from coordinator.offices.models import Office
@@ -96,7 +95,7 @@ def create_api_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 
 def revoke_api_token(row: ApiToken) -> None:
     if row.revoked_at is None:
-        row.revoked_at = utcnow()
+        row.revoked_at = clock.now()
         audit.record("api_token.revoked", row, data={"prefix": row.prefix})
 
 
@@ -107,5 +106,5 @@ def authenticate_token(token: str) -> ApiToken | None:
     row = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
+    row.last_used_at = clock.now()
     return row

@@ -19,13 +19,14 @@ from redis import Redis
 
 from coordinator.core.processes import start_redis, stop
 from tests.servers.sendgrid_fake import FakeSendGrid
+from tests.support.clock import subprocess_pythonpath
 from tests.support.postgres import free_port
 from tests.support.processes import ROOT, kill_tree, start_worker
 
 SEED_SCRIPT = """
 import sys
 from coordinator import create_app
-from coordinator.core.db import utcnow
+from coordinator.core import clock
 from coordinator.contacts.models import Journalist, Outlet
 from coordinator.contacts.text import fold
 from coordinator.extensions import db
@@ -40,7 +41,7 @@ with app.app_context():
                     level="provincial", domains=[])
     db.session.add(outlet)
     db.session.flush()
-    now = utcnow()
+    now = clock.now()
     db.session.execute(Journalist.__table__.insert(), [
         dict(office_id=office.id, full_name=f"Nguyễn Văn An {n}", full_name_folded=fold(f"Nguyễn Văn An {n}"),
              email=f"an{n}@faults.vn", outlet_id=outlet.id, language="vi", status="active", created_at=now,
@@ -116,7 +117,7 @@ class Scenario:
                     "MAIL_BACKEND": "sendgrid", "SENDGRID_API_KEY": "SG.test-key", "SENDGRID_API_HOST": self.server.url,
                     "PUBLIC_BASE_URL": "https://briefings.faults", "EVENT_LEASE_SECONDS": "8",
                     "MAIL_CLAIM_SECONDS": "8", "EVENT_REDISPATCH_AFTER_SECONDS": "3", "OUTBOX_SWEEP_SECONDS": "3",
-                    "MAIL_CONCURRENCY": "8", "PYTHONPATH": str(ROOT)}
+                    "MAIL_CONCURRENCY": "8", "PYTHONPATH": subprocess_pythonpath()}
         self.env.pop("DATABASE_URL", None)
         if database_url:
             self.env["DATABASE_URL"] = database_url
