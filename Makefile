@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint bench translations clean
+.PHONY: run test test-dates test-sqlite test-postgres lint bench translations clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(BIN)/python scripts/run.py
 
-## Set up and run the whole suite: SQLite, then PostgreSQL (a throwaway cluster the tests start).
+## Set up and run the whole suite: SQLite, then PostgreSQL (a throwaway cluster the tests start), then the
+## date-sensitive tests again on other days (400 days ahead, the day before Tết, a month's end, 31/12, +2 years).
+## SUITE_NOW=2028-12-06 make test runs all of it as if it were that day.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --db sqlite $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --db postgresql -m "not browser and not db_independent" $(PYTEST_ARGS)
+	$(BIN)/python scripts/test_dates.py
+
+## Only the date-sensitive tests, on the other days (or on one: make test-dates DAYS=2027-02-05).
+test-dates: $(STAMP)
+	$(BIN)/python scripts/test_dates.py $(DAYS)
 
 ## Run every benchmark under bench/ and rewrite BENCHMARKS.md (about 20 minutes).
 bench: $(STAMP)

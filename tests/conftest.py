@@ -26,6 +26,27 @@ def pytest_configure(config: pytest.Config) -> None:
     test_clock.install_suite_offset()  # SUITE_NOW=2028-12-06 runs the whole suite on that day
 
 
+# The part of the suite whose outcome depends on today's date: ``make test`` runs it again on other days
+# (``scripts/test_dates.py``: 400 days ahead, the day before Tết, a month's last day, 31 December, +2 years).
+DATE_SENSITIVE_MODULES = frozenset({
+    "test_schedule_core", "test_schedule_api", "test_schedule_pages", "test_schedule_feeds",
+    "test_invitations_flow", "test_invitations_rsvp", "test_invitations_delivery",
+    "test_packs_release", "test_packs_api", "test_packs_newsroom",
+    "test_attendance_checkin", "test_attendance_questions", "test_attendance_coverage",
+    "test_reports_numbers", "test_reports_pages", "test_reports_digest",
+    "test_policies_progress", "test_policies_api", "test_policies_pages", "test_policies_exports",
+    "test_policies_consult", "test_network_flow", "test_network_api", "test_monitoring_matching",
+    "test_monitoring_review", "test_monitoring_poll", "test_foundation_periodic",
+    "test_contacts_demo", "test_monitoring_demo", "test_network_demo",
+})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in DATE_SENSITIVE_MODULES:
+            item.add_marker(pytest.mark.dates)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--db", default="sqlite", choices=("sqlite", "postgresql"),
                      help="database the suite runs against")

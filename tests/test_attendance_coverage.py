@@ -52,7 +52,7 @@ def test_api_create_matches_outlet_and_refuses_duplicates(api, office, outlets):
     unknown = api.post("/api/v1/coverage", json={"url": "https://unknown-site.vn/a"})
     assert unknown.status_code == 422 and "outlet_id" in unknown.json["error"]["fields"]
     for body in ({"url": "không phải đường dẫn"}, {"url": "https://qtv.vn/x", "tone": "angry"},
-                 {"url": "https://qtv.vn/y", "published_on": "31/12/2026"},
+                 {"url": "https://qtv.vn/y", "published_on": "31/12/2001"},
                  {"url": "https://qtv.vn/z", "briefing_id": 999999}):
         assert api.post("/api/v1/coverage", json=body).status_code == 422
     assert coverage_count() == 1

@@ -40,7 +40,7 @@ def invited_series(app, app_env, office):
 def reply_mime(*, uid: str, attendee: str, partstat: str, sender: str | None = None,
                recurrence_id: datetime | None = None) -> bytes:
     cal = Calendar.new(prodid="-//Test client//EN", method="REPLY")
-    event = Event.new(uid=uid, start=datetime(2026, 12, 1, 8, tzinfo=UTC), stamp=datetime.now(UTC))
+    event = Event.new(uid=uid, start=datetime.now(UTC) + timedelta(days=7), stamp=datetime.now(UTC))
     address = vCalAddress(f"mailto:{attendee}")
     address.params["PARTSTAT"] = partstat
     event.add("attendee", address, encode=False)

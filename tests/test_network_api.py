@@ -65,14 +65,14 @@ def test_report_numbers_per_point_and_level(app, api, held, auth, admin, client)
     day = held["briefing"].start.date()
     period = api.get(f"/api/v1/reports/network?from={day - timedelta(days=1)}&to={day + timedelta(days=1)}")
     assert period.get_json()["items"] == items
-    assert api.get("/api/v1/reports/network?from=2026-13-01").status_code == 422
+    assert api.get("/api/v1/reports/network?from=2001-13-01").status_code == 422
     points = api.get(f"/api/v1/briefings/{held['briefing'].id}/points").get_json()["items"]
     assert [(p["invited"], p["accepted"], p["attended"], p["coverage"]) for p in points] == [(5, 0, 3, 2)]
     auth.login(admin.email)
     page = client.get(f"/network/report?briefing_id={held['briefing'].id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<svg" in html and "3 / 2 / 1" in html and "Văn phòng UBND TP Hải Phòng" in html
-    assert client.get("/network/report?from=2026-02-30").status_code == 422
+    assert client.get("/network/report?from=2001-02-30").status_code == 422
 
 
 def test_the_host_never_sees_a_points_contact_details(app, api, held, auth, admin, client):

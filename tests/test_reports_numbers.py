@@ -210,11 +210,11 @@ def test_period_bounds_are_local_days_and_to_is_inclusive(api, dataset):
 
 
 def test_bad_periods_are_refused(api, dataset):
-    response = api.get("/api/v1/reports/attendance?from=2026-05-01&to=2026-04-01")
+    response = api.get("/api/v1/reports/attendance?from=2001-05-01&to=2001-04-01")
     assert response.status_code == 422 and "to" in response.json["error"]["fields"]
-    assert api.get("/api/v1/reports/attendance?from=01/05/2026").status_code == 422
+    assert api.get("/api/v1/reports/attendance?from=01/05/2001").status_code == 422
     assert api.get("/api/v1/reports/attendance?by=weather").status_code == 422
-    assert api.get("/api/v1/reports/coverage?from=2026-05-01&to=2026-04-01").status_code == 422
+    assert api.get("/api/v1/reports/coverage?from=2001-05-01&to=2001-04-01").status_code == 422
 
 
 def test_coverage_reports_match_raw_rows(api, dataset):

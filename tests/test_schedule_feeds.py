@@ -16,11 +16,19 @@ import pytest
 import recurring_ical_events
 
 from coordinator.extensions import db
+from tests.support.clock import THURSDAY, TUESDAY, iso_local, month_end, next_weekday
 from tests.test_schedule_core import make_journalist  # noqa: F401  (fixture)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 JS_DIR = Path(__file__).resolve().parent / "js"
 RANGE_FROM, RANGE_TO = date(2026, 12, 1), date(2029, 11, 30)
+
+
+@pytest.fixture
+def busy_calendar(clock):
+    """The three-year schedule below is a known calendar (Tết 2027, a split in June 2027, Berlin's clock
+    changes): "now" is pinned just before it, on Friday 27 November 2026."""
+    clock.pin("2026-11-27T10:00")
 
 
 @pytest.fixture(scope="session")
@@ -155,13 +163,12 @@ def build_busy_schedule(api, office, journalist_id: int | None = None) -> dict:
     assert api.patch(f"/api/v1/briefings/{monthly_items[2]['id']}", json={"status": "cancelled"}).status_code == 200
     assert api.patch(f"/api/v1/briefings/{monthly_items[5]['id']}", json={
         "start": monthly_items[5]["start"].replace("14:00:00", "08:00:00")}).status_code == 200
-    # and one held in the past? the ad hoc storm briefing is in the past relative to 2026-12-10? it is future:
     db.session.expire_all()
     assert ops is not None
     return {"weekly": weekly, "monthly": monthly, "split": new_series}
 
 
-def test_equivalence_public_feed_three_years(client, api, office, icaljs, tmp_path, make_journalist):  # noqa: F811
+def test_equivalence_public_feed_three_years(busy_calendar, client, api, office, icaljs, tmp_path, make_journalist):  # noqa: F811
     make_journalist(beats=["Kinh tế"])
     build_busy_schedule(api, office)
     start, end = _bounds()
@@ -176,7 +183,7 @@ def test_equivalence_public_feed_three_years(client, api, office, icaljs, tmp_pa
         assert expand_with_icaljs(icaljs, body, tmp_path, start, end) == expected
 
 
-def test_equivalence_personal_and_beat_feeds(client, api, office, icaljs, tmp_path, make_journalist):  # noqa: F811
+def test_equivalence_personal_and_beat_feeds(busy_calendar, client, api, office, icaljs, tmp_path, make_journalist):  # noqa: F811
     from coordinator.schedule import operations as ops
 
     journalist = make_journalist(beats=["Kinh tế"])
@@ -198,7 +205,7 @@ def test_equivalence_personal_and_beat_feeds(client, api, office, icaljs, tmp_pa
     assert expand_with_icaljs(icaljs, beat.data, tmp_path, start, end) == sorted(weekly_parts)
 
 
-def test_feed_structure(client, api, office, make_journalist):  # noqa: F811
+def test_feed_structure(busy_calendar, client, api, office, make_journalist):  # noqa: F811
     make_journalist(beats=["Kinh tế"])
     ids = build_busy_schedule(api, office)
     response = client.get("/calendar/quang-ninh.ics")
@@ -235,7 +242,7 @@ def test_feed_structure(client, api, office, make_journalist):  # noqa: F811
 
 def test_uids_stable_and_sequence_bumped(client, api, office):
     series = api.post("/api/v1/series", json={
-        "title": "Họp báo định kỳ", "dtstart": "2026-12-01T15:00", "timezone": "Asia/Ho_Chi_Minh",
+        "title": "Họp báo định kỳ", "dtstart": iso_local(next_weekday(TUESDAY)), "timezone": "Asia/Ho_Chi_Minh",
         "duration_minutes": 60, "rrule": "FREQ=WEEKLY;BYDAY=TU", "skip_public_holidays": True,
         "invite_lead_days": 7, "audience": {}}).get_json()
     first = icalendar.Calendar.from_ical(client.get("/calendar/quang-ninh.ics").data).walk("VEVENT")[0]
@@ -248,7 +255,7 @@ def test_uids_stable_and_sequence_bumped(client, api, office):
 
 def test_etag_and_if_none_match(client, api, office):
     api.post("/api/v1/series", json={
-        "title": "Họp báo định kỳ", "dtstart": "2026-12-01T15:00", "timezone": "Asia/Ho_Chi_Minh",
+        "title": "Họp báo định kỳ", "dtstart": iso_local(next_weekday(TUESDAY)), "timezone": "Asia/Ho_Chi_Minh",
         "duration_minutes": 60, "rrule": "FREQ=WEEKLY;BYDAY=TU", "skip_public_holidays": True,
         "invite_lead_days": 7, "audience": {}})
     first = client.get("/calendar/quang-ninh.ics")
@@ -258,7 +265,7 @@ def test_etag_and_if_none_match(client, api, office):
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
     assert client.get("/calendar/quang-ninh.ics", headers={"If-None-Match": '"other", ' + etag}).status_code == 304
     assert client.get("/calendar/quang-ninh.ics", headers={"If-None-Match": '"other"'}).status_code == 200
-    items = api.get("/api/v1/briefings?from=2026-12-01&to=2026-12-31").get_json()["items"]
+    items = api.get(f"/api/v1/briefings?from={next_weekday(TUESDAY).date()}&to={month_end(2)}").get_json()["items"]
     api.patch(f"/api/v1/briefings/{items[0]['id']}", json={"venue": "Phòng khác"})
     changed = client.get("/calendar/quang-ninh.ics", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
@@ -266,11 +273,12 @@ def test_etag_and_if_none_match(client, api, office):
 
 def test_last_modified_monotonic_and_if_modified_since(client, api, office):
     series = api.post("/api/v1/series", json={
-        "title": "Họp báo định kỳ", "dtstart": "2026-12-01T15:00", "timezone": "Asia/Ho_Chi_Minh",
+        "title": "Họp báo định kỳ", "dtstart": iso_local(next_weekday(TUESDAY)), "timezone": "Asia/Ho_Chi_Minh",
         "duration_minutes": 60, "rrule": "FREQ=WEEKLY;BYDAY=TU", "skip_public_holidays": True,
         "invite_lead_days": 7, "audience": {}}).get_json()
     other = api.post("/api/v1/series", json={
-        "title": "Họp báo chuyên đề", "dtstart": "2026-12-03T09:00", "timezone": "Asia/Ho_Chi_Minh",
+        "title": "Họp báo chuyên đề", "dtstart": iso_local(next_weekday(THURSDAY, hour=9)),
+        "timezone": "Asia/Ho_Chi_Minh",
         "duration_minutes": 60, "rrule": "FREQ=WEEKLY;BYDAY=TH", "skip_public_holidays": True,
         "invite_lead_days": 7, "audience": {}}).get_json()
     first = client.get("/calendar/quang-ninh.ics")

@@ -24,23 +24,24 @@ from coordinator.policies.models import (
 from coordinator.schedule.models import Briefing
 
 POLICIES = (
-    # name, description, beat keyword, department, stage, document number, consultation, citizens, plan
+    # name, description, beat keyword, department, stage, document number, consultation, citizens, plan;
+    # years in names and numbers are the demo's current year ({year}), so the demo never looks stale
     ("Quy định giá dịch vụ tham quan vịnh Hạ Long",
      "Khung giá vé tham quan, dịch vụ tàu và lưu trú trên vịnh; công khai giá và xử lý vi phạm.",
      "du lịch", "Sở Du lịch", "drafting", None, True, True, ([0, 0, 1, 1], [0, 0, 1, 1])),
     ("Hỗ trợ người dân vùng bị ảnh hưởng mưa lũ",
      "Mức hỗ trợ nhà ở, sinh kế và học phí cho hộ gia đình bị thiệt hại do mưa lũ.",
-     "xã hội", "Sở Lao động – Thương binh và Xã hội", "issued", "15/2026/NQ-HĐND", False, False,
+     "xã hội", "Sở Lao động – Thương binh và Xã hội", "issued", "15/{year}/NQ-HĐND", False, False,
      ([1, 2, 1, 1], [1, 1, 1, 1])),
     ("Chuyển đổi số cấp xã, phường",
      "Hồ sơ điện tử, thanh toán không dùng tiền mặt và dịch vụ công trực tuyến toàn trình tại xã, phường.",
-     "công nghệ", "Sở Thông tin và Truyền thông", "in_force", "08/2026/QĐ-UBND", False, False,
+     "công nghệ", "Sở Thông tin và Truyền thông", "in_force", "08/{year}/QĐ-UBND", False, False,
      ([1, 1, 1, 1], [1, 1, 0, 1])),
     ("Cắt giảm thủ tục hành chính đầu tư",
      "Rút ngắn thời gian cấp chủ trương đầu tư và giấy phép xây dựng; đang rà soát sau một năm thực hiện.",
-     "kinh tế", "Sở Kế hoạch và Đầu tư", "under_review", "21/2025/QĐ-UBND", False, False,
+     "kinh tế", "Sở Kế hoạch và Đầu tư", "under_review", "21/{last_year}/QĐ-UBND", False, False,
      ([0, 1, 0, 1], [0, 1, 0, 1])),
-    ("Tuyển sinh lớp 10 năm học 2027–2028",
+    ("Tuyển sinh lớp 10 năm học {next_year}–{year_after}",
      "Phương thức tuyển sinh, môn thi và chỉ tiêu vào lớp 10 công lập.",
      "giáo dục", "Sở Giáo dục và Đào tạo", "drafting", None, True, False, ([0, 0, 0, 2], [0, 0, 0, 1])),
 )
@@ -69,6 +70,8 @@ def load_policies_demo(office_id: int) -> str:
     policies = []
     for index, (name, description, beat_word, department, stage, number, consult, citizens, planned) in \
             enumerate(POLICIES):
+        years = {"year": year, "last_year": year - 1, "next_year": year + 1, "year_after": year + 2}
+        name, number = name.format(**years), number.format(**years) if number else None
         beat = next((b for b in beats if beat_word in b.name.lower()), None)
         start = date(year, 1 + index * 2, 10)
         policy = Policy(office_id=office_id, name=name, description=description, beat_id=beat.id if beat else None,
