@@ -130,6 +130,19 @@ def next_weekday(weekday: int, *, hour: int = 15, minute: int = 0, after_days: i
     return datetime.combine(day, time(hour, minute))
 
 
+def working_tuesday(weeks: int = 1, *, after_days: int = 1) -> datetime:
+    """The first Tuesday (15:00, naive local) at least ``after_days`` from today that begins ``weeks``
+    Tuesdays in a row with no public holiday: these tests count and index occurrences, and the series
+    skips holidays (a Tuesday such as 24/11 or a Tết day would drop out of a range)."""
+    from coordinator.schedule.holidays import public_holidays  # the app's own list (Tết, 24/11, nghỉ bù...)
+
+    start = next_weekday(TUESDAY, after_days=after_days)
+    while any(public_holidays(day.year).get(day)
+              for day in (start.date() + timedelta(weeks=n) for n in range(weeks))):
+        start += timedelta(weeks=1)
+    return start
+
+
 def days_from_now(days: float, *, hour: int | None = None, minute: int = 0, tz: ZoneInfo = VN) -> datetime:
     """Aware local time ``days`` from now; at ``hour:minute`` of that day when ``hour`` is given."""
     moment = local_now(tz) + timedelta(days=days)
