@@ -9,6 +9,7 @@ from coordinator.policies.models import CommunicationPlan, PlanItem, Policy, Pol
 from coordinator.policies.service import policies_for_office, policy_names_for_briefing
 from tests.support import domain
 from tests.support import policies as support
+from tests.support.clock import day_from_today, local_today
 
 
 def _count(model) -> int:
@@ -16,6 +17,8 @@ def _count(model) -> int:
 
 
 def test_policy_crud_and_filters(api):
+    year = local_today().year
+    drafting_on, issued_on = day_from_today(-60).isoformat(), day_from_today(-5).isoformat()
     created = api.post("/api/v1/policies", json={"name": "  Hỗ trợ người dân vùng lũ ", "stage": "drafting",
                                                  "owner_department": "Sở Lao động", "consultation_open": True})
     assert created.status_code == 201, created.get_json()
@@ -23,15 +26,15 @@ def test_policy_crud_and_filters(api):
     assert body["name"] == "Hỗ trợ người dân vùng lũ" and body["consultation_open"] is True
     assert body["drafting_on"]  # reaching a stage without a date dates it today
     pid = body["id"]
-    issued = api.patch(f"/api/v1/policies/{pid}", json={"stage": "issued", "document_number": "15/2026/NQ-HĐND",
-                                                        "issued_on": "2026-03-01", "drafting_on": "2026-01-05"})
-    assert issued.status_code == 200 and issued.get_json()["issued_on"] == "2026-03-01"
+    issued = api.patch(f"/api/v1/policies/{pid}", json={"stage": "issued", "document_number": f"15/{year}/NQ-HĐND",
+                                                        "issued_on": issued_on, "drafting_on": drafting_on})
+    assert issued.status_code == 200 and issued.get_json()["issued_on"] == issued_on
     api.post("/api/v1/policies", json={"name": "Chuyển đổi số", "stage": "drafting"})
     listed = api.get("/api/v1/policies?stage=issued").get_json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == pid
     assert set(listed) == {"items", "total", "page", "per_page"}
     assert api.get("/api/v1/policies?stage=nope").status_code == 422
-    assert api.get(f"/api/v1/policies/{pid}").get_json()["document_number"] == "15/2026/NQ-HĐND"
+    assert api.get(f"/api/v1/policies/{pid}").get_json()["document_number"] == f"15/{year}/NQ-HĐND"
     assert api.delete(f"/api/v1/policies/{pid}").status_code == 204
     assert api.get(f"/api/v1/policies/{pid}").status_code == 404
 
@@ -40,8 +43,8 @@ def test_policy_crud_and_filters(api):
     ({"name": "   "}, "name", "tên chính sách"),
     ({"name": "X", "stage": "done"}, "stage", "Giai đoạn"),
     ({"name": "X", "stage": "issued"}, "document_number", "số văn bản"),
-    ({"name": "X", "drafting_on": "2026-13-01"}, "drafting_on", "Ngày không hợp lệ"),
-    ({"name": "X", "drafting_on": "2026-05-01", "issued_on": "2026-04-01", "stage": "issued",
+    ({"name": "X", "drafting_on": "2001-13-01"}, "drafting_on", "Ngày không hợp lệ"),
+    ({"name": "X", "drafting_on": "2001-05-01", "issued_on": "2001-04-01", "stage": "issued",
       "document_number": "1/QĐ"}, "issued_on", "trước ngày"),
     ({"name": "X", "beat_id": 999999}, "beat_id", "lĩnh vực"),
     ({"name": "X", "consultation_open": "yes"}, "consultation_open", "true hoặc false"),
@@ -62,7 +65,7 @@ def test_roles(app, office, make_user, api_as, api):
     assert viewer.get("/api/v1/plans").status_code == 200
     assert viewer.post("/api/v1/policies", json={"name": "B"}).status_code == 403
     assert viewer.patch(f"/api/v1/policies/{pid}", json={"name": "B"}).status_code == 403
-    assert viewer.post("/api/v1/plans", json={"year": 2026}).status_code == 403
+    assert viewer.post("/api/v1/plans", json={"year": local_today().year}).status_code == 403
     spokesperson = api_as(make_user(office, "spokesperson", email="sp@quangninh.gov.vn"))
     assert spokesperson.post("/api/v1/policies", json={"name": "B"}).status_code == 403
     coordinator = api_as(make_user(office, "coordinator", email="co@quangninh.gov.vn"))
@@ -112,12 +115,13 @@ def test_links_to_another_offices_objects_are_refused(api, office, other_office)
 
 
 def test_plan_and_items(api, office):
+    year = local_today().year
     pid = support.policy(office).id
-    plan = api.post("/api/v1/plans", json={"year": 2026, "responsible": "Phòng Báo chí"})
+    plan = api.post("/api/v1/plans", json={"year": year, "responsible": "Phòng Báo chí"})
     assert plan.status_code == 201
     body = plan.get_json()
-    assert body["title"] == "Kế hoạch truyền thông chính sách năm 2026" and body["items"] == []
-    duplicate = api.post("/api/v1/plans", json={"year": 2026})
+    assert body["title"] == f"Kế hoạch truyền thông chính sách năm {year}" and body["items"] == []
+    duplicate = api.post("/api/v1/plans", json={"year": year})
     assert duplicate.status_code == 422 and "đã có kế hoạch" in duplicate.get_json()["error"]["fields"]["year"]
     assert api.post("/api/v1/plans", json={"year": 1999}).status_code == 422
     plan_id = body["id"]
@@ -135,9 +139,9 @@ def test_plan_and_items(api, office):
     assert db.session.get(PlanItem, item_id).planned_briefings == [1, 2, 0, 1]
     changed = api.patch(f"/api/v1/plans/{plan_id}/items/{item_id}", json={"planned_packs": [1, 1, 1, 1]})
     assert changed.get_json()["planned_packs"] == [1, 1, 1, 1]
-    assert api.get("/api/v1/plans?year=2026").get_json()["items"][0]["items"][0]["policy_id"] == pid
-    assert api.get("/api/v1/policies?year=2026").get_json()["total"] == 1
-    assert api.get("/api/v1/policies?year=2025").get_json()["total"] == 0
+    assert api.get(f"/api/v1/plans?year={year}").get_json()["items"][0]["items"][0]["policy_id"] == pid
+    assert api.get(f"/api/v1/policies?year={year}").get_json()["total"] == 1
+    assert api.get(f"/api/v1/policies?year={year - 1}").get_json()["total"] == 0
     progress = api.get(f"/api/v1/plans/{plan_id}/progress").get_json()
     assert progress["policies"][0]["quarters"][1]["briefings_planned"] == 2
     assert api.patch(f"/api/v1/plans/{plan_id}", json={"title": "Kế hoạch sửa"}).get_json()["title"] == "Kế hoạch sửa"
@@ -148,8 +152,9 @@ def test_plan_and_items(api, office):
 
 def test_item_of_another_plan_answers_404(api, office):
     pid = support.policy(office).id
-    first = api.post("/api/v1/plans", json={"year": 2026}).get_json()["id"]
-    second = api.post("/api/v1/plans", json={"year": 2027}).get_json()["id"]
+    year = local_today().year
+    first = api.post("/api/v1/plans", json={"year": year}).get_json()["id"]
+    second = api.post("/api/v1/plans", json={"year": year + 1}).get_json()["id"]
     item = api.post(f"/api/v1/plans/{first}/items", json={"policy_id": pid}).get_json()["id"]
     assert api.patch(f"/api/v1/plans/{second}/items/{item}", json={"responsible": "x"}).status_code == 404
 
@@ -175,7 +180,7 @@ def test_comment_triage(api, office):
 
 
 def test_export_requires_a_known_format(api, office):
-    plan = api.post("/api/v1/plans", json={"year": 2026}).get_json()["id"]
+    plan = api.post("/api/v1/plans", json={"year": local_today().year}).get_json()["id"]
     answer = api.get(f"/api/v1/plans/{plan}/export?format=doc")
     assert answer.status_code == 422 and "xlsx" in answer.get_json()["error"]["fields"]["format"]
     assert api.get(f"/api/v1/plans/{plan}/export?format=xlsx").status_code == 200

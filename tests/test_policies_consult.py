@@ -13,6 +13,7 @@ from coordinator.policies import operations as ops
 from coordinator.policies.models import PolicyComment
 from tests.support import domain
 from tests.support import policies as support
+from tests.support.clock import local_today
 
 TEXT = "Đề nghị niêm yết giá vé tại bến tàu bằng nhiều thứ tiếng."
 
@@ -22,16 +23,17 @@ def _count() -> int:
 
 
 def test_only_open_drafts_have_a_page(client, office):
+    year = local_today().year
     open_one = support.policy(office, "Dự thảo mở", consultation_open=True)
     closed = support.policy(office, "Dự thảo chưa mở")
-    issued = support.policy(office, "Đã ban hành", stage="issued", document_number="1/2026/QĐ-UBND",
+    issued = support.policy(office, "Đã ban hành", stage="issued", document_number=f"1/{year}/QĐ-UBND",
                             consultation_open=True)
     page = client.get(f"/consult/{office.slug}/{open_one.id}")
     assert page.status_code == 200 and "Lấy ý kiến dự thảo: Dự thảo mở" in page.get_data(as_text=True)
     assert client.get(f"/consult/{office.slug}/{closed.id}").status_code == 404
     assert client.get(f"/consult/{office.slug}/{issued.id}").status_code == 404
     assert client.get(f"/consult/no-such-office/{open_one.id}").status_code == 404
-    ops.update_policy(open_one, {"stage": "issued", "document_number": "2/2026/QĐ-UBND"})
+    ops.update_policy(open_one, {"stage": "issued", "document_number": f"2/{year}/QĐ-UBND"})
     db.session.commit()
     assert client.get(f"/consult/{office.slug}/{open_one.id}").status_code == 404
     assert client.post(f"/consult/{office.slug}/{open_one.id}", data={"text": TEXT}).status_code == 404

@@ -10,13 +10,15 @@ from coordinator.extensions import db
 from coordinator.policies import operations as ops
 from tests.support import domain
 from tests.support import policies as support
+from tests.support.clock import local_today
 
 
 def _plan(office):
+    """This year's plan (the office's local year), with a briefing and its coverage in January of that year."""
+    year = local_today().year
     policy_row = support.policy(office, "Hỗ trợ người dân vùng bị ảnh hưởng mưa lũ", stage="issued",
-                                document_number="15/2026/NQ-HĐND", owner_department="Sở Lao động")
+                                document_number=f"15/{year}/NQ-HĐND", owner_department="Sở Lao động")
     drafting = support.policy(office, "=HYPERLINK(\"http://evil\") Quy định giá vé", consultation_open=True)
-    year = datetime.now(UTC).year
     b = support.briefing(office, datetime(year, 1, 10, 3, tzinfo=UTC))
     assert ops.link(policy_row, "briefing", b.id)
     out = domain.outlet(office)
@@ -46,7 +48,7 @@ def test_xlsx_report(api, office):
     rows = list(book["Kết quả theo chính sách"].iter_rows(values_only=True))
     assert rows[0][0] == "Chính sách"
     flood = next(r for r in rows if r[0] == "Hỗ trợ người dân vùng bị ảnh hưởng mưa lũ")
-    assert flood[1:5] == ("Đã ban hành", "15/2026/NQ-HĐND", "Sở LĐTBXH", 4)
+    assert flood[1:5] == ("Đã ban hành", f"15/{plan.year}/NQ-HĐND", "Sở LĐTBXH", 4)
     assert flood[12:14] == (2, 1)  # coverage, negative
     assert any(r[0] == "'=HYPERLINK(\"http://evil\") Quy định giá vé" for r in rows)  # formula neutralised
     assert len(list(book["Theo quý"].iter_rows(min_row=2))) == 8
@@ -64,7 +66,7 @@ def test_pdf_report_reads_back_in_vietnamese(client, auth, admin, office):
     text = support.pdf_text(response.data)
     for expected in (f"Báo cáo kết quả truyền thông chính sách năm {plan.year}", "Lãnh đạo UBND tỉnh",
                      f"01/01/{plan.year}", "Số liệu tổng hợp", "Kết quả theo chính sách",
-                     "Hỗ trợ người dân vùng bị ảnh hưởng mưa lũ", "15/2026/NQ-HĐND", "Việc cần chú ý",
+                     "Hỗ trợ người dân vùng bị ảnh hưởng mưa lũ", f"15/{plan.year}/NQ-HĐND", "Việc cần chú ý",
                      "Đang dự thảo, lấy ý kiến nhưng chưa có buổi họp báo nào.", "Lấy ý kiến dự thảo",
                      "Đề nghị công khai giá vé tại bến tàu."):
         assert expected in text, expected

@@ -2,8 +2,6 @@
 nothing half-written, roles, the link box on other domains' pages, English."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import func, select
 
 from coordinator.extensions import db
@@ -11,6 +9,7 @@ from coordinator.policies import operations as ops
 from coordinator.policies.models import CommunicationPlan, PlanItem, Policy, PolicyBriefing, PolicyComment
 from tests.support import domain
 from tests.support import policies as support
+from tests.support.clock import local_today
 
 
 def _count(model) -> int:
@@ -34,8 +33,8 @@ def test_policy_form_errors_keep_input_and_write_nothing(client, auth, admin):
     policy_row = db.session.scalar(select(Policy))
     assert policy_row.consultation_open and policy_row.drafting_on is not None
     edit = client.post(f"/policies/{policy_row.id}/edit", data={"name": "Tên mới", "stage": "drafting",
-                                                                "beat_id": "0", "drafting_on": "2026-05-01",
-                                                                "issued_on": "2026-04-01"})
+                                                                "beat_id": "0", "drafting_on": "2001-05-01",
+                                                                "issued_on": "2001-04-01"})
     assert edit.status_code == 422 and "không được trước" in edit.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Policy, policy_row.id).name == "Quy định giá vé tham quan"
@@ -45,11 +44,12 @@ def test_policy_form_errors_keep_input_and_write_nothing(client, auth, admin):
 
 def test_plan_pages(client, auth, admin, office):
     auth.login(admin.email)
+    year = local_today().year
     policy_row = support.policy(office, "Chuyển đổi số cấp xã")
-    assert "Lập kế hoạch năm 2026" in client.get("/policies/plan?year=2026").get_data(as_text=True)
+    assert f"Lập kế hoạch năm {year}" in client.get(f"/policies/plan?year={year}").get_data(as_text=True)
     bad = client.post("/policies/plans", data={"plan-year": "1800"})
     assert bad.status_code == 422 and "Năm phải từ 2000 đến 2100." in bad.get_data(as_text=True)
-    assert client.post("/policies/plans", data={"plan-year": "2026"}).status_code == 302
+    assert client.post("/policies/plans", data={"plan-year": str(year)}).status_code == 302
     plan = db.session.scalar(select(CommunicationPlan))
     refused = client.post(f"/policies/plans/{plan.id}/items", data={"item-policy_id": "0", "item-b1": "2"})
     assert refused.status_code == 422 and "Hãy chọn một chính sách của cơ quan." in refused.get_data(as_text=True)
@@ -63,14 +63,14 @@ def test_plan_pages(client, auth, admin, office):
     assert added.status_code == 302
     item = db.session.scalar(select(PlanItem))
     assert item.planned_briefings == [1, 2, 0, 0] and item.planned_packs == [0, 0, 0, 1]
-    page = client.get("/policies/plan?year=2026").get_data(as_text=True)
+    page = client.get(f"/policies/plan?year={year}").get_data(as_text=True)
     assert "Chuyển đổi số cấp xã" in page and "1 · 2 · 0 · 0" in page
     edit = client.post(f"/policies/plans/{plan.id}/items/{item.id}/edit", data={
         "item-policy_id": str(policy_row.id), "item-b3": "4"})
     assert edit.status_code == 302
     db.session.expire_all()
     assert db.session.get(PlanItem, item.id).planned_briefings == [0, 0, 4, 0]
-    progress = client.get("/policies/progress?year=2026").get_data(as_text=True)
+    progress = client.get(f"/policies/progress?year={year}").get_data(as_text=True)
     assert "Cần chú ý" in progress and "Chuyển đổi số cấp xã" in progress
     assert client.post(f"/policies/plans/{plan.id}/items/{item.id}/delete").status_code == 302
     assert _count(PlanItem) == 0
@@ -96,7 +96,7 @@ def test_link_box_on_briefing_pack_and_coverage_pages(client, auth, admin, offic
     outside = client.post("/policies/links", data={"policy_id": str(policy_row.id), "kind": "briefing",
                                                    "object_id": str(briefing.id), "next": "https://evil.example/"})
     assert outside.headers["Location"].endswith(f"/policies/{policy_row.id}")
-    cov = support.coverage(office, domain.outlet(office), datetime.now(UTC).date())
+    cov = support.coverage(office, domain.outlet(office), local_today())
     db.session.commit()
     assert "Chính sách liên quan" in client.get(f"/attendance/coverage/{cov.id}/edit").get_data(as_text=True)
 
@@ -104,11 +104,12 @@ def test_link_box_on_briefing_pack_and_coverage_pages(client, auth, admin, offic
 def test_roles_on_pages(client, auth, office, make_user):
     policy_row = support.policy(office, consultation_open=True)
     note = support.comment(policy_row)
-    plan = ops.create_plan(office.id, {"year": 2026})
+    year = local_today().year
+    plan = ops.create_plan(office.id, {"year": year})
     db.session.commit()
     auth.login(make_user(office, "viewer", email="xem@quangninh.gov.vn").email)
-    for path in ("/policies/", f"/policies/{policy_row.id}", "/policies/plan?year=2026", "/policies/progress?year=2026",
-                 "/policies/comments", f"/policies/plans/{plan.id}/export.xlsx"):
+    for path in ("/policies/", f"/policies/{policy_row.id}", f"/policies/plan?year={year}",
+                 f"/policies/progress?year={year}", "/policies/comments", f"/policies/plans/{plan.id}/export.xlsx"):
         assert client.get(path).status_code == 200, path
     page = client.get(f"/policies/{policy_row.id}").get_data(as_text=True)
     assert "Liên kết chính sách" not in page and f"/policies/{policy_row.id}/edit" not in page
@@ -155,9 +156,10 @@ def test_menu_and_tabs_in_english(client, auth, admin, office):
 def test_deleting_a_plan_keeps_its_policies(client, auth, admin, office):
     auth.login(admin.email)
     policy_row = support.policy(office)
-    plan = ops.create_plan(office.id, {"year": 2026})
+    year = local_today().year
+    plan = ops.create_plan(office.id, {"year": year})
     ops.add_item(plan, {"policy_id": policy_row.id})
     db.session.commit()
-    assert "Xoá kế hoạch" in client.get("/policies/plan?year=2026").get_data(as_text=True)
+    assert "Xoá kế hoạch" in client.get(f"/policies/plan?year={year}").get_data(as_text=True)
     assert client.post(f"/policies/plans/{plan.id}/delete").status_code == 302
     assert _count(CommunicationPlan) == 0 and _count(PlanItem) == 0 and _count(Policy) == 1

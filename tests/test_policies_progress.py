@@ -1,9 +1,13 @@
 """Plan against reality with hand-built data (exact counts), the needs-attention rules (each with a case that
-triggers and one that does not, on fixed dates), and the demo data's plan."""
+triggers and one that does not), and the demo data's plan.
+
+Dates are computed from now (last year's plan, a briefing ten days ago, coverage in the three weeks up to today);
+only the 14-days-ahead rule, whose point is a quarter's first day on a known calendar, pins "now"."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from coordinator.contacts import operations as contacts
@@ -14,8 +18,7 @@ from coordinator.policies import progress
 from coordinator.policies.models import CommunicationPlan, Policy, PolicyCoverage, PolicyPack, PolicyQuestion
 from tests.support import domain
 from tests.support import policies as support
-
-NOW = datetime(2026, 1, 15, 3, 0, tzinfo=UTC)
+from tests.support.clock import days_from_now, local_today
 
 
 def _utc(*args) -> datetime:
@@ -36,19 +39,19 @@ def _link(policy_row, kind, obj):
     assert ops.link(policy_row, kind, obj.id)
 
 
-def _world(office):
-    """One policy in the 2025 plan, with things that count and things that must not."""
+def _world(office, year: int):
+    """One policy in the plan of ``year`` (a past year), with things that count and things that must not."""
     j0, j1, j2 = domain.journalists(office, 3)
     radio = domain.outlet(office, "Đài Phát thanh và Truyền hình Quảng Ninh", kind="radio")
     j3 = contacts.create_journalist(office.id, {"full_name": "Trần Văn Bình", "email": "binh@qtv.vn",
                                                 "outlet_id": radio.id})
     policy_row = support.policy(office, "Hỗ trợ người dân vùng lũ")
     other_policy = support.policy(office, "Chính sách không liên quan")
-    b1 = support.briefing(office, _utc(2025, 2, 10, 3))  # Q1
-    b2 = support.briefing(office, _utc(2025, 3, 31, 18))  # 1 April 01:00 in Vietnam: Q2
-    b3 = support.briefing(office, _utc(2025, 5, 5, 3), status="cancelled")
-    b4 = support.briefing(office, _utc(2025, 2, 15, 3))  # not linked
-    b5 = support.briefing(office, _utc(2024, 12, 20, 3))  # another year
+    b1 = support.briefing(office, _utc(year, 2, 10, 3))  # Q1
+    b2 = support.briefing(office, _utc(year, 3, 31, 18))  # 1 April 01:00 in Vietnam: Q2
+    b3 = support.briefing(office, _utc(year, 5, 5, 3), status="cancelled")
+    b4 = support.briefing(office, _utc(year, 2, 15, 3))  # not linked
+    b5 = support.briefing(office, _utc(year - 1, 12, 20, 3))  # another year
     for b in (b1, b2, b3, b5):
         _link(policy_row, "briefing", b)
     _link(other_policy, "briefing", b4)
@@ -60,33 +63,33 @@ def _world(office):
     support.attend(office, b1, j0)
     support.attend(office, b1, j3)  # a walk-in from another outlet
     support.attend(office, b4, j2)
-    q1 = support.question(office, b1, asked_at=_utc(2025, 2, 10, 3, 30), status="answered_at_briefing")
-    support.question(office, b1, asked_at=_utc(2025, 2, 10, 3, 40))
-    support.question(office, b1, asked_at=_utc(2025, 2, 10, 3, 45), merged_into=q1)  # a duplicate
-    q4 = support.question(office, b4, asked_at=_utc(2025, 8, 1, 3), status="answered_in_writing")
+    q1 = support.question(office, b1, asked_at=_utc(year, 2, 10, 3, 30), status="answered_at_briefing")
+    support.question(office, b1, asked_at=_utc(year, 2, 10, 3, 40))
+    support.question(office, b1, asked_at=_utc(year, 2, 10, 3, 45), merged_into=q1)  # a duplicate
+    q4 = support.question(office, b4, asked_at=_utc(year, 8, 1, 3), status="answered_in_writing")
     _link(policy_row, "question", q4)  # linked directly although its briefing is not
     out = domain.outlet(office)
-    support.coverage(office, out, date(2025, 2, 11), tone="negative", briefing_row=b1)
-    support.coverage(office, out, date(2025, 2, 12), tone="positive", briefing_row=b1)
-    support.coverage(office, out, date(2025, 2, 16), briefing_row=b4)  # not linked
-    loose = support.coverage(office, out, date(2025, 11, 1))
+    support.coverage(office, out, date(year, 2, 11), tone="negative", briefing_row=b1)
+    support.coverage(office, out, date(year, 2, 12), tone="positive", briefing_row=b1)
+    support.coverage(office, out, date(year, 2, 16), briefing_row=b4)  # not linked
+    loose = support.coverage(office, out, date(year, 11, 1))
     _link(policy_row, "coverage", loose)
-    first = _pack(office, briefing=b1, released_at=_utc(2025, 2, 10, 5))
-    _pack(office, root=first, version=2, released_at=_utc(2025, 2, 20, 5))  # a correction: same lineage
-    july = _pack(office, released_at=_utc(2025, 7, 1, 5))
+    first = _pack(office, briefing=b1, released_at=_utc(year, 2, 10, 5))
+    _pack(office, root=first, version=2, released_at=_utc(year, 2, 20, 5))  # a correction: same lineage
+    july = _pack(office, released_at=_utc(year, 7, 1, 5))
     draft = _pack(office, status="draft")
     _link(policy_row, "pack", july)
     _link(policy_row, "pack", draft)
     db.session.add(PackDownload(office_id=office.id, pack_id=first.id, journalist_id=j1.id, source="link",
-                                created_at=_utc(2025, 2, 11, 2)))
+                                created_at=_utc(year, 2, 11, 2)))
     db.session.add(PackDownload(office_id=office.id, pack_id=first.id, journalist_id=None, source="newsroom",
-                                created_at=_utc(2025, 2, 11, 2)))
-    plan = ops.create_plan(office.id, {"year": 2025})
+                                created_at=_utc(year, 2, 11, 2)))
+    plan = ops.create_plan(office.id, {"year": year})
     ops.add_item(plan, {"policy_id": policy_row.id, "planned_briefings": [2, 1, 0, 0],
                         "planned_packs": [1, 0, 0, 0]})
-    support.comment(policy_row, status="accepted", created_at=_utc(2025, 1, 20, 3))
-    support.comment(policy_row, status="pending", citizen=False, created_at=_utc(2025, 1, 21, 3))
-    support.comment(policy_row, status="pending", created_at=_utc(2024, 12, 1, 3))  # another year
+    support.comment(policy_row, status="accepted", created_at=_utc(year, 1, 20, 3))
+    support.comment(policy_row, status="pending", citizen=False, created_at=_utc(year, 1, 21, 3))
+    support.comment(policy_row, status="pending", created_at=_utc(year - 1, 12, 1, 3))  # another year
     db.session.commit()
     return plan, policy_row
 
@@ -96,8 +99,9 @@ def _quarter(row, q):
 
 
 def test_progress_counts_exactly(app, office):
-    plan, policy_row = _world(office)
-    data = progress.progress(plan, today=date(2026, 1, 15), now=NOW)
+    last_year = local_today().year - 1  # a year that is over: every briefing in it has been held
+    plan, policy_row = _world(office, last_year)
+    data = progress.progress(plan)
     row = data["policies"][0]
     assert row["policy_id"] == policy_row.id
     assert _quarter(row, 1) == {
@@ -128,26 +132,28 @@ def test_progress_counts_exactly(app, office):
 
 def test_a_future_briefing_is_scheduled_not_held(app, office):
     policy_row = support.policy(office)
-    b = support.briefing(office, _utc(2026, 2, 10, 3))
+    start = days_from_now(10, hour=10)  # local time; its year's plan, its quarter
+    b = support.briefing(office, start.astimezone(UTC))
     _link(policy_row, "briefing", b)
-    plan = ops.create_plan(office.id, {"year": 2026})
+    plan = ops.create_plan(office.id, {"year": start.year})
     ops.add_item(plan, {"policy_id": policy_row.id})
     db.session.commit()
-    q1 = progress.progress(plan, today=date(2026, 1, 15), now=NOW)["policies"][0]["quarters"][0]
-    assert (q1["briefings_scheduled"], q1["briefings_held"]) == (1, 0)
+    quarter = progress.progress(plan)["policies"][0]["quarters"][progress.quarter_of(start.date()) - 1]
+    assert (quarter["briefings_scheduled"], quarter["briefings_held"]) == (1, 0)
 
 
 def test_coverage_of_a_linked_briefing_recorded_later_counts_without_linking(app, office):
     policy_row = support.policy(office)
-    b = support.briefing(office, _utc(2025, 6, 1, 3))
+    start = days_from_now(-10, hour=10)  # local time; its year's plan (published the same day: the same year)
+    b = support.briefing(office, start.astimezone(UTC))
     _link(policy_row, "briefing", b)
-    plan = ops.create_plan(office.id, {"year": 2025})
+    plan = ops.create_plan(office.id, {"year": start.year})
     ops.add_item(plan, {"policy_id": policy_row.id})
     db.session.commit()
-    assert progress.progress(plan, today=date(2026, 1, 1), now=NOW)["totals"]["year"]["coverage"] == 0
-    support.coverage(office, domain.outlet(office), date(2025, 6, 2), briefing_row=b)
+    assert progress.progress(plan)["totals"]["year"]["coverage"] == 0
+    support.coverage(office, domain.outlet(office), start.date(), briefing_row=b)
     db.session.commit()
-    assert progress.progress(plan, today=date(2026, 1, 1), now=NOW)["totals"]["year"]["coverage"] == 1
+    assert progress.progress(plan)["totals"]["year"]["coverage"] == 1
     assert db.session.scalar(select(PolicyCoverage.coverage_id)) is None
     assert db.session.scalar(select(PolicyPack.pack_id)) is None and db.session.scalar(
         select(PolicyQuestion.question_id)) is None
@@ -155,14 +161,15 @@ def test_coverage_of_a_linked_briefing_recorded_later_counts_without_linking(app
 
 # --- needs attention --------------------------------------------------------------------------------
 
-def _plan(office, year=2026):
+def _plan(office, year: int | None = None):
+    year = year or local_today().year
     plan = ops.plan_for_year(office.id, year) or ops.create_plan(office.id, {"year": year})
     db.session.commit()
     return plan
 
 
 def _rules(plan, today):
-    return [(a["rule"], a["policy_id"]) for a in progress.needs_attention(plan, today=today, now=NOW)]
+    return [(a["rule"], a["policy_id"]) for a in progress.needs_attention(plan, today=today)]
 
 
 def test_consultation_without_briefing(app, office):
@@ -170,11 +177,11 @@ def test_consultation_without_briefing(app, office):
     lonely = support.policy(office, "Dự thảo chưa họp báo", consultation_open=True)
     briefed = support.policy(office, "Dự thảo đã họp báo", consultation_open=True)
     cancelled_only = support.policy(office, "Dự thảo chỉ có buổi đã huỷ")
-    issued = support.policy(office, "Đã ban hành", stage="issued", document_number="1/2026/QĐ-UBND")
-    _link(briefed, "briefing", support.briefing(office, _utc(2026, 2, 1, 3)))
-    _link(cancelled_only, "briefing", support.briefing(office, _utc(2026, 2, 1, 3), status="cancelled"))
+    issued = support.policy(office, "Đã ban hành", stage="issued", document_number=f"1/{plan.year}/QĐ-UBND")
+    _link(briefed, "briefing", support.briefing(office, days_from_now(10, hour=10)))
+    _link(cancelled_only, "briefing", support.briefing(office, days_from_now(10, hour=10), status="cancelled"))
     db.session.commit()
-    rules = _rules(plan, date(2026, 1, 20))
+    rules = _rules(plan, local_today())
     assert ("consultation_no_briefing", lonely.id) in rules
     assert ("consultation_no_briefing", cancelled_only.id) in rules
     assert ("consultation_no_briefing", briefed.id) not in rules
@@ -189,26 +196,40 @@ def _negative(office, policy_row, days: list[date], tone="negative"):
 
 def test_negative_coverage_rising_two_weeks(app, office):
     plan = _plan(office)
-    rising = support.policy(office, "Tăng dần", stage="issued", document_number="2/2026/QĐ-UBND")
-    flat = support.policy(office, "Không tăng", stage="issued", document_number="3/2026/QĐ-UBND")
+    rising = support.policy(office, "Tăng dần", stage="issued", document_number=f"2/{plan.year}/QĐ-UBND")
+    flat = support.policy(office, "Không tăng", stage="issued", document_number=f"3/{plan.year}/QĐ-UBND")
     for p in (rising, flat):
         ops.add_item(plan, {"policy_id": p.id})
-    # Windows ending 21 March: 1–7, 8–14, 15–21 March.
-    _negative(office, rising, [date(2026, 3, 9), date(2026, 3, 16), date(2026, 3, 21)])
-    _negative(office, rising, [date(2026, 3, 2)], tone="positive")
-    _negative(office, flat, [date(2026, 3, 3), date(2026, 3, 10), date(2026, 3, 16), date(2026, 3, 17)])
+    today = local_today()
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    # Windows ending today: 20–14, 13–7 and 6–0 days ago.
+    _negative(office, rising, [ago(12), ago(5), ago(0)])
+    _negative(office, rising, [ago(19)], tone="positive")
+    _negative(office, flat, [ago(18), ago(11), ago(5), ago(4)])
     db.session.commit()
-    found = progress.needs_attention(plan, today=date(2026, 3, 21), now=NOW)
+    found = progress.needs_attention(plan, today=today)
     negative = [a for a in found if a["rule"] == "negative_rising"]
     assert [(a["policy_id"], a["weeks"]) for a in negative] == [(rising.id, [0, 1, 2])]
-    # A day later the windows move: 2–8, 9–15, 16–22 March → 0, 1, 2 still rising for "rising"; not for "flat".
-    assert ("negative_rising", flat.id) not in _rules(plan, date(2026, 3, 22))
+    # A day later the windows move (19–13, 12–6, 5–0 days before today) → 0, 1, 2 still rising for "rising";
+    # not for "flat".
+    assert ("negative_rising", flat.id) not in _rules(plan, ago(-1))
     # Two weeks after, nothing new: no longer rising.
-    assert ("negative_rising", rising.id) not in _rules(plan, date(2026, 4, 5))
+    assert ("negative_rising", rising.id) not in _rules(plan, ago(-15))
 
 
-def test_planned_briefing_not_scheduled_14_days_ahead(app, office):
-    plan = _plan(office)
+@pytest.fixture
+def calendar_of_2026(clock):
+    """The 14-days-ahead rule is about a quarter's first day on a known calendar: the second quarter of 2026
+    starts on Wednesday 1 April, so 17 March is 15 days ahead, 18 March 14 days, and on 1 July it is over. "Now"
+    is pinned before it, on Thursday 15 January 2026 at 10:00 in Vietnam, when the office plans the year."""
+    clock.pin("2026-01-15T10:00")
+
+
+def test_planned_briefing_not_scheduled_14_days_ahead(calendar_of_2026, app, office):
+    plan = _plan(office, 2026)
     policy_row = support.policy(office, "Kế hoạch quý II", stage="issued", document_number="4/2026/QĐ-UBND")
     ops.add_item(plan, {"policy_id": policy_row.id, "planned_briefings": [0, 1, 0, 0]})
     db.session.commit()

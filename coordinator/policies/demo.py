@@ -2,7 +2,8 @@
 different stages, linked to demo briefings, packs and coverage, and a few consultation comments (idempotent)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -56,11 +57,25 @@ COMMENTS = (
 )
 
 
+NEW_YEAR_GRACE_DAYS = 45
+
+
+def _local_day(briefing: Briefing) -> date:
+    return briefing.start.astimezone(ZoneInfo(briefing.timezone)).date()
+
+
+def _days_ago_within(year: int, days: int) -> datetime:
+    """A demo comment's time, ``days`` before now, inside the plan's year (it counts only its own year's)."""
+    return min(clock.now(), datetime(year, 12, 31, 3, tzinfo=UTC)) - timedelta(days=days)
+
+
 def load_policies_demo(office_id: int) -> str:
     if db.session.scalar(select(func.count(Policy.id)).where(Policy.office_id == office_id)):
         return "  Chính sách: đã có, không thay đổi."
     today = office_today(office_id)
-    year = today.year
+    # The plan of the year with something to show: in the first weeks of January the new year has held no
+    # briefing yet, so the demo shows the plan of the year just ended.
+    year = (today - timedelta(days=NEW_YEAR_GRACE_DAYS)).year
     beats = list(db.session.scalars(select(Beat).where(Beat.office_id == office_id)))
     lists = list(db.session.scalars(select(DistributionList.id).where(DistributionList.office_id == office_id)))
     plan = CommunicationPlan(office_id=office_id, year=year, title=f"Kế hoạch truyền thông chính sách năm {year}",
@@ -95,11 +110,11 @@ def load_policies_demo(office_id: int) -> str:
     # Past briefings of the year go to the issued / in-force / under-review policies in turn; one upcoming
     # briefing to the admissions policy; the tourism policy has none yet (it shows under "needs attention").
     now = clock.now()
-    first = date(year, 1, 1)
+    first, last = date(year, 1, 1), date(year, 12, 31)
     briefings = list(db.session.scalars(select(Briefing).where(
         Briefing.office_id == office_id, Briefing.status != "cancelled", Briefing.start >= now - timedelta(days=400))
         .order_by(Briefing.start)))
-    past = [b for b in briefings if b.end < now and b.start.date() >= first]
+    past = [b for b in briefings if b.end < now and first <= _local_day(b) <= last]
     for number, briefing in enumerate(past[::3]):
         db.session.add(PolicyBriefing(policy_id=policies[1 + number % 3].id, briefing_id=briefing.id))
     upcoming = [b for b in briefings if b.start > now]
@@ -123,6 +138,7 @@ def load_policies_demo(office_id: int) -> str:
             journalist_id=None if citizen else journalist.id,
             author_name="Nguyễn Thị Hoa" if citizen else journalist.full_name,
             author_email="hoa.nguyen@example.vn" if citizen else journalist.email, is_citizen=citizen,
-            created_at=now - timedelta(days=10 - number), triaged_at=None if status == "pending" else now))
+            created_at=_days_ago_within(year, 10 - number),
+            triaged_at=None if status == "pending" else now))
     db.session.flush()
     return f"  Chính sách: {len(policies)} chính sách, kế hoạch năm {year}, {len(COMMENTS)} góp ý dự thảo."

@@ -5,12 +5,14 @@ import re
 import uuid
 import zlib
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from coordinator.attendance.models import Attendance, Coverage, Question
 from coordinator.extensions import db
 from coordinator.invitations.models import Invitation
 from coordinator.policies import operations as ops
 from coordinator.policies.models import PolicyComment
+from tests.support.clock import local_today
 
 
 def policy(office, name: str = "Hỗ trợ người dân vùng lũ", **data):
@@ -74,9 +76,9 @@ def comment(policy_row, text: str = "Đề nghị bổ sung mức hỗ trợ cho
 
 
 def office_b_policy_objects(office) -> dict[str, int]:
-    """One policy, plan, plan item and comment in office B (for the tenant isolation test)."""
+    """One policy, plan (this year's), plan item and comment in office B (for the tenant isolation test)."""
     row = policy(office, "Chính sách của Hà Nội", consultation_open=True, citizen_comments=True)
-    plan = ops.create_plan(office.id, {"year": 2026})
+    plan = ops.create_plan(office.id, {"year": local_today().year})
     item = ops.add_item(plan, {"policy_id": row.id, "planned_briefings": [1, 0, 0, 0]})
     note = comment(row)
     db.session.commit()
@@ -163,10 +165,11 @@ def seed_policies(office, people, past) -> None:
     open_one = policy(office, "Quy định giá dịch vụ tham quan vịnh", consultation_open=True,
                       citizen_comments=True, owner_department="Sở Du lịch",
                       description="Khung giá vé và dịch vụ trên vịnh; công khai giá.")
-    issued = policy(office, "Hỗ trợ người dân vùng lũ", stage="issued", document_number="15/2026/NQ-HĐND",
+    year = past.start.astimezone(ZoneInfo(past.timezone)).year  # the plan of the past briefing's (local) year
+    issued = policy(office, "Hỗ trợ người dân vùng lũ", stage="issued", document_number=f"15/{year}/NQ-HĐND",
                     owner_department="Sở Lao động – Thương binh và Xã hội")
     ops.link(issued, "briefing", past.id)
-    plan = ops.plan_for_year(office.id, past.start.year) or ops.create_plan(office.id, {"year": past.start.year})
+    plan = ops.plan_for_year(office.id, year) or ops.create_plan(office.id, {"year": year})
     ops.add_item(plan, {"policy_id": open_one.id, "planned_briefings": [0, 0, 1, 1], "responsible": "Sở Du lịch"})
     ops.add_item(plan, {"policy_id": issued.id, "planned_briefings": [1, 1, 1, 1], "planned_packs": [1, 0, 0, 1]})
     comment(open_one, "Đề nghị niêm yết giá vé bằng nhiều thứ tiếng tại bến tàu.")
