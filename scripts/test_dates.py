@@ -4,7 +4,7 @@ A test that hard-codes "a Tuesday next month" passes today and fails on its day;
 before that day comes. Each run moves "now" in every process of the run (pytest, its xdist workers,
 the RQ workers and web servers the tests start) with ``SUITE_NOW``, which ``tests/conftest.py`` turns
 into a time-machine offset (``tests/clockshift/sitecustomize.py``). The days: 400 days ahead, the day
-before the next Tết, the last day of this month, 31 December, and two years ahead.
+before the next Tết, the end of February, 31 December, and two years ahead.
 
     python scripts/test_dates.py                 # every day above
     python scripts/test_dates.py 2027-02-05      # one day (YYYY-MM-DD, Vietnam time)
@@ -37,11 +37,13 @@ def day_before_next_tet(today: date) -> date:
 
 
 def default_days(today: date) -> list[tuple[date, str]]:
-    month_end = date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
+    # the last day of a month: the coming end of February (the shortest month, a leap day every four years)
+    feb_year = today.year if today < date(today.year, 2, 28) else today.year + 1
+    month_end = date(feb_year, 2, calendar.monthrange(feb_year, 2)[1])
     days = [
         (today + timedelta(days=400), "400 days ahead"),
         (day_before_next_tet(today), "the day before Tết"),
-        (month_end if month_end != today else month_end + timedelta(days=31), "the last day of a month"),
+        (month_end, "the last day of a month (February)"),
         (date(today.year, 12, 31) if (today.month, today.day) != (12, 31) else date(today.year + 1, 12, 31),
          "31 December"),
         (today.replace(year=today.year + 2) if (today.month, today.day) != (2, 29) else today + timedelta(days=730),

@@ -49,10 +49,12 @@ def load_schedule_demo(office_id: int) -> str:
     rng = random.Random(2026)
     count = 0
     day = today - timedelta(days=360)
-    while day < today - timedelta(days=3):
-        day += timedelta(days=rng.randint(20, 45))
-        if day.weekday() >= 5 or day >= today:
-            continue
+    while True:
+        # every 2 to 4 weeks, a weekend moved to the Monday: the last 90 days always hold three or more
+        day += timedelta(days=rng.randint(15, 28))
+        day += timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+        if day >= today - timedelta(days=2):
+            break
         ops.create_briefing(office, {
             "title": f"Họp báo: {rng.choice(PAST_TOPICS)}",
             "dtstart": datetime.combine(day, time(rng.choice((9, 10, 14)), 0)).isoformat(timespec="minutes"),
