@@ -30,6 +30,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     request_logging.init_app(app)
     _init_extensions(app)
+    from coordinator.core import uow
+
+    uow.init_app(app)
     _register_models()
     _register_blueprints(app)
 

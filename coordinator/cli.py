@@ -9,13 +9,13 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from werkzeug.utils import import_string
 
+from coordinator.core import uow
 from coordinator.core.errors import DomainError
-from coordinator.extensions import db
 from coordinator.users.models import ROLES
 
 
 def _fail(exc: DomainError) -> None:
-    db.session.rollback()
+    uow.rollback_unit()
     for field, message in exc.fields.items() or [("", exc.message)]:
         click.echo(f"Lỗi{f' ({field})' if field and field != '_' else ''}: {message}", err=True)
     sys.exit(1)
@@ -34,7 +34,7 @@ def create_office_command(slug: str, name: str, timezone: str, locale: str, send
 
     try:
         office = create_office(slug, name, timezone=timezone, locale=locale, sender_email=sender_email)
-        db.session.commit()
+        uow.commit_unit()
     except DomainError as exc:
         _fail(exc)
     click.echo(f"Đã tạo cơ quan {office.slug} (id {office.id}).")
@@ -57,7 +57,7 @@ def create_user_command(email: str, office_slug: str, role: str, password: str |
         _fail(DomainError(fields={"office": f"Không có cơ quan với mã {office_slug!r}."}))
     try:
         user = create_user(office, email, role, password=password, full_name=full_name)
-        db.session.commit()
+        uow.commit_unit()
     except DomainError as exc:
         _fail(exc)
     click.echo(f"Đã tạo người dùng {user.email} ({user.role}) tại {office.slug}.")
@@ -75,7 +75,7 @@ def create_api_token_command(email: str, name: str) -> None:
     if user is None:
         _fail(DomainError(fields={"email": f"Không có người dùng {email!r}."}))
     _, token = create_api_token(user, name)
-    db.session.commit()
+    uow.commit_unit()
     click.echo(token)
 
 
@@ -122,7 +122,7 @@ def demo_data_command(password: str | None) -> None:
 
     password = password or secrets.token_urlsafe(9)
     summary = load_demo(password)
-    db.session.commit()
+    uow.commit_unit()
     click.echo(summary)
 
 

@@ -7,17 +7,33 @@ import sys
 
 from flask import Flask
 from rq import Queue, Worker
+from rq.job import Job
 
-from coordinator.core import events, processes, tasks
+from coordinator.core import events, processes, tasks, uow
 from coordinator.extensions import db
 
 log = logging.getLogger(__name__)
+
+
+class CoordinatorJob(Job):
+    """A job is one unit of work: it commits when its function returns and rolls back when it raises
+    (then RQ retries it). Outbox events it emitted are dispatched after that commit."""
+
+    def perform(self):
+        try:
+            result = super().perform()
+        except BaseException:
+            uow.rollback_unit()
+            raise
+        uow.commit_unit()
+        return result
 
 
 class CoordinatorWorker(Worker):
     """Each job runs in the forked work horse inside its own app context."""
 
     flask_app: Flask
+    job_class = CoordinatorJob
 
     def perform_job(self, job, queue) -> bool:
         # The horse dies with the worker: a SIGKILLed worker leaves no job running unseen.
@@ -43,7 +59,7 @@ def run_worker(app: Flask, *, burst: bool = False, queues: tuple[str, ...] = tas
         db.engine.dispose()
         worker_queues = [Queue(name_, connection=connection) for name_ in queues]
         CoordinatorWorker.flask_app = app
-        worker = CoordinatorWorker(worker_queues, connection=connection, name=name)
+        worker = CoordinatorWorker(worker_queues, connection=connection, name=name, job_class=CoordinatorJob)
     scheduler = None
     if with_periodic and not burst:
         scheduler = processes.spawn([sys.executable, "-m", "flask", "--app", "wsgi", "periodic-scheduler"])

@@ -27,7 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # The part of the suite whose outcome depends on today's date: ``make test`` runs it again on other days
-# (``scripts/test_dates.py``: 400 days ahead, the day before Tết, a month's last day, 31 December, +2 years).
+# (``scripts/test_dates.py``: 400 days ahead, the day before Tết, the end of February, 31 December, +2 years).
 DATE_SENSITIVE_MODULES = frozenset({
     "test_schedule_core", "test_schedule_api", "test_schedule_pages", "test_schedule_feeds",
     "test_invitations_flow", "test_invitations_rsvp", "test_invitations_delivery",
@@ -113,6 +113,7 @@ def app_env(database_url: str, redis_server: str, tmp_path: Path, monkeypatch: p
         "MAIL_BACKEND": "outbox",
         "PUBLIC_BASE_URL": "http://briefings.test",
         "EVENT_REDISPATCH_AFTER_SECONDS": "60",
+        "UOW_STRICT": "1",
         "PYTHONPATH": test_clock.subprocess_pythonpath(),
     }
     if os.environ.get(test_clock.OFFSET_VARIABLE):

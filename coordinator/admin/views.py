@@ -8,7 +8,7 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegis
 
 from coordinator.admin import outbox_files
 from coordinator.admin.forms import NewTokenForm, NewUserForm, RoleForm
-from coordinator.core import audit, events, tasks
+from coordinator.core import audit, events, tasks, uow
 from coordinator.core.audit import AuditLog
 from coordinator.core.errors import DomainError
 from coordinator.core.events import OutboxEvent
@@ -40,9 +40,8 @@ def staff():
         try:
             user = users.create_user(current_user.office, form.email.data, form.role.data,
                                      full_name=form.full_name.data)
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
+            uow.abandon()
             for field, message in exc.fields.items():
                 getattr(form, field, form.email).errors.append(message)
         else:
@@ -64,7 +63,6 @@ def change_role(user_id: int):
             flash(_("Bạn không thể tự bỏ quyền quản trị của chính mình."), "error")
         else:
             users.change_role(user, form.role.data)
-            db.session.commit()
             flash(_("Đã đổi vai trò của %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.staff"))
 
@@ -78,7 +76,6 @@ def toggle_active(user_id: int):
         return redirect(url_for("admin.staff"))
     user.active = not user.active
     audit.record("user.activated" if user.active else "user.deactivated", user)
-    db.session.commit()
     return redirect(url_for("admin.staff"))
 
 
@@ -91,7 +88,6 @@ def tokens():
     new_token = None
     if form.validate_on_submit():
         _, new_token = users.create_api_token(current_user, form.name.data)
-        db.session.commit()
         form = NewTokenForm(formdata=None)
     mine = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == current_user.id)
                               .order_by(ApiToken.created_at.desc()))
@@ -105,7 +101,6 @@ def revoke_token(token_id: int):
     if row.user_id != current_user.id and current_user.role != "admin":
         abort(403)
     users.revoke_api_token(row)
-    db.session.commit()
     flash(_("Đã thu hồi mã %(prefix)s….", prefix=row.prefix), "success")
     return redirect(url_for("admin.tokens"))
 
@@ -158,7 +153,6 @@ def retry_job(event_id: int):
     else:
         events.retry_failed(event)
         audit.record("job.retried", event, data={"kind": event.kind})
-        db.session.commit()
         flash(_("Đã đưa công việc #%(id)s vào hàng đợi lại.", id=event.id), "success")
     return redirect(url_for("admin.jobs", state="failed"))
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from coordinator.core.errors import DomainError
-from coordinator.extensions import csrf, db, limiter
+from coordinator.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -38,7 +38,6 @@ def _authenticate():
     g.api_token = row
     g.api_user = row.user
     g.office = row.user.office
-    db.session.commit()  # last_used_at
     from coordinator.api.common import INT_MAX
 
     # Ids in the path are database integers: a larger one names nothing (and must not reach the driver).
@@ -54,13 +53,11 @@ def _authenticate():
 
 @bp.errorhandler(DomainError)
 def _domain_error(exc: DomainError):
-    db.session.rollback()
     return error_response(exc.status, exc.code, exc.message, exc.fields)
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    db.session.rollback()
     codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
              405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
              415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}

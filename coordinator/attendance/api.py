@@ -206,7 +206,6 @@ def record_attendance(briefing_id: int):
     if mode not in MODES:
         raise ValidationError({"mode": _("mode phải là in_person hoặc online.")})
     row, created = ops.check_in(briefing, journalist, mode=mode, method="staff", user_id=_user_id())
-    db.session.commit()
     return jsonify(attendance_json(row)), 201 if created else 200
 
 
@@ -225,7 +224,6 @@ def delete_attendance(briefing_id: int, journalist_id: int):
     if row is None:
         raise NotFound(_("Không tìm thấy."))
     ops.undo_check_in(row)
-    db.session.commit()
     return "", 204
 
 
@@ -241,7 +239,6 @@ def checkin_api(briefing_id: int):
         row, created = ops.check_in_by_code(briefing, str(data["code"]), user_id=_user_id(), mode=mode)
     else:
         raise ValidationError({"code": _("Cần token (nội dung mã QR) hoặc code (mã 6 ký tự).")})
-    db.session.commit()
     return jsonify({**attendance_json(row), "already": not created}), 201 if created else 200
 
 
@@ -265,7 +262,6 @@ def create_question(briefing_id: int):
         if journalist is None or journalist.office_id != office_id():
             raise ValidationError({"journalist_id": _("Không tìm thấy nhà báo này trong cơ quan.")})
     row = ops.ask(briefing, journalist, data.get("text"), source="api")
-    db.session.commit()
     return jsonify(question_json(row)), 201
 
 
@@ -286,7 +282,6 @@ def update_question(question_id: int):
     if "status" in data:
         ops.set_question_status(question, str(data.get("status")), answer=data.get("answer"),
                                 mail=bool(data.get("mail_answer")), user_id=_user_id())
-    db.session.commit()
     return jsonify(question_json(question))
 
 
@@ -299,7 +294,6 @@ def merge_question(question_id: int):
     if into is None or into.office_id != office_id():
         raise ValidationError({"into_id": _("Không tìm thấy câu hỏi.")})
     ops.merge_questions(question, into)
-    db.session.commit()
     return jsonify(question_json(question))
 
 
@@ -323,7 +317,6 @@ def create_coverage():
     require("edit")
     data = json_body()
     row = ops.create_coverage(office_id(), data, user_id=_user_id())
-    db.session.commit()
     return jsonify(coverage_json(row)), 201
 
 
@@ -336,7 +329,6 @@ def get_coverage(coverage_id: int):
 def update_coverage(coverage_id: int):
     require("edit")
     row = ops.update_coverage(get_scoped(Coverage, coverage_id), json_body())
-    db.session.commit()
     return jsonify(coverage_json(row))
 
 
@@ -344,7 +336,6 @@ def update_coverage(coverage_id: int):
 def delete_coverage(coverage_id: int):
     require("edit")
     ops.delete_coverage(get_scoped(Coverage, coverage_id))
-    db.session.commit()
     return "", 204
 
 
@@ -358,8 +349,6 @@ def paste_coverage():
     common = {k: data[k] for k in ("briefing_id", "tone", "kind", "published_on") if k in data}
     result = ops.paste_coverage(office_id(), str(data.get("text") or ""), outlets=outlets, common=common,
                                 user_id=_user_id(), dry_run=bool(data.get("dry_run")))
-    db.session.commit()
-
     def line(row: dict) -> dict:
         out = {"line": row["line"], "input": row["input"], "url": row["url"], "status": row["status"],
                "outlet_id": row["outlet"].id if row["outlet"] is not None else None}

@@ -32,7 +32,7 @@ from coordinator.attendance.forms import (
 )
 from coordinator.attendance.models import Attendance, Coverage, Question
 from coordinator.contacts.models import Journalist, Outlet
-from coordinator.core import clock
+from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError, ValidationError
 from coordinator.core.i18n import format_local
 from coordinator.core.tenancy import current_office_id, get_or_404
@@ -43,6 +43,7 @@ from coordinator.offices.models import Office
 from coordinator.schedule.models import Briefing
 from coordinator.users.permissions import can, require
 from coordinator.web import navigation
+from coordinator.web.forms import apply_errors
 from coordinator.web.navigation import NavItem
 
 bp = Blueprint("attendance", __name__)
@@ -67,15 +68,6 @@ def _office() -> Office:
 def _flash_errors(exc: DomainError) -> None:
     for message in (exc.fields or {"_": exc.message}).values():
         flash(message, "error")
-
-
-def _apply_errors(form, exc: DomainError) -> None:
-    for key, message in (exc.fields or {"_": exc.message}).items():
-        field = getattr(form, key, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors or []), message]
-        else:
-            flash(message, "error")
 
 
 def _outlet_choices(blank: str | None = None) -> list[SelectChoice]:
@@ -166,14 +158,13 @@ def checkin_submit(briefing_id: int):
             row, created = ops.check_in_by_code(briefing, str(data.get("code") or ""), user_id=current_user.id,
                                                 mode=mode)
     except DomainError as exc:
-        db.session.rollback()
+        uow.abandon()
         if request.is_json:
             return jsonify({"ok": False, "message": exc.message, "fields": exc.fields}), exc.status
         if (exc.fields or {}).get("code"):
             return _checkin_page(briefing, code_error=exc.fields["code"], code=data.get("code"), mode=mode), 422
         _flash_errors(exc)
         return redirect(url_for("attendance.checkin_page", briefing_id=briefing.id)), 303
-    db.session.commit()
     answer = _checkin_answer(briefing, row, created)
     if request.is_json:
         return jsonify(answer), 201 if created else 200
@@ -217,9 +208,8 @@ def roster_mark(briefing_id: int, journalist_id: int):
                                          method="staff", user_id=current_user.id)
             flash(_("Đã điểm danh: %(name)s.", name=journalist.full_name) if created
                   else _("%(name)s đã điểm danh trước đó.", name=journalist.full_name), "success")
-        db.session.commit()
     except DomainError as exc:
-        db.session.rollback()
+        uow.abandon()
         _flash_errors(exc)
     return redirect(url_for("attendance.roster", briefing_id=briefing.id, show=show, _anchor=f"j{journalist.id}"))
 
@@ -236,10 +226,8 @@ def walk_in(briefing_id: int):
                 briefing, {"full_name": form.full_name.data, "email": form.email.data,
                            "outlet_id": form.outlet_id.data, "phone": form.phone.data or None},
                 user_id=current_user.id, mode=form.mode.data)
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             flash(_("Đã thêm %(name)s vào danh bạ và điểm danh.", name=journalist.full_name) if created
                   else _("%(name)s đã có trong danh bạ: đã điểm danh.", name=journalist.full_name), "success")
@@ -271,10 +259,9 @@ def _staff_opens_qr():
     try:
         row, created = ops.check_in_by_token(briefing, request.view_args["token"], user_id=current_user.id)
     except DomainError as exc:
-        db.session.rollback()
+        uow.abandon()
         return render_template("attendance/scanned.html", error=exc.message, journalist=invitation.journalist,
                                briefing=briefing, attendance=None), exc.status
-    db.session.commit()
     return render_template("attendance/scanned.html", error=None, journalist=invitation.journalist,
                            briefing=briefing, attendance=row, created=created)
 
@@ -286,7 +273,6 @@ def undo(attendance_id: int):
     briefing_id = row.briefing_id
     name = row.journalist.full_name
     ops.undo_check_in(row)
-    db.session.commit()
     flash(_("Đã huỷ điểm danh của %(name)s.", name=name), "info")
     return redirect(url_for("attendance.checkin_page", briefing_id=briefing_id))
 
@@ -315,12 +301,11 @@ def self_checkin(token: str):
     if request.method == "POST":
         try:
             attendance, created, briefing = ops.self_check_in(invitation, now=now)
-            db.session.commit()
             flash(_("Cảm ơn! Bạn đã được ghi nhận tham dự trực tuyến.") if created
                   else _("Bạn đã điểm danh trước đó."), "success")
             return redirect(url_for("attendance.self_checkin", token=token))
         except DomainError as exc:
-            db.session.rollback()
+            uow.abandon()
             error, status = exc.message, exc.status
     open_now = briefing is not None and ops._in_window(briefing, ops.SELF_BEFORE, timedelta(0), now)
     return render_template("attendance/self_checkin.html", invitation=invitation, office=office, briefing=briefing,
@@ -348,12 +333,10 @@ def public_questions(token: str):
     if briefing is not None and form.validate_on_submit():
         try:
             ops.ask(briefing, invitation.journalist, form.text.data, source="form")
-            db.session.commit()
             flash(_("Đã gửi câu hỏi. Cảm ơn!"), "success")
             return redirect(url_for("attendance.public_questions", token=token, b=briefing.id))
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             status = 422
     elif form.errors:
         status = 422
@@ -380,11 +363,9 @@ def portal_question(token: str):
         return redirect(url_for("portal.home", token=token))
     try:
         ops.ask(briefing, journalist, request.form.get("text"), source="portal")
-        db.session.commit()
         flash(_("Đã gửi câu hỏi cho buổi họp báo “%(title)s”.", title=briefing.effective_title), "success")
     except ValidationError as exc:
-        db.session.rollback()
-        # Shown next to the question box on the portal (not at the top), with what was typed kept.
+        uow.abandon()  # Shown next to the question box on the portal (not at the top), with what was typed kept.
         for message in exc.fields.values() or [exc.message]:
             flash(message, "field-question")
         session["portal_question_draft"] = (request.form.get("text") or "")[:2000]
@@ -412,12 +393,10 @@ def questions(briefing_id: int):
                 journalist = get_or_404(Journalist, form.journalist_id.data)
             try:
                 ops.ask(briefing, journalist, form.text.data, source="staff")
-                db.session.commit()
                 flash(_("Đã thêm câu hỏi."), "success")
                 return redirect(url_for("attendance.questions", briefing_id=briefing.id))
             except DomainError as exc:
-                db.session.rollback()
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
         status = 422
     order = ops.running_order(briefing)
     duplicates: dict[int, list[Question]] = {}
@@ -450,11 +429,10 @@ def question_status(question_id: int):
         try:
             ops.set_question_status(question, form.status.data, answer=form.answer.data,
                                     mail=bool(form.mail_answer.data), user_id=current_user.id)
-            db.session.commit()
             flash(_("Đã cập nhật câu hỏi #%(n)s.", n=question.position) + (
                 " " + _("Câu trả lời sẽ được gửi qua thư.") if form.mail_answer.data else ""), "success")
         except DomainError as exc:
-            db.session.rollback()
+            uow.abandon()
             _flash_errors(exc)
     return redirect(url_for("attendance.questions", briefing_id=question.briefing_id, _anchor=f"q{question.id}"))
 
@@ -470,10 +448,9 @@ def question_merge(question_id: int):
     else:
         try:
             ops.merge_questions(question, into)
-            db.session.commit()
             flash(_("Đã gộp câu hỏi trùng."), "success")
         except DomainError as exc:
-            db.session.rollback()
+            uow.abandon()
             _flash_errors(exc)
     return redirect(url_for("attendance.questions", briefing_id=question.briefing_id))
 
@@ -483,7 +460,6 @@ def question_merge(question_id: int):
 def question_unmerge(question_id: int):
     question = get_or_404(Question, question_id)
     ops.unmerge_question(question)
-    db.session.commit()
     return redirect(url_for("attendance.questions", briefing_id=question.briefing_id))
 
 
@@ -492,7 +468,6 @@ def question_unmerge(question_id: int):
 def question_move(question_id: int):
     question = get_or_404(Question, question_id)
     ops.move_question(question, "up" if request.form.get("direction") == "up" else "down")
-    db.session.commit()
     return redirect(url_for("attendance.questions", briefing_id=question.briefing_id, _anchor=f"q{question.id}"))
 
 
@@ -567,12 +542,10 @@ def coverage_add():
                 "briefing_id": form.briefing_id.data or None, "title": form.title.data,
                 "published_on": form.published_on.data, "tone": form.tone.data, "kind": form.kind.data},
                 user_id=current_user.id)
-            db.session.commit()
             flash(_("Đã ghi nhận bài của %(outlet)s.", outlet=row.outlet.name), "success")
             return redirect(url_for("attendance.coverage", briefing_id=row.briefing_id or None))
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
     return _coverage_page(form, paste, 422)
 
 
@@ -593,11 +566,9 @@ def coverage_paste():
         result = ops.paste_coverage(current_office_id(), paste.text.data, outlets=_outlets_by_url(outlets),
                                     common=common, user_id=current_user.id, dry_run=not confirm)
     except DomainError as exc:
-        db.session.rollback()
-        _apply_errors(paste, exc)
+        apply_errors(paste, exc)
         return _coverage_page(form, paste, 422)
     if confirm:
-        db.session.commit()
         created = len(result["created"])
         flash(_("Đã thêm %(n)s bài.", n=created), "success" if created else "info")
         if result["unmatched"]:
@@ -636,12 +607,10 @@ def coverage_edit(coverage_id: int):
                                       "briefing_id": form.briefing_id.data or None, "title": form.title.data,
                                       "published_on": form.published_on.data, "tone": form.tone.data,
                                       "kind": form.kind.data})
-            db.session.commit()
             flash(_("Đã lưu."), "success")
             return redirect(url_for("attendance.coverage"))
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             status = 422
     elif request.method == "POST":
         status = 422
@@ -653,6 +622,5 @@ def coverage_edit(coverage_id: int):
 def coverage_delete(coverage_id: int):
     row = get_or_404(Coverage, coverage_id)
     ops.delete_coverage(row)
-    db.session.commit()
     flash(_("Đã xoá."), "info")
     return redirect(url_for("attendance.coverage"))

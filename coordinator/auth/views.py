@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from coordinator.auth.forms import LoginForm
 from coordinator.core import audit, clock
-from coordinator.extensions import db, limiter
+from coordinator.extensions import limiter
 from coordinator.users.operations import get_user_by_email
 from coordinator.users.passwords import hash_password, needs_rehash, verify_password
 
@@ -39,7 +39,6 @@ def login():
                 user.password_hash = hash_password(form.password.data)
             user.last_login_at = clock.now()
             audit.record("user.login", user)
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
@@ -73,7 +72,6 @@ def set_password(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         store_password(user, form.password.data)
-        db.session.commit()
         login_user(user)
         flash(_("Đã đặt mật khẩu. Chào mừng bạn!"), "success")
         return redirect(url_for("web.dashboard"))

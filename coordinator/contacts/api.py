@@ -25,6 +25,7 @@ from coordinator.contacts.models import (
 )
 from coordinator.contacts.operations import EMAIL_RE
 from coordinator.contacts.search import JournalistFilters, journalist_query, outlet_query
+from coordinator.core import uow
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
 
@@ -268,7 +269,6 @@ def list_outlets():
 def create_outlet():
     require("edit")
     outlet = ops.create_outlet(office_id(), json_body())
-    db.session.commit()
     return _created(serialize_outlet(outlet))
 
 
@@ -282,7 +282,6 @@ def patch_outlet(outlet_id: int):
     require("edit")
     outlet = get_scoped(Outlet, outlet_id)
     ops.update_outlet(outlet, json_body())
-    db.session.commit()
     return serialize_outlet(outlet)
 
 
@@ -290,7 +289,6 @@ def patch_outlet(outlet_id: int):
 def delete_outlet(outlet_id: int):
     require("edit")
     ops.delete_outlet(get_scoped(Outlet, outlet_id))
-    db.session.commit()
     return "", 204
 
 
@@ -306,7 +304,6 @@ def list_journalists():
 def create_journalist():
     require("edit")
     journalist = ops.create_journalist(office_id(), json_body())
-    db.session.commit()
     return _created(serialize_journalist(journalist, detail=True))
 
 
@@ -320,7 +317,6 @@ def patch_journalist(journalist_id: int):
     require("edit")
     journalist = get_scoped(Journalist, journalist_id)
     ops.update_journalist(journalist, json_body())
-    db.session.commit()
     return serialize_journalist(journalist, detail=True)
 
 
@@ -328,7 +324,6 @@ def patch_journalist(journalist_id: int):
 def delete_journalist(journalist_id: int):
     require("edit")
     ops.archive_journalist(get_scoped(Journalist, journalist_id))
-    db.session.commit()
     return "", 204
 
 
@@ -350,7 +345,6 @@ def merge_journalists():
     keep = get_scoped(Journalist, body["keep_id"])
     drop = get_scoped(Journalist, body["drop_id"])
     ops.merge_journalists(keep, drop)
-    db.session.commit()
     return serialize_journalist(keep, detail=True)
 
 
@@ -367,14 +361,13 @@ def import_journalists():
     user_id = g.api_user.id
     if len(parsed.rows) > importer.BACKGROUND_ROWS:
         record = importer.create_record(office_id(), user_id, filename, parsed, data, dry_run=dry_run)
-        db.session.commit()
-        importer.enqueue(record)
+        importer.enqueue_after_commit(record)
         return jsonify({"job_id": record.id, "status_url": url_for("api.import_status", import_id=record.id)}), 202
-    report = importer.run_import(office_id(), parsed, dry_run=dry_run, filename=filename)
     if dry_run:
-        db.session.rollback()
+        with uow.dry_run():
+            report = importer.run_import(office_id(), parsed, dry_run=True, filename=filename)
     else:
-        db.session.commit()
+        report = importer.run_import(office_id(), parsed, dry_run=False, filename=filename)
     return importer.public_report(report)
 
 
@@ -384,7 +377,6 @@ def import_status(import_id: int):
     if record.status == "done" and record.report:
         return importer.public_report(record.report)
     body = {"job_id": record.id, **importer.progress_of(record)}
-    db.session.commit()
     return jsonify(body), (200 if record.status == "failed" else 202)
 
 
@@ -417,7 +409,6 @@ def list_beats():
 def create_beat():
     require("edit")
     beat = ops.create_beat(office_id(), json_body().get("name"))
-    db.session.commit()
     return _created(serialize_beat(beat, 0))
 
 
@@ -428,7 +419,6 @@ def patch_beat(beat_id: int):
     body = json_body()
     if "name" in body:
         ops.rename_beat(beat, body.get("name"))
-    db.session.commit()
     return serialize_beat(beat)
 
 
@@ -436,7 +426,6 @@ def patch_beat(beat_id: int):
 def delete_beat(beat_id: int):
     require("edit")
     ops.delete_beat(get_scoped(Beat, beat_id))
-    db.session.commit()
     return "", 204
 
 
@@ -452,7 +441,6 @@ def list_lists():
 def create_list():
     require("edit")
     dl = ops.create_list(office_id(), json_body())
-    db.session.commit()
     return _created(serialize_list(dl))
 
 
@@ -466,7 +454,6 @@ def patch_list(list_id: int):
     require("edit")
     dl = get_scoped(DistributionList, list_id)
     ops.update_list(dl, json_body())
-    db.session.commit()
     return serialize_list(dl)
 
 
@@ -474,7 +461,6 @@ def patch_list(list_id: int):
 def delete_list(list_id: int):
     require("edit")
     ops.delete_list(get_scoped(DistributionList, list_id))
-    db.session.commit()
     return "", 204
 
 
@@ -513,7 +499,6 @@ def add_list_members(list_id: int):
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         raise ValidationError({"journalist_ids": _("Cần danh sách mã nhà báo.")})
     ops.add_members(dl, [get_scoped(Journalist, i) for i in ids])
-    db.session.commit()
     return serialize_list(dl)
 
 
@@ -526,7 +511,6 @@ def remove_list_member(list_id: int, journalist_id: int):
         from coordinator.core.errors import NotFound
 
         raise NotFound(_("Nhà báo này không phải thành viên cố định của danh sách."))
-    db.session.commit()
     return "", 204
 
 

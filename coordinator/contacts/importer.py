@@ -464,14 +464,30 @@ def create_record(office_id: int, user_id: int | None, filename: str, parsed: Pa
 
 
 def job_id_for(record: Any) -> str:
-    return f"contacts-import-{record.id}"
+    return _job_id(record.id)
+
+
+def _job_id(record_id: int) -> str:
+    return f"contacts-import-{record_id}"
 
 
 def enqueue(record: Any) -> None:
-    """After commit: hand the stored import to a worker (queue ``bulk``)."""
+    """Hand the stored import to a worker (queue ``bulk``); the record must be committed already."""
+    _enqueue_by_id(record.id)
+
+
+def enqueue_after_commit(record: Any) -> None:
+    """Hand the import to a worker once the request that stored it has committed."""
+    from coordinator.core import uow
+
+    record_id = record.id
+    uow.after_commit(lambda: _enqueue_by_id(record_id))
+
+
+def _enqueue_by_id(record_id: int) -> None:
     from coordinator.core import tasks
 
-    tasks.enqueue("contacts.import", record.id, job_id=job_id_for(record))
+    tasks.enqueue("contacts.import", record_id, job_id=_job_id(record_id))
 
 
 def progress_of(record: Any) -> dict[str, Any]:

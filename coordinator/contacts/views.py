@@ -34,11 +34,13 @@ from coordinator.contacts.models import (
     journalist_beat,
 )
 from coordinator.contacts.search import JournalistFilters, count, journalist_query, outlet_query
+from coordinator.core import uow
 from coordinator.core.errors import Conflict, DomainError, ValidationError
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
 from coordinator.users.permissions import can, require
 from coordinator.web import navigation
+from coordinator.web.forms import apply_errors, flash_error
 from coordinator.web.navigation import NavItem
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -52,20 +54,6 @@ def _helpers() -> dict:
     return {"can_edit": can(current_user, "edit"), "kind_labels": ops.KIND_LABELS, "level_labels": ops.LEVEL_LABELS,
             "status_labels": ops.STATUS_LABELS, "language_labels": ops.LANGUAGE_LABELS,
             "display_phone": ops.display_phone}
-
-
-def _apply_errors(form, exc: DomainError, mapping: dict[str, str] | None = None) -> None:
-    """Put a service's field errors next to the form's fields."""
-    mapping = mapping or {}
-    fields = exc.fields or {"_": exc.message}
-    for name, message in fields.items():
-        target = getattr(form, mapping.get(name, name), None)
-        if target is None or not hasattr(target, "errors"):
-            flash(message, "error")
-            continue
-        if isinstance(target.errors, tuple):
-            target.errors = list(target.errors)
-        target.errors.append(message)
 
 
 def _page() -> int:
@@ -115,10 +103,8 @@ def new_journalist():
     if form.validate_on_submit():
         try:
             journalist = ops.create_journalist(current_office_id(), _journalist_form_data(form, creating=True))
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             flash(_("Đã thêm nhà báo %(name)s.", name=journalist.full_name), "success")
             return redirect(url_for("contacts.journalist", journalist_id=journalist.id))
@@ -152,10 +138,8 @@ def edit_journalist(journalist_id: int):
     if form.validate_on_submit():
         try:
             ops.update_journalist(person, _journalist_form_data(form, creating=False))
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             flash(_("Đã lưu thay đổi."), "success")
             return redirect(url_for("contacts.journalist", journalist_id=person.id))
@@ -170,7 +154,6 @@ def journalist_status(journalist_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         ops.set_status(person, form.status.data, form.reason.data)
-        db.session.commit()
         flash(_("Đã đổi trạng thái thành “%(status)s”.", status=ops.STATUS_LABELS[person.status]), "success")
     else:
         flash(_("Trạng thái không hợp lệ."), "error")
@@ -217,10 +200,8 @@ def merge():
         if keep is not None and drop is not None and request.method == "POST" and request.form.get("confirm"):
             try:
                 ops.merge_journalists(keep, drop)
-                db.session.commit()
             except DomainError as exc:
-                db.session.rollback()
-                _apply_errors(form, exc, {"drop_id": "drop", "keep_id": "keep"})
+                apply_errors(form, exc, {"drop_id": "drop", "keep_id": "keep"})
             else:
                 flash(_("Đã gộp hồ sơ #%(drop)s vào #%(keep)s.", drop=drop.id, keep=keep.id), "success")
                 return redirect(url_for("contacts.journalist", journalist_id=keep.id))
@@ -273,10 +254,8 @@ def new_outlet():
     if form.validate_on_submit():
         try:
             outlet = ops.create_outlet(current_office_id(), _outlet_data(form))
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             flash(_("Đã thêm cơ quan báo chí %(name)s.", name=outlet.name), "success")
             return redirect(url_for("contacts.outlets"))
@@ -294,10 +273,8 @@ def edit_outlet(outlet_id: int):
     if form.validate_on_submit():
         try:
             ops.update_outlet(outlet, _outlet_data(form))
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             flash(_("Đã lưu thay đổi."), "success")
             return redirect(url_for("contacts.outlets"))
@@ -313,10 +290,8 @@ def delete_outlet(outlet_id: int):
     outlet = get_or_404(Outlet, outlet_id)
     try:
         ops.delete_outlet(outlet)
-        db.session.commit()
     except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash_error(exc)
         return redirect(url_for("contacts.edit_outlet", outlet_id=outlet_id))
     flash(_("Đã xoá cơ quan báo chí."), "success")
     return redirect(url_for("contacts.outlets"))
@@ -335,10 +310,8 @@ def beats():
         if form.validate_on_submit():
             try:
                 beat = ops.create_beat(current_office_id(), form.name.data)
-                db.session.commit()
             except DomainError as exc:
-                db.session.rollback()
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 flash(_("Đã thêm lĩnh vực %(name)s.", name=beat.name), "success")
                 return redirect(url_for("contacts.beats"))
@@ -356,11 +329,9 @@ def rename_beat(beat_id: int):
     beat = get_or_404(Beat, beat_id)
     try:
         ops.rename_beat(beat, request.form.get("name", ""))
-        db.session.commit()
         flash(_("Đã đổi tên lĩnh vực."), "success")
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash_error(exc)
     return redirect(url_for("contacts.beats"))
 
 
@@ -368,7 +339,6 @@ def rename_beat(beat_id: int):
 @require("edit")
 def delete_beat(beat_id: int):
     ops.delete_beat(get_or_404(Beat, beat_id))
-    db.session.commit()
     flash(_("Đã xoá lĩnh vực."), "success")
     return redirect(url_for("contacts.beats"))
 
@@ -410,10 +380,8 @@ def new_list():
     if form.validate_on_submit():
         try:
             dl = ops.create_list(current_office_id(), _list_data(form))
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc, {"rule": "rule_beats"})
+            apply_errors(form, exc, {"rule": "rule_beats"})
         else:
             flash(_("Đã tạo danh sách %(name)s.", name=dl.name), "success")
             return redirect(url_for("contacts.list_detail", list_id=dl.id))
@@ -436,10 +404,8 @@ def edit_list(list_id: int):
     elif form.validate_on_submit():
         try:
             ops.update_list(dl, _list_data(form))
-            db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc, {"rule": "rule_beats"})
+            apply_errors(form, exc, {"rule": "rule_beats"})
         else:
             flash(_("Đã lưu thay đổi."), "success")
             return redirect(url_for("contacts.list_detail", list_id=dl.id))
@@ -462,7 +428,6 @@ def list_detail(list_id: int):
                 form.who.errors.append(_("Không tìm thấy nhà báo này."))
             else:
                 ops.add_members(dl, [person])
-                db.session.commit()
                 flash(_("Đã thêm %(name)s vào danh sách.", name=person.full_name), "success")
                 return redirect(url_for("contacts.list_detail", list_id=dl.id))
         status = 422
@@ -485,7 +450,6 @@ def list_detail(list_id: int):
 def remove_list_member(list_id: int, journalist_id: int):
     dl = get_or_404(DistributionList, list_id)
     if ops.remove_member(dl, journalist_id):
-        db.session.commit()
         flash(_("Đã bỏ khỏi danh sách."), "success")
     return redirect(url_for("contacts.list_detail", list_id=dl.id))
 
@@ -494,7 +458,6 @@ def remove_list_member(list_id: int, journalist_id: int):
 @require("edit")
 def delete_list(list_id: int):
     ops.delete_list(get_or_404(DistributionList, list_id))
-    db.session.commit()
     flash(_("Đã xoá danh sách."), "success")
     return redirect(url_for("contacts.lists"))
 
@@ -513,19 +476,17 @@ def import_upload():
             form.file.errors.append(exc.message)
             return render_template("contacts/import.html", form=form), 413
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if len(parsed.rows) > importer.BACKGROUND_ROWS:
                 record = importer.create_record(current_office_id(), current_user.id, filename, parsed, data,
                                                 dry_run=True)
-                db.session.commit()
-                importer.enqueue(record)
+                importer.enqueue_after_commit(record)
             else:
-                report = importer.run_import(current_office_id(), parsed, dry_run=True, filename=filename)
-                db.session.rollback()
+                with uow.dry_run():
+                    report = importer.run_import(current_office_id(), parsed, dry_run=True, filename=filename)
                 record = importer.create_record(current_office_id(), current_user.id, filename, parsed, data,
                                                 dry_run=True, report=report)
-                db.session.commit()
             return redirect(url_for("contacts.import_report", import_id=record.id))
     status = 422 if any(f.errors for f in form) else 200
     return render_template("contacts/import.html", form=form), status
@@ -536,7 +497,6 @@ def import_upload():
 def import_report(import_id: int):
     record = get_or_404(ContactImport, import_id)
     progress = importer.progress_of(record)
-    db.session.commit()
     return render_template("contacts/import_report.html", record=record, progress=progress,
                            report=record.report if record.status == "done" else None)
 
@@ -546,7 +506,6 @@ def import_report(import_id: int):
 def import_status(import_id: int):
     record = get_or_404(ContactImport, import_id)
     progress = importer.progress_of(record)
-    db.session.commit()
     return jsonify(progress)
 
 
@@ -567,13 +526,11 @@ def import_confirm(import_id: int):
     if len(parsed.rows) > importer.BACKGROUND_ROWS:
         record = importer.create_record(current_office_id(), current_user.id, preview.filename, parsed, content,
                                         dry_run=False)
-        db.session.commit()
-        importer.enqueue(record)
+        importer.enqueue_after_commit(record)
     else:
         report = importer.run_import(current_office_id(), parsed, dry_run=False, filename=preview.filename)
         record = importer.create_record(current_office_id(), current_user.id, preview.filename, parsed, None,
                                         dry_run=False, report=report)
-        db.session.commit()
         flash(_("Đã nhập: %(created)d thêm mới, %(updated)d cập nhật, %(rejected)d bị từ chối.",
                 **report["summary"]), "success")
     return redirect(url_for("contacts.import_report", import_id=record.id))

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event, func, or_, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from coordinator.core import clock
+from coordinator.core import clock, uow
 from coordinator.core.db import UTCDateTime
 from coordinator.extensions import db
 
@@ -68,6 +68,8 @@ def emit(kind: str, *, office_id: int | None, payload: dict[str, Any] | None = N
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint released, not the transaction: nothing is committed yet
     pending = session.info.pop(PENDING_KEY, None)
     if pending:
         dispatch(pending)
@@ -75,6 +77,8 @@ def _dispatch_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # back to a savepoint: the transaction, and what it will dispatch, goes on
     session.info.pop(PENDING_KEY, None)
 
 
@@ -93,43 +97,45 @@ def dispatch(pending: list[tuple[int, datetime | None]]) -> None:
 def claim(event_id: int) -> OutboxEvent | None:
     """Take the lease on an unfinished, due event, or None if it is done or held by another worker.
 
-    Committed at once, so a second worker (or a re-enqueued copy) sees the lease.
+    Committed at once on its own connection, so a second worker (or a re-enqueued copy) sees the lease
+    whatever becomes of the handler's unit of work.
     """
     now = clock.now()
     lease = timedelta(seconds=current_app.config["EVENT_LEASE_SECONDS"])
-    result = db.session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.id == event_id, OutboxEvent.processed_at.is_(None),
-               OutboxEvent.failed_at.is_(None), OutboxEvent.due_at <= now,
-               or_(OutboxEvent.locked_until.is_(None), OutboxEvent.locked_until < now))
-        .values(locked_until=now + lease, started_at=now, attempts=OutboxEvent.attempts + 1)
-    )
-    db.session.commit()
+    with uow.independent() as connection:
+        result = connection.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.id == event_id, OutboxEvent.processed_at.is_(None),
+                   OutboxEvent.failed_at.is_(None), OutboxEvent.due_at <= now,
+                   or_(OutboxEvent.locked_until.is_(None), OutboxEvent.locked_until < now))
+            .values(locked_until=now + lease, started_at=now, attempts=OutboxEvent.attempts + 1)
+        )
     if result.rowcount != 1:
         return None
-    return db.session.get(OutboxEvent, event_id)
+    return db.session.get(OutboxEvent, event_id, populate_existing=True)
 
 
 def renew_lease(event_id: int) -> None:
     """Long handlers call this now and then so the sweep does not think them dead."""
     lease = timedelta(seconds=current_app.config["EVENT_LEASE_SECONDS"])
-    db.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id)
-                       .values(locked_until=clock.now() + lease))
-    db.session.commit()
+    with uow.independent() as connection:
+        connection.execute(update(OutboxEvent).where(OutboxEvent.id == event_id)
+                           .values(locked_until=clock.now() + lease))
 
 
 def mark_done(event_id: int) -> None:
+    """In the handler's unit of work: the event is done exactly when the handler's changes are saved."""
     db.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id)
                        .values(processed_at=clock.now(), locked_until=None, last_error=None))
-    db.session.commit()
 
 
 def mark_attempt_failed(event_id: int, error: str, *, final: bool) -> None:
+    """On its own connection: the handler's unit of work is rolled back, the failure is kept."""
     values: dict[str, Any] = {"locked_until": None, "last_error": error[-4000:]}
     if final:
         values["failed_at"] = clock.now()
-    db.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id).values(**values))
-    db.session.commit()
+    with uow.independent() as connection:
+        connection.execute(update(OutboxEvent).where(OutboxEvent.id == event_id).values(**values))
 
 
 def retry_failed(event: OutboxEvent) -> None:
@@ -172,6 +178,6 @@ def sweep(*, grace: bool = True) -> int:
     for event_id in ids:
         tasks.enqueue_event(event_id)
     if ids:
-        db.session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(enqueued_at=clock.now()))
-        db.session.commit()
+        with uow.independent() as connection:
+            connection.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(enqueued_at=clock.now()))
     return len(ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
-from coordinator.core import tasks
+from coordinator.core import tasks, uow
 from coordinator.extensions import db
 
 bp = Blueprint("health", __name__)
@@ -17,7 +17,7 @@ def healthz():
         db.session.execute(text("SELECT 1"))
         status["database"] = "ok"
     except Exception as exc:  # report, never raise: this is what monitors read
-        db.session.rollback()
+        uow.abandon()
         status["database"] = f"error: {type(exc).__name__}"
     try:
         tasks.redis_connection().ping()

@@ -82,7 +82,6 @@ def record_rsvp_api(briefing_id: int, invitation_id: int):
         raise ValidationError({"scope": _("scope phải là 'this' hoặc 'all'.")})
     set_rsvp(invitation, str(data.get("rsvp", "")), source="staff",
              briefing=briefing if scope == "this" else None, note=data.get("note"))
-    db.session.commit()
     answers = rsvps_for_briefing(briefing)
     delivery = db.session.get(Delivery, invitation.last_delivery_id) if invitation.last_delivery_id else None
     return jsonify(_serialize(invitation, answers.get(invitation.journalist_id, invitation.rsvp), delivery,

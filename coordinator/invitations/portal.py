@@ -62,7 +62,6 @@ def home(token: str):
                 for briefing, invitation in upcoming_for_journalist(journalist)]
     beats = list(db.session.scalars(select(Beat).where(Beat.office_id == journalist.office_id).order_by(Beat.name)))
     feed = feed_links(journalist)
-    db.session.commit()  # a feed token issued on this first visit must last
     from coordinator.packs.portal import released_for
     from coordinator.policies.consult import open_policies
 
@@ -84,7 +83,6 @@ def rsvp(token: str, invitation_id: int):
         flash(_("Vui lòng chọn một câu trả lời."), "error")
     else:
         set_rsvp(invitation, answer, source="portal", actor_label=journalist.email)
-        db.session.commit()
         flash(_("Đã ghi nhận câu trả lời của bạn. Cảm ơn!"), "success")
     return redirect(url_for("portal.home", token=token))
 
@@ -102,7 +100,6 @@ def preferences(token: str):
     journalist.beats = beats
     audit.record("journalist.preferences", journalist, actor_label=journalist.email,
                  data={"language": language, "beats": [b.slug for b in beats]})
-    db.session.commit()
     flash(_("Đã lưu tuỳ chọn của bạn."), "success")
     return redirect(url_for("portal.home", token=token))
 
@@ -125,7 +122,6 @@ def new_link():
             # The mail goes out from a worker after this commit (never from inside the request).
             events.emit("portal.link_requested", office_id=journalist.office_id,
                         payload={"journalist_id": journalist.id})
-        db.session.commit()
         flash(_("Nếu địa chỉ này có trong danh bạ, một đường dẫn mới vừa được gửi tới hộp thư của bạn."), "info")
         return redirect(url_for("portal.new_link"))
     return render_template("portal/new_link.html", email="", error=None)
@@ -147,7 +143,6 @@ def unsubscribe(token: str):
             from coordinator.contacts.operations import set_status
 
             set_status(journalist, "unsubscribed", "tự huỷ đăng ký")
-            db.session.commit()
         if one_click:
             return "", 200
         return render_template("portal/unsubscribed.html", journalist=journalist,

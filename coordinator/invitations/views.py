@@ -72,7 +72,6 @@ def rsvp_link(token: str, answer: str):
         abort(404)
     if invitation.rsvp != answer:
         set_rsvp(invitation, answer, source="link", actor_label=invitation.journalist.email)
-        db.session.commit()
     flash(_("Đã ghi nhận câu trả lời của bạn. Cảm ơn!"), "success")
     return redirect(url_for("invitations.invitation_page", token=token))
 
@@ -87,7 +86,6 @@ def rsvp_form(token: str):
     else:
         set_rsvp(invitation, answer, source="link", actor_label=invitation.journalist.email,
                  note=request.form.get("note"))
-        db.session.commit()
         flash(_("Đã ghi nhận câu trả lời của bạn. Cảm ơn!"), "success")
     return redirect(url_for("invitations.invitation_page", token=token))
 
@@ -162,6 +160,5 @@ def record_rsvp(briefing_id: int, invitation_id: int):
                  note=request.form.get("note"))
         audit.record("invitation.rsvp_by_staff", invitation,
                      data={"answer": answer, "briefing_id": briefing.id, "scope": scope})
-        db.session.commit()
         flash(_("Đã ghi nhận câu trả lời của %(name)s.", name=invitation.journalist.full_name), "success")
     return redirect(url_for("invitations.briefing_invitations", briefing_id=briefing.id))

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
-from coordinator.core import clock
+from coordinator.core import clock, uow
 from coordinator.extensions import db
 from coordinator.mail.backends import (
     MailBackend,
@@ -56,19 +56,25 @@ def sender_for(office: Office | None) -> tuple[str, str]:
 
 
 def ensure_delivery(message: OutgoingMessage) -> Delivery:
-    """The delivery row for this message's key, created (and committed) if it is new."""
-    delivery = db.session.scalar(db.select(Delivery).where(Delivery.key == message.key))
+    """The delivery row for this message's key, created (on its own connection, committed at once, so
+    every worker sees it) if it is new."""
+    delivery = _delivery_by_key(message.key)
     if delivery is not None:
         return delivery
-    delivery = Delivery(key=message.key, office_id=message.office_id, purpose=message.purpose,
-                        recipient=message.to_email.lower(), subject=message.subject[:500], state="queued")
-    db.session.add(delivery)
     try:
-        db.session.commit()
+        with uow.independent() as connection:
+            connection.execute(Delivery.__table__.insert().values(
+                key=message.key, office_id=message.office_id, purpose=message.purpose,
+                recipient=message.to_email.lower(), subject=message.subject[:500], state="queued", attempts=0,
+                created_at=clock.now()))
     except IntegrityError:  # another worker created it first
-        db.session.rollback()
-        delivery = db.session.scalar(db.select(Delivery).where(Delivery.key == message.key))
-    return delivery
+        pass
+    return _delivery_by_key(message.key)
+
+
+def _delivery_by_key(key: str) -> Delivery | None:
+    return db.session.execute(db.select(Delivery).where(Delivery.key == key)
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def claim_seconds() -> int:
@@ -76,22 +82,25 @@ def claim_seconds() -> int:
 
 
 def _claim(delivery_id: int) -> bool:
+    """Take this message for sending (its own transaction: other workers see the claim at once)."""
     now = clock.now()
-    result = db.session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id,
-               or_(Delivery.state == "queued",
-                   (Delivery.state == "sending") & (Delivery.claimed_until < now)))
-        .values(state="sending", claimed_until=now + timedelta(seconds=claim_seconds()),
-                attempts=Delivery.attempts + 1)
-    )
-    db.session.commit()
+    with uow.independent() as connection:
+        result = connection.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id,
+                   or_(Delivery.state == "queued",
+                       (Delivery.state == "sending") & (Delivery.claimed_until < now)))
+            .values(state="sending", claimed_until=now + timedelta(seconds=claim_seconds()),
+                    attempts=Delivery.attempts + 1)
+        )
     return result.rowcount == 1
 
 
 def _finish(delivery_id: int, **values: object) -> None:
-    db.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(claimed_until=None, **values))
-    db.session.commit()
+    """Record what became of the message, at once and whatever becomes of the caller's unit of work."""
+    with uow.independent() as connection:
+        connection.execute(update(Delivery).where(Delivery.id == delivery_id)
+                           .values(claimed_until=None, **values))
 
 
 def send(message: OutgoingMessage) -> Delivery:

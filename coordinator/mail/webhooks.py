@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import load_der_public_key
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from coordinator.core import clock, events
+from coordinator.core import clock, events, uow
 from coordinator.extensions import csrf, db, limiter
 from coordinator.mail.models import Delivery, ProviderEvent, Suppression
 
@@ -158,8 +158,7 @@ def sendgrid_events():
         return _error(400, "bad_request", "expected a JSON array of events")
     try:
         counts = process_events(items)
-        db.session.commit()
     except IntegrityError:  # the same batch arriving twice at once: the other request recorded it
-        db.session.rollback()
+        uow.abandon()
         return jsonify({"recorded": 0, "duplicate": len(items)})
     return jsonify(counts)

@@ -10,7 +10,6 @@ from coordinator.api.common import get_scoped, iso, json_body, office_id, pagina
 from coordinator.attendance.models import TONES
 from coordinator.contacts.models import Outlet
 from coordinator.core.errors import ValidationError
-from coordinator.extensions import db
 from coordinator.monitoring import operations as ops
 from coordinator.monitoring.models import PROPOSAL_STATUSES, FeedItem, MatchProposal, OutletFeed
 
@@ -139,7 +138,6 @@ def create_feed(outlet_id: int):
     if "paused" in data and not isinstance(data["paused"], bool):
         raise ValidationError({"paused": _("paused phải là true hoặc false.")})
     feed = ops.add_feed(outlet, data)
-    db.session.commit()
     return jsonify(feed_json(feed)), 201
 
 
@@ -156,7 +154,6 @@ def patch_feed(feed_id: int):
     if "url" in data and data["url"] != feed.url:
         raise ValidationError({"url": _("Không đổi được địa chỉ: hãy xoá nguồn tin và thêm nguồn mới.")})
     ops.update_feed(feed, {k: v for k, v in data.items() if k in ("paused", "interval_minutes")})
-    db.session.commit()
     return jsonify(feed_json(feed))
 
 
@@ -164,7 +161,6 @@ def patch_feed(feed_id: int):
 def delete_feed(feed_id: int):
     require("edit")
     ops.delete_feed(get_scoped(OutletFeed, feed_id))
-    db.session.commit()
     return "", 204
 
 
@@ -202,7 +198,6 @@ def confirm_proposal(proposal_id: int):
     proposal = get_scoped(MatchProposal, proposal_id)
     data = json_body()
     ops.confirm(proposal, tone=data.get("tone"), user_id=_user_id())
-    db.session.commit()
     return jsonify(proposal_json(proposal))
 
 
@@ -212,7 +207,6 @@ def reject_proposal(proposal_id: int):
     proposal = get_scoped(MatchProposal, proposal_id)
     json_body()
     ops.reject(proposal, user_id=_user_id())
-    db.session.commit()
     return jsonify(proposal_json(proposal))
 
 
@@ -222,7 +216,6 @@ def reassign_proposal(proposal_id: int):
     proposal = get_scoped(MatchProposal, proposal_id)
     data = json_body()
     target = ops.reassign(proposal, data.get("briefing_id"), tone=data.get("tone"), user_id=_user_id())
-    db.session.commit()
     return jsonify(proposal_json(target))
 
 
@@ -235,7 +228,6 @@ def bulk_proposals():
                                                              for i in ids):
         raise ValidationError({"ids": _("ids phải là danh sách số (tối đa 500).")})
     result = ops.bulk(office_id(), ids, data.get("action"), tone=data.get("tone"), user_id=_user_id())
-    db.session.commit()
     return jsonify(result)
 
 
@@ -246,7 +238,6 @@ def settings_json(row) -> dict:
 @bp.get("/coverage-proposals/settings")
 def get_settings():
     row = ops.settings_for(office_id())
-    db.session.commit()
     return jsonify(settings_json(row))
 
 
@@ -255,5 +246,4 @@ def patch_settings():
     require("edit")
     data = json_body()
     row = ops.update_settings(office_id(), {k: v for k, v in data.items() if k in ("window_days", "threshold")})
-    db.session.commit()
     return jsonify(settings_json(row))

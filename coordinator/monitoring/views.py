@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from coordinator.attendance.operations import TONE_LABELS
 from coordinator.contacts.models import Outlet
+from coordinator.core import uow
 from coordinator.core.errors import DomainError
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
@@ -114,11 +115,10 @@ def _proposal(proposal_id: int) -> MatchProposal:
 def _run(action, success: str):
     try:
         result = action()
-        db.session.commit()
         flash(success, "success")
         return result
     except DomainError as exc:
-        db.session.rollback()
+        uow.abandon()
         flash("; ".join(str(v) for v in getattr(exc, "fields", {}).values()) or str(exc), "error")
         return None
 
@@ -191,11 +191,10 @@ def add_feed(outlet_id: int):
         try:
             ops.add_feed(outlet, {"url": form.url.data, "interval_minutes": form.interval_minutes.data,
                                   "paused": bool(form.paused.data)})
-            db.session.commit()
             flash(_("Đã thêm nguồn tin; hệ thống sẽ tải trong ít phút."), "success")
             return _outlet_page(outlet.id)
         except DomainError as exc:
-            db.session.rollback()
+            uow.abandon()
             errors = {key: [str(message)] for key, message in exc.fields.items()}
     else:
         errors = {key: [str(m) for m in messages] for key, messages in form.errors.items()}

@@ -181,7 +181,6 @@ def create_trust():
     require("manage_office")
     data = json_body()
     row = ops.add_trust(g.office, data.get("office_id"), _user())
-    db.session.commit()
     return jsonify({"id": row.id, "office_id": row.trusted_office_id, "office": row.trusted_office.name,
                     "created_at": iso(row.created_at)}), 201
 
@@ -191,7 +190,6 @@ def delete_trust(trust_id: int):
     row = get_scoped(NetworkTrust, trust_id)
     require("manage_office")
     ops.remove_trust(row, _user())
-    db.session.commit()
     return "", 204
 
 
@@ -212,7 +210,6 @@ def create_point(briefing_id: int):
     if note is not None and not isinstance(note, str):
         raise ValidationError({"note": _("Lời nhắn phải là văn bản.")})
     point = ops.invite_point(briefing, data.get("office_id"), _user(), note)
-    db.session.commit()
     row = next(r for r in reports.point_summary(briefing) if r["point_id"] == point.id)
     return jsonify(point_json(row, briefing.id)), 201
 
@@ -222,7 +219,6 @@ def withdraw_point(point_id: int):
     point = get_scoped(ConnectionPoint, point_id)
     require("edit")
     ops.withdraw_point(point, _user())
-    db.session.commit()
     row = next(r for r in reports.point_summary(point.host_briefing) if r["point_id"] == point.id)
     return jsonify(point_json(row, point.host_briefing_id))
 
@@ -247,7 +243,6 @@ def accept_point(point_id: int):
     if venue is not None and not isinstance(venue, str):
         raise ValidationError({"venue": _("Địa điểm phải là văn bản.")})
     ops.accept_point(point, _user(), audience, venue)
-    db.session.commit()
     return jsonify(received_json(point))
 
 
@@ -260,7 +255,6 @@ def decline_point(point_id: int):
     if reason is not None and not isinstance(reason, str):
         raise ValidationError({"reason": _("Lý do phải là văn bản.")})
     ops.decline_point(point, _user(), reason)
-    db.session.commit()
     return jsonify(received_json(point))
 
 
@@ -290,7 +284,6 @@ def create_offers():
     created = ops.offer_contacts(g.office, _user(), journalist_ids=_id_list(data, "journalist_ids"),
                                  outlet_ids=_id_list(data, "outlet_ids"), office_ids=_id_list(data, "office_ids"),
                                  note=note)
-    db.session.commit()
     return jsonify({"items": [offer_json(o) for o in created]}), 201
 
 
@@ -299,7 +292,6 @@ def withdraw_offer(offer_id: int):
     offer = get_scoped(ContactOffer, offer_id)
     require("manage_office")
     ops.withdraw_offer(offer, _user())
-    db.session.commit()
     return jsonify(offer_json(offer))
 
 
@@ -314,7 +306,6 @@ def adopt_offer(offer_id: int):
     offer = ops.offer_for(office_id(), offer_id)
     require("edit")
     link = ops.adopt_offer(g.office, offer, _user())
-    db.session.commit()
     return jsonify({"id": link.id, "offer_id": link.offer_id, "outlet_id": link.local_outlet_id,
                     "journalist_id": link.local_journalist_id, "origin_office": link.origin_office.name}), 201
 

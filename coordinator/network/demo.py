@@ -137,7 +137,7 @@ def load_network_demo(host_office_id: int, password: str | None = None) -> str:
         ops.adopt_offer(host, offer, SYSTEM)
     for spec, _office_row in points:
         lines.append(f"    admin {spec['admin'][0]}" + (f"  mật khẩu: {password}" if password else ""))
-    db.session.commit()
+    db.session.flush()
     return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
 from coordinator.contacts.models import DistributionList, Journalist, Outlet
-from coordinator.core import clock
+from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
@@ -24,6 +24,7 @@ from coordinator.offices.models import Office
 from coordinator.schedule.models import Briefing
 from coordinator.users.permissions import can, require
 from coordinator.web import navigation
+from coordinator.web.forms import flash_error
 from coordinator.web.navigation import NavItem
 
 bp = Blueprint("network", __name__, url_prefix="/network")
@@ -120,11 +121,10 @@ def trust():
         if form.validate():
             try:
                 row = ops.add_trust(_office(), form.office_id.data or None, current_user)
-                db.session.commit()
                 flash(_("%(name)s đã được phép mời văn phòng làm điểm cầu.", name=row.trusted_office.name), "success")
                 return redirect(url_for("network.trust"))
             except DomainError as exc:
-                db.session.rollback()
+                uow.abandon()
                 _field_errors(form, exc)
         status = 422
     return render_template("network/trust.html", form=form, trusted=trusted), status
@@ -136,7 +136,6 @@ def trust_remove(trust_id: int):
     row = get_or_404(NetworkTrust, trust_id)
     name = row.trusted_office.name
     ops.remove_trust(row, current_user)
-    db.session.commit()
     flash(_("%(name)s không còn được mời văn phòng làm điểm cầu.", name=name), "success")
     return redirect(url_for("network.trust"))
 
@@ -156,11 +155,10 @@ def points(briefing_id: int):
         if form.validate():
             try:
                 point = ops.invite_point(briefing, form.office_id.data or None, current_user, form.note.data)
-                db.session.commit()
                 flash(_("Đã mời %(name)s làm điểm cầu.", name=point.point_office.name), "success")
                 return redirect(url_for("network.points", briefing_id=briefing.id))
             except DomainError as exc:
-                db.session.rollback()
+                uow.abandon()
                 _field_errors(form, exc)
         status = 422
     return render_template("network/points.html", briefing=briefing, form=form,
@@ -173,11 +171,9 @@ def point_withdraw(point_id: int):
     point = _host_point(point_id)
     try:
         ops.withdraw_point(point, current_user)
-        db.session.commit()
         flash(_("Đã rút lời mời %(name)s.", name=point.point_office.name), "success")
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash_error(exc)
     return redirect(url_for("network.points", briefing_id=point.host_briefing_id))
 
 
@@ -208,11 +204,10 @@ def invitation(point_id: int):
             else:
                 try:
                     local = ops.accept_point(point, current_user, audience, form.venue.data)
-                    db.session.commit()
                     flash(_("Đã nhận lời làm điểm cầu; buổi họp báo đã có trong lịch của văn phòng."), "success")
                     return redirect(url_for("schedule.briefing_detail", briefing_id=local.id))
                 except DomainError as exc:
-                    db.session.rollback()
+                    uow.abandon()
                     _field_errors(form, exc)
         status = 422
     return render_template("network/invitation.html", point=point, form=form, decline=DeclineForm()), status
@@ -225,11 +220,9 @@ def invitation_decline(point_id: int):
     form = DeclineForm()
     try:
         ops.decline_point(point, current_user, form.reason.data)
-        db.session.commit()
         flash(_("Đã từ chối làm điểm cầu."), "success")
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash_error(exc)
     return redirect(url_for("network.index"))
 
 
@@ -255,11 +248,10 @@ def offers():
                 created = ops.offer_contacts(_office(), current_user, journalist_ids=form.journalist_ids.data,
                                              outlet_ids=form.outlet_ids.data, office_ids=form.office_ids.data,
                                              note=form.note.data)
-                db.session.commit()
                 flash(_("Đã chia sẻ %(n)s mục với mạng lưới.", n=len(created)), "success")
                 return redirect(url_for("network.offers"))
             except DomainError as exc:
-                db.session.rollback()
+                uow.abandon()
                 _field_errors(form, exc)
         status = 422
     names = {o.id: o.name for o in ops.network_offices(office_id)}
@@ -284,11 +276,9 @@ def offer_withdraw(offer_id: int):
     offer = get_or_404(ContactOffer, offer_id)
     try:
         ops.withdraw_offer(offer, current_user)
-        db.session.commit()
         flash(_("Đã thôi chia sẻ; các văn phòng đã thêm vẫn giữ liên hệ của họ."), "success")
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash_error(exc)
     return redirect(url_for("network.offers"))
 
 
@@ -309,13 +299,11 @@ def adopt(offer_id: int):
         abort(404)
     try:
         link = ops.adopt_offer(_office(), offer, current_user)
-        db.session.commit()
         flash(_("Đã thêm vào danh bạ của văn phòng."), "success")
         if link.local_journalist_id:
             return redirect(url_for("contacts.journalist", journalist_id=link.local_journalist_id))
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash_error(exc)
     return redirect(url_for("network.directory"))
 
 

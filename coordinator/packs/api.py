@@ -11,7 +11,6 @@ from coordinator.api import bp, openapi
 from coordinator.api.common import get_scoped, iso, json_body, paginated, require
 from coordinator.core.errors import ValidationError
 from coordinator.core.ids import parse_id
-from coordinator.extensions import db
 from coordinator.packs import operations as ops
 from coordinator.packs.models import STATUSES, Pack, PackDownload
 from coordinator.schedule.models import Briefing
@@ -135,7 +134,6 @@ def _input() -> tuple[dict, list[ops.Upload], list[int]]:
 
 
 def _created(pack: Pack):
-    db.session.commit()
     return jsonify(serialize(pack)), 201
 
 
@@ -190,7 +188,6 @@ def edit_pack(pack_id: int):
     require("edit")
     data, uploads, remove = _input()
     result = ops.update_pack(pack, g.api_user, data, uploads, remove)
-    db.session.commit()
     return jsonify(serialize(result)), (201 if result.id != pack_id else 200)
 
 
@@ -199,7 +196,6 @@ def submit_pack(pack_id: int):
     pack = get_scoped(Pack, pack_id)
     require("edit")
     ops.submit(pack, g.api_user)
-    db.session.commit()
     return jsonify(serialize(pack))
 
 
@@ -208,7 +204,6 @@ def approve_pack(pack_id: int):
     pack = get_scoped(Pack, pack_id)
     require("approve")
     ops.approve(pack, g.api_user)
-    db.session.commit()
     return jsonify(serialize(pack))
 
 
@@ -218,7 +213,6 @@ def reject_pack(pack_id: int):
     require("approve")
     reason = json_body().get("reason") if request.is_json else request.form.get("reason")
     ops.reject(pack, g.api_user, reason if isinstance(reason, str) else None)
-    db.session.commit()
     return jsonify(serialize(pack))
 
 
@@ -227,7 +221,6 @@ def release_pack(pack_id: int):
     pack = get_scoped(Pack, pack_id)
     require("approve")
     ops.release_now(pack, g.api_user)
-    db.session.commit()
     return jsonify(serialize(pack))
 
 

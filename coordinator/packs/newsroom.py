@@ -87,7 +87,6 @@ def download(slug: str, pack_id: int, file_id: int):
         abort(404)
     db.session.add(PackDownload(office_id=office.id, pack_id=pack.id, file_id=row.id, journalist_id=None,
                                 source="newsroom", before_lift=False, ip_hash=ip_hash()))
-    db.session.commit()
     return send_pack_file(row, private=False)
 
 

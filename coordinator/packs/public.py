@@ -67,5 +67,4 @@ def recipient_download(token: str, file_id: int):
         return render_template("packs/refused.html", pack=pack, office=office, reason=refusal), 403
     db.session.add(PackDownload(office_id=pack.office_id, pack_id=pack.id, file_id=row.id, journalist_id=journalist.id,
                                 source="link", before_lift=ops.embargo_active(pack, clock.now()), ip_hash=ip_hash()))
-    db.session.commit()
     return send_pack_file(row)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from wtforms.fields import SelectChoice
 
 from coordinator.contacts.models import Beat, DistributionList
-from coordinator.core import clock
+from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError, Forbidden
 from coordinator.core.i18n import format_local
 from coordinator.core.tenancy import current_office_id, get_or_404
@@ -26,6 +26,7 @@ from coordinator.packs.serving import send_pack_file
 from coordinator.schedule.models import Briefing
 from coordinator.users.permissions import can, require
 from coordinator.web import navigation
+from coordinator.web.forms import apply_errors, flash_error
 from coordinator.web.navigation import NavItem
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
@@ -86,19 +87,6 @@ def _form_data(form: PackForm) -> dict:
             "_tz": tz}
 
 
-def _apply_errors(form: PackForm, exc: DomainError) -> list[str]:
-    loose = []
-    for key, message in (exc.fields or {"_": exc.message}).items():
-        target = getattr(form, key, None) if key != "audience" else form.list_ids
-        if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
-            target.errors.append(message)
-        else:
-            loose.append(message)
-    if exc.status == 413 and exc.message not in loose:
-        loose.append(exc.message)
-    return loose
-
-
 @bp.get("")
 @require("read")
 def index():
@@ -134,12 +122,11 @@ def new():
         data.pop("_tz")
         try:
             pack = ops.create_pack(_office(), current_user, data, _uploads(), briefing=briefing)
-            db.session.commit()
             flash(_("Đã tạo tài liệu (bản nháp)."), "success")
             return redirect(url_for("packs.detail", pack_id=pack.id))
         except DomainError as exc:
-            db.session.rollback()
-            loose, status = _apply_errors(form, exc), (exc.status if exc.status in (403, 409, 413, 422) else 422)
+            loose = apply_errors(form, exc, {"audience": "list_ids"}, flash_loose=False)
+            status = exc.status if exc.status in (403, 409, 413, 422) else 422
     else:
         status = 422
     return render_template("packs/form.html", form=form, pack=None, loose_errors=loose), status
@@ -171,7 +158,6 @@ def edit(pack_id: int):
         remove = [int(v) for v in request.form.getlist("remove_file_ids") if v.isdigit()]
         try:
             result = ops.update_pack(pack, current_user, data, _uploads(), remove)
-            db.session.commit()
             if result.id != pack.id:
                 flash(_("Tài liệu đã duyệt không sửa trực tiếp được: đã tạo phiên bản %(v)s (bản nháp, cần duyệt "
                         "lại; khi phát hành sẽ gửi dưới dạng đính chính).", v=result.version), "info")
@@ -179,9 +165,10 @@ def edit(pack_id: int):
                 flash(_("Đã lưu thay đổi."), "success")
             return redirect(url_for("packs.detail", pack_id=result.id))
         except DomainError as exc:
-            db.session.rollback()
+            uow.abandon()
             pack = get_or_404(Pack, pack_id)
-            loose, status = _apply_errors(form, exc), (exc.status if exc.status in (403, 409, 413, 422) else 422)
+            loose = apply_errors(form, exc, {"audience": "list_ids"}, flash_loose=False)
+            status = exc.status if exc.status in (403, 409, 413, 422) else 422
     else:
         status = 422
     return render_template("packs/form.html", form=form, pack=pack, loose_errors=loose), status
@@ -222,17 +209,15 @@ def _action(pack_id: int, action):
     pack = get_or_404(Pack, pack_id)
     try:
         message = action(pack)
-        db.session.commit()
         flash(message, "success")
     except Forbidden as exc:
-        db.session.rollback()
+        uow.abandon()
         if not can(current_user, "approve") and not can(current_user, "edit"):
             abort(403)
         flash(exc.message, "error")
         return _detail(get_or_404(Pack, pack_id), 403)
     except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash_error(exc)
         return _detail(get_or_404(Pack, pack_id), exc.status)
     return redirect(url_for("packs.detail", pack_id=pack.id))
 
@@ -298,11 +283,9 @@ def settings():
         form.max_file_mb.data = row.max_file_bytes // (1024 * 1024)
         form.two_approvers.data = row.two_approvers
         form.follow_up_hours.data = row.follow_up_hours
-        db.session.commit()
     elif form.validate():
         ops.update_settings(current_office_id(), max_file_mb=form.max_file_mb.data,
                             two_approvers=form.two_approvers.data, follow_up_hours=form.follow_up_hours.data)
-        db.session.commit()
         flash(_("Đã lưu cài đặt tài liệu."), "success")
         return redirect(url_for("packs.settings"))
     else:

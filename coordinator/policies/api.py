@@ -9,7 +9,6 @@ from sqlalchemy import select
 from coordinator.api import bp, openapi
 from coordinator.api.common import get_scoped, int_arg, iso, json_body, office_id, paginated, require
 from coordinator.core.errors import NotFound, ValidationError
-from coordinator.extensions import db
 from coordinator.policies import exports, progress
 from coordinator.policies import operations as ops
 from coordinator.policies.models import (
@@ -215,7 +214,6 @@ def list_policies():
 def create_policy():
     require("edit")
     policy = ops.create_policy(office_id(), json_body())
-    db.session.commit()
     return jsonify(policy_json(policy)), 201
 
 
@@ -229,7 +227,6 @@ def update_policy(policy_id: int):
     require("edit")
     policy = get_scoped(Policy, policy_id)
     ops.update_policy(policy, json_body())
-    db.session.commit()
     return jsonify(policy_json(policy))
 
 
@@ -237,7 +234,6 @@ def update_policy(policy_id: int):
 def delete_policy(policy_id: int):
     require("edit")
     ops.delete_policy(get_scoped(Policy, policy_id))
-    db.session.commit()
     return "", 204
 
 
@@ -252,7 +248,6 @@ def add_link(policy_id: int):
     policy = get_scoped(Policy, policy_id)
     data = json_body()
     created = ops.link(policy, data.get("kind"), data.get("id"))
-    db.session.commit()
     return jsonify(ops.linked_ids(policy.id)), 201 if created else 200
 
 
@@ -262,7 +257,6 @@ def _unlink(policy_id: int, kind: str, object_id: int):
     target = ops.LINK_TARGETS[kind]
     get_scoped(target, object_id)
     ops.unlink(policy, kind, object_id)
-    db.session.commit()
     return "", 204
 
 
@@ -318,7 +312,6 @@ def triage_comment(policy_id: int, comment_id: int):
     require("answer")
     comment = _comment(policy_id, comment_id)
     ops.triage_comment(comment, json_body(), user_id=g.api_user.id)
-    db.session.commit()
     return jsonify(comment_json(comment))
 
 
@@ -340,7 +333,6 @@ def list_plans():
 def create_plan():
     require("edit")
     plan = ops.create_plan(office_id(), json_body())
-    db.session.commit()
     return jsonify(plan_json(plan)), 201
 
 
@@ -354,7 +346,6 @@ def update_plan(plan_id: int):
     require("edit")
     plan = get_scoped(CommunicationPlan, plan_id)
     ops.update_plan(plan, json_body())
-    db.session.commit()
     return jsonify(plan_json(plan))
 
 
@@ -362,7 +353,6 @@ def update_plan(plan_id: int):
 def delete_plan(plan_id: int):
     require("edit")
     ops.delete_plan(get_scoped(CommunicationPlan, plan_id))
-    db.session.commit()
     return "", 204
 
 
@@ -371,7 +361,6 @@ def add_item(plan_id: int):
     require("edit")
     plan = get_scoped(CommunicationPlan, plan_id)
     item = ops.add_item(plan, json_body())
-    db.session.commit()
     return jsonify(item_json(item)), 201
 
 
@@ -388,7 +377,6 @@ def update_item(plan_id: int, item_id: int):
     require("edit")
     item = _item(plan_id, item_id)
     ops.update_item(item, json_body())
-    db.session.commit()
     return jsonify(item_json(item))
 
 
@@ -396,7 +384,6 @@ def update_item(plan_id: int, item_id: int):
 def delete_item(plan_id: int, item_id: int):
     require("edit")
     ops.delete_item(_item(plan_id, item_id))
-    db.session.commit()
     return "", 204
 
 

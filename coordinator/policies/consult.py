@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from coordinator.core import uow
 from coordinator.core.errors import DomainError
 from coordinator.extensions import db, limiter
 from coordinator.invitations.tokens import journalist_from_portal_token
@@ -56,12 +57,11 @@ def page(office_slug: str, policy_id: int):
                 ops.submit_comment(policy, text=form.text.data, journalist=journalist, name=form.name.data,
                                    email=form.email.data)
             except DomainError as exc:
-                db.session.rollback()
+                uow.abandon()
                 for key, message in (exc.fields or {"text": exc.message}).items():
                     field = getattr(form, key, form.text)
                     field.errors = [*list(field.errors or []), message]
             else:
-                db.session.commit()
                 flash(_("Cảm ơn bạn. Góp ý đã được gửi tới cơ quan soạn thảo."), "success")
                 return redirect(url_for("consult.page", office_slug=office.slug, policy_id=policy.id,
                                         **({"t": token} if journalist else {})))

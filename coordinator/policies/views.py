@@ -13,7 +13,7 @@ from wtforms.fields import SelectChoice
 from coordinator.attendance.models import Coverage, Question
 from coordinator.contacts.models import Beat, DistributionList
 from coordinator.contacts.operations import office_today
-from coordinator.core import clock
+from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError
 from coordinator.core.i18n import format_local
 from coordinator.core.tenancy import current_office_id, get_or_404
@@ -34,6 +34,7 @@ from coordinator.policies.models import (
 from coordinator.schedule.models import Briefing
 from coordinator.users.permissions import can, require
 from coordinator.web import navigation
+from coordinator.web.forms import apply_errors
 from coordinator.web.navigation import NavItem
 
 bp = Blueprint("policies", __name__, url_prefix="/policies")
@@ -63,15 +64,6 @@ def _links_for(kind: str, object_id: int) -> dict:
                                             .order_by(Policy.name)) if p.id not in taken]
     return {"kind": kind, "object_id": object_id, "linked": linked, "others": others,
             "can_edit": can(current_user, "edit")}
-
-
-def _apply_errors(form, exc: DomainError) -> None:
-    for key, message in (exc.fields or {"_": exc.message}).items():
-        field = getattr(form, key.split(".")[-1], None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors or []), message]
-        else:
-            flash(message, "error")
 
 
 def _beat_choices(blank: str | None) -> list[SelectChoice]:
@@ -142,10 +134,8 @@ def new():
         try:
             policy = ops.create_policy(current_office_id(), _policy_data(form))
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Đã thêm chính sách."), "success")
             return redirect(url_for("policies.detail", policy_id=policy.id))
     return render_template("policies/form.html", form=form, policy=None), 422 if form.errors else 200
@@ -160,11 +150,10 @@ def edit(policy_id: int):
         try:
             ops.update_policy(policy, _policy_data(form))
         except DomainError as exc:
-            db.session.rollback()
+            uow.abandon()
             policy = get_or_404(Policy, policy_id)
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Đã lưu chính sách."), "success")
             return redirect(url_for("policies.detail", policy_id=policy.id))
     return render_template("policies/form.html", form=form, policy=policy), 422 if form.errors else 200
@@ -175,7 +164,6 @@ def edit(policy_id: int):
 def delete(policy_id: int):
     policy = get_or_404(Policy, policy_id)
     ops.delete_policy(policy)
-    db.session.commit()
     flash(_("Đã xoá chính sách."), "success")
     return redirect(url_for("policies.index"))
 
@@ -242,11 +230,10 @@ def links():
             ops.link(policy, kind, object_id)
             message = _("Đã liên kết với chính sách.")
     except DomainError as exc:
-        db.session.rollback()
+        uow.abandon()
         for text in (exc.fields or {"_": exc.message}).values():
             flash(text, "error")
         return redirect(back)
-    db.session.commit()
     flash(message, "success")
     return redirect(back)
 
@@ -314,10 +301,8 @@ def create_plan():
                                                          "responsible": form.responsible.data or "",
                                                          "notes": form.notes.data or ""})
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Đã tạo kế hoạch năm %(y)s.", y=plan.year), "success")
             return redirect(url_for("policies.plan_page", year=plan.year))
     year = form.year.data if isinstance(form.year.data, int) and ops.MIN_YEAR <= form.year.data <= ops.MAX_YEAR \
@@ -335,11 +320,10 @@ def edit_plan(plan_id: int):
             ops.update_plan(plan, {"year": form.year.data, "title": form.title.data or "",
                                    "responsible": form.responsible.data or "", "notes": form.notes.data or ""})
         except DomainError as exc:
-            db.session.rollback()
+            uow.abandon()
             plan = get_or_404(CommunicationPlan, plan_id)
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Đã lưu kế hoạch."), "success")
             return redirect(url_for("policies.plan_page", year=plan.year))
     return _plan_page(plan.year, plan_form=form, status=422)
@@ -351,7 +335,6 @@ def delete_plan(plan_id: int):
     plan = get_or_404(CommunicationPlan, plan_id)
     year = plan.year
     ops.delete_plan(plan)
-    db.session.commit()
     flash(_("Đã xoá kế hoạch."), "success")
     return redirect(url_for("policies.plan_page", year=year))
 
@@ -365,10 +348,8 @@ def add_item(plan_id: int):
         try:
             ops.add_item(plan, _item_data(form))
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Đã thêm chính sách vào kế hoạch."), "success")
             return redirect(url_for("policies.plan_page", year=plan.year))
     return _plan_page(plan.year, item_form=form, status=422)
@@ -391,11 +372,10 @@ def edit_item(plan_id: int, item_id: int):
         try:
             ops.update_item(item, _item_data(form))
         except DomainError as exc:
-            db.session.rollback()
+            uow.abandon()
             item = _item(plan_id, item_id)
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Đã lưu."), "success")
             return redirect(url_for("policies.plan_page", year=item.plan.year))
     return render_template("policies/item_form.html", item=item, form=form), 422 if form.errors else 200
@@ -407,7 +387,6 @@ def delete_item(plan_id: int, item_id: int):
     item = _item(plan_id, item_id)
     year = item.plan.year
     ops.delete_item(item)
-    db.session.commit()
     flash(_("Đã bỏ chính sách khỏi kế hoạch."), "success")
     return redirect(url_for("policies.plan_page", year=year))
 
@@ -472,10 +451,8 @@ def triage(comment_id: int):
             ops.triage_comment(comment, {"status": form.status.data, "reply": form.reply.data or ""},
                                user_id=current_user.id)
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash(_("Đã xử lý góp ý."), "success")
             return redirect(url_for("policies.comments", status=request.args.get("status", "pending")))
     return _comments_page({comment_id: form}, 422)

@@ -12,7 +12,6 @@ from coordinator.api.common import get_scoped, iso, json_body, office_id, pagina
 from coordinator.core.dates import parse_day
 from coordinator.core.errors import ValidationError
 from coordinator.core.ids import parse_id
-from coordinator.extensions import db
 from coordinator.schedule import operations as ops
 from coordinator.schedule import recurrence
 from coordinator.schedule.models import Briefing, OfficeClosure, Series
@@ -140,7 +139,6 @@ openapi.operation("/briefings/{briefing_id}/following", "patch",
 def create_series():
     require("edit")
     series = ops.create_series(g.office, json_body())
-    db.session.commit()
     return jsonify(serialize_series(series)), 201
 
 
@@ -161,7 +159,6 @@ def patch_series(series_id: int):
     series = get_scoped(Series, series_id)
     data = json_body()
     result = ops.update_series(series, data, expected_version=data.get("version"))
-    db.session.commit()
     return serialize_series(result)
 
 
@@ -190,7 +187,6 @@ def list_briefings():
     if errors:
         raise ValidationError(errors)
     query = ops.list_briefings(office_id(), day_from, day_to, timezone=g.office.timezone, series_id=series_id)
-    db.session.commit()  # occurrences materialised on demand
     return paginated(query, serialize_briefing)
 
 
@@ -199,7 +195,6 @@ def create_briefing():
     require("edit")
     data = json_body()
     briefing = ops.create_briefing(g.office, data, crisis=bool(data.get("is_crisis")))
-    db.session.commit()
     return jsonify(serialize_briefing(briefing)), 201
 
 
@@ -214,7 +209,6 @@ def patch_briefing(briefing_id: int):
     briefing = get_scoped(Briefing, briefing_id)
     data = json_body()
     ops.update_briefing(briefing, data, expected_version=data.pop("version", None))
-    db.session.commit()
     return serialize_briefing(briefing)
 
 
@@ -224,7 +218,6 @@ def patch_following(briefing_id: int):
     briefing = get_scoped(Briefing, briefing_id)
     data = json_body()
     series = ops.split_series(briefing, data, expected_version=data.pop("version", None))
-    db.session.commit()
     return serialize_series(series)
 
 
@@ -266,7 +259,6 @@ def add_closure():
     except ValueError:
         raise ValidationError({"day": _("%(name)s phải có dạng YYYY-MM-DD.", name="day")}) from None
     closure = ops.add_closure(g.office, day, data.get("name"))
-    db.session.commit()
     return jsonify(serialize_closure(closure)), 201
 
 
@@ -277,7 +269,6 @@ def issue_feed_token(journalist_id: int):
     from coordinator.schedule import ical
 
     row, token = ops.rotate_feed_token(office_id(), journalist_id)
-    db.session.commit()
     url = external_url("calendar.personal_feed", token=token)
     return jsonify({"token": token, "prefix": row.prefix, "url": url, "webcal_url": ical.webcal_url(url),
                     "google_url": ical.google_subscribe_url(url),
@@ -288,5 +279,4 @@ def issue_feed_token(journalist_id: int):
 def revoke_feed_token(journalist_id: int):
     require("edit")
     ops.revoke_feed_tokens(office_id(), journalist_id)
-    db.session.commit()
     return "", 204

@@ -80,19 +80,19 @@ def _monotonic_last_modified(key: str, office: Office, etag: str, newest: dateti
     state = db.session.get(FeedState, key)
     if state is not None and state.etag == etag:
         return state.last_modified
-    if state is None:
-        value = newest
-        db.session.add(FeedState(key=key, office_id=office.id, etag=etag, last_modified=value))
-    else:
-        value = max(newest, state.last_modified + timedelta(seconds=1))
-        value = min(value, max(clock.now().replace(microsecond=0), state.last_modified + timedelta(seconds=1)))
-        state.etag = etag
-        state.last_modified = value
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # saved with the request; a clash with another worker stays local
+            if state is None:
+                value = newest
+                db.session.add(FeedState(key=key, office_id=office.id, etag=etag, last_modified=value))
+            else:
+                value = max(newest, state.last_modified + timedelta(seconds=1))
+                value = min(value, max(clock.now().replace(microsecond=0),
+                                       state.last_modified + timedelta(seconds=1)))
+                state.etag = etag
+                state.last_modified = value
     except IntegrityError:  # another worker wrote it first: theirs is as good
-        db.session.rollback()
-        state = db.session.get(FeedState, key)
+        state = db.session.get(FeedState, key, populate_existing=True)
         return state.last_modified if state is not None else value
     return value
 

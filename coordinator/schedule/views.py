@@ -35,6 +35,7 @@ from coordinator.schedule.holidays import DaysOff, public_holidays
 from coordinator.schedule.models import Briefing, OfficeClosure, Series
 from coordinator.users.permissions import can, require
 from coordinator.web import navigation
+from coordinator.web.forms import apply_errors
 from coordinator.web.navigation import NavItem
 
 bp = Blueprint("schedule", __name__, url_prefix="/schedule")
@@ -75,21 +76,6 @@ def _audience_choices(form) -> None:
         db.session.scalars(select(Outlet).where(Outlet.office_id == office_id).order_by(Outlet.name)))
 
 
-def _apply_errors(form, exc: DomainError, mapping: dict | None = None) -> list[str]:
-    """Field errors next to their fields; the rest returned for the top of the form."""
-    loose = []
-    for key, message in (exc.fields or {"_": exc.message}).items():
-        name = (mapping or {}).get(key, key)
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            if not isinstance(field.errors, list):
-                field.errors = list(field.errors)
-            field.errors.append(message)
-        else:
-            loose.append(message)
-    return loose
-
-
 # --- calendar ------------------------------------------------------------------------------------
 
 @bp.get("/")
@@ -127,7 +113,6 @@ def calendar():
     query = ops.list_briefings(current_office_id(), day_from, day_to, timezone=_office().timezone,
                                series_id=series_id)
     briefings = list(db.session.scalars(query).unique())
-    db.session.commit()
     by_day: dict[date, list[Briefing]] = {}
     for briefing in briefings:
         by_day.setdefault(briefing.start.astimezone(tz).date(), []).append(briefing)
@@ -198,7 +183,7 @@ def _series_form_page(form: SeriesForm, series: Series | None):
             try:
                 preview = _preview(data)
             except ValidationError as exc:
-                loose = _apply_errors(form, exc, SERIES_FIELD_MAP)
+                loose = apply_errors(form, exc, SERIES_FIELD_MAP, flash_loose=False)
                 status = 422
         elif valid:
             try:
@@ -208,11 +193,9 @@ def _series_form_page(form: SeriesForm, series: Series | None):
                 else:
                     saved = ops.update_series(series, data, expected_version=form.version.data)
                     flash(_("Đã cập nhật chuỗi họp báo."), "success")
-                db.session.commit()
                 return redirect(url_for("schedule.series_detail", series_id=saved.id))
             except DomainError as exc:
-                db.session.rollback()
-                loose = _apply_errors(form, exc, SERIES_FIELD_MAP)
+                loose = apply_errors(form, exc, SERIES_FIELD_MAP, flash_loose=False)
                 status = exc.status if exc.status in (409, 422) else 422
         else:
             status = 422
@@ -252,7 +235,6 @@ def series_detail(series_id: int):
     series = get_or_404(Series, series_id)
     now = clock.now()
     ops.ensure_materialised(series.office_id, now + timedelta(days=ops.horizon_days()), series.id)
-    db.session.commit()
     upcoming = list(db.session.scalars(select(Briefing).where(
         Briefing.series_id == series.id, Briefing.start >= now).order_by(Briefing.start).limit(10)))
     past = list(db.session.scalars(select(Briefing).where(
@@ -289,12 +271,11 @@ def briefing_detail(briefing_id: int):
     elif form.validate():
         try:
             target = _save_briefing_edit(briefing, form, tz)
-            db.session.commit()
             flash(_("Đã lưu thay đổi."), "success")
             return redirect(target)
         except DomainError as exc:
-            db.session.rollback()
-            loose = _apply_errors(form, exc, {"start": "start_date", "end": "end_time", "dtstart": "start_date"})
+            loose = apply_errors(form, exc, {"start": "start_date", "end": "end_time", "dtstart": "start_date"},
+                                 flash_loose=False)
             status = exc.status if exc.status in (409, 422) else 422
             briefing = get_or_404(Briefing, briefing_id)
     else:
@@ -351,16 +332,14 @@ def _adhoc_form_page(form, template: str, *, crisis: bool):
         if form.validate():
             try:
                 briefing = ops.create_briefing(_office(), form.to_data(), crisis=crisis)
-                db.session.commit()
                 if crisis:
                     flash(_("Đã tạo buổi họp báo khẩn; thư mời được gửi ngay."), "success")
                 else:
                     flash(_("Đã tạo buổi họp báo."), "success")
                 return redirect(url_for("schedule.briefing_detail", briefing_id=briefing.id))
             except DomainError as exc:
-                db.session.rollback()
-                loose = _apply_errors(form, exc, {"dtstart": "start_date", "audience": "list_ids",
-                                                  "end": "duration_minutes"})
+                loose = apply_errors(form, exc, {"dtstart": "start_date", "audience": "list_ids",
+                                                  "end": "duration_minutes"}, flash_loose=False)
                 status = 422
         else:
             status = 422
@@ -404,12 +383,10 @@ def closures():
         if form.validate():
             try:
                 ops.add_closure(_office(), form.day.data, form.name.data)
-                db.session.commit()
                 flash(_("Đã thêm ngày nghỉ; các buổi họp trùng ngày đã được xử lý theo từng chuỗi."), "success")
                 return redirect(url_for("schedule.closures"))
             except DomainError as exc:
-                db.session.rollback()
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
         status = 422
     rows = list(db.session.scalars(select(OfficeClosure).where(OfficeClosure.office_id == current_office_id())
                                    .order_by(OfficeClosure.day)))
@@ -423,7 +400,6 @@ def closures():
 def closure_delete(closure_id: int):
     closure = get_or_404(OfficeClosure, closure_id)
     ops.remove_closure(closure)
-    db.session.commit()
     flash(_("Đã xoá ngày nghỉ."), "success")
     return redirect(url_for("schedule.closures"))
 
@@ -451,10 +427,8 @@ def feeds():
                     token = ops.rotate_feed_token(office.id, form.journalist_id.data)[1]
                     url = external_url("calendar.personal_feed", token=token)
                     issued = _links(url, _("Lịch họp báo"))
-                db.session.commit()
             except DomainError as exc:
-                db.session.rollback()
-                _apply_errors(form, exc, {"_": "journalist_id"})
+                apply_errors(form, exc, {"_": "journalist_id"})
                 form.journalist_id.errors = list(form.journalist_id.errors) + [exc.message]
                 status = 404 if exc.status == 404 else 422
         else:

@@ -5,7 +5,7 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from coordinator.extensions import db
+from coordinator.core import uow
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -24,7 +24,7 @@ def _messages() -> dict[int, tuple[str, str]]:
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        db.session.rollback()
+        uow.abandon()
         code = exc.code or 500
         if request.path.startswith("/api/"):
             from coordinator.api import _http_error as api_error
@@ -38,7 +38,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        db.session.rollback()
+        uow.abandon()
         app.logger.exception("unhandled error")
         if request.path.startswith("/api/"):
             from coordinator.api import error_response
