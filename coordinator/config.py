@@ -62,12 +62,14 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SMTP_URL": env.get("SMTP_URL"),
         "MAIL_FROM": env.get("MAIL_FROM"),
         "OUTBOX_DIR": str(instance_path / "outbox"),
-        # Outbox events: how long a dispatched event may wait before the sweep
-        # enqueues it again, and how long a running handler holds its lease.
+        # Outbox events: how long a dispatched event may wait before the sweep enqueues it again, and
+        # how long a handler's lease and a message's claim last without a heartbeat (a live worker renews
+        # both every HEARTBEAT_SECONDS; a dead one's work is taken over once they run out).
         "EVENT_REDISPATCH_AFTER_SECONDS": int(env.get("EVENT_REDISPATCH_AFTER_SECONDS", "60")),
-        "EVENT_LEASE_SECONDS": int(env.get("EVENT_LEASE_SECONDS", "300")),
+        "EVENT_LEASE_SECONDS": int(env.get("EVENT_LEASE_SECONDS", "20")),
         "EVENT_MAX_ATTEMPTS": int(env.get("EVENT_MAX_ATTEMPTS", "6")),
-        "MAIL_CLAIM_SECONDS": int(env.get("MAIL_CLAIM_SECONDS", "120")),
+        "MAIL_CLAIM_SECONDS": int(env.get("MAIL_CLAIM_SECONDS", "20")),
+        "HEARTBEAT_SECONDS": float(env.get("HEARTBEAT_SECONDS", "5")),
         # Connections a fan-out keeps busy at once (the provider answers each request in tens of ms).
         "MAIL_CONCURRENCY": int(env.get("MAIL_CONCURRENCY", "16")),
         # A fan-out of at least FANOUT_ASSIST_MIN recipients is shared by up to FANOUT_PARTS workers.

@@ -12,8 +12,8 @@ from coordinator.contacts.models import (  # noqa: F401
 )
 from coordinator.core.audit import AuditLog  # noqa: F401
 from coordinator.core.events import OutboxEvent  # noqa: F401
-from coordinator.invitations.models import FanOut, Invitation, OccurrenceRsvp  # noqa: F401
-from coordinator.mail.models import Delivery, ProviderEvent, Suppression  # noqa: F401
+from coordinator.invitations.models import Invitation, OccurrenceRsvp  # noqa: F401
+from coordinator.mail.models import Delivery, FanOut, ProviderEvent, Suppression  # noqa: F401
 from coordinator.monitoring.models import (  # noqa: F401
     FeedItem,
     MatchProposal,

@@ -88,10 +88,10 @@ def send_weekly_digests(now: datetime | None = None) -> int:
     failed = []
     for office_id in list(db.session.scalars(select(Office.id).order_by(Office.id))):
         try:
-            count += send_digest(office_id, now=now)
-        except Exception:  # one office's failure must not stop the others...
+            with db.session.begin_nested():  # one office's failure must not stop the others...
+                count += send_digest(office_id, now=now)
+        except Exception:
             log.exception("weekly digest for office %s failed", office_id)
-            db.session.rollback()
             failed.append(office_id)
     if failed:  # ...but the job fails, so it shows as failed and the next run retries those offices
         raise RuntimeError(f"weekly digest failed for office(s) {failed}")

@@ -76,11 +76,19 @@ def _question_answered(event: OutboxEvent) -> None:
     question_answered(event)
 
 
+def _fan_out(event: OutboxEvent) -> None:
+    from jobs.fanout import run
+
+    run(event)
+
+
 def _nothing_to_do(event: OutboxEvent) -> None:
     """Recorded for the audit trail; the series' invitation already covers new occurrences."""
 
 
 HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {
+    # Every mailing to many: the fan-out engine's run (coordinator.mail.fanout).
+    "fanout.run": _fan_out,
     "user.created": _welcome,
     "mail.suppressed": _mail_suppressed,
     "portal.link_requested": _portal_link,

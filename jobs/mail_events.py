@@ -1,8 +1,6 @@
 """What follows a provider's word on an address: the journalist is marked so nobody mails them by mistake."""
 from __future__ import annotations
 
-from coordinator.extensions import db
-
 STATUS_FOR_REASON = {"bounced": "bounced", "dropped": "bounced", "spam_report": "unsubscribed",
                      "unsubscribed": "unsubscribed"}
 
@@ -12,4 +10,3 @@ def mark_journalist(office_id: int, email: str, reason: str) -> None:
 
     status = STATUS_FOR_REASON.get(reason, "bounced")
     mark_by_email(office_id, email, status, f"provider: {reason}")
-    db.session.commit()

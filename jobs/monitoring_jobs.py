@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from coordinator.core import clock, tasks
+from coordinator.core import clock, tasks, uow
 from coordinator.extensions import db
 from coordinator.monitoring import extraction, fetch, operations
 from coordinator.monitoring.models import FeedItem, OutletFeed
@@ -28,7 +28,6 @@ def poll() -> dict[str, list[int]]:
     """Enqueue one fetch job per host with feeds due, and a match job for any item left unmatched."""
     due = operations.due_hosts()
     unmatched = operations.unmatched_item_ids()
-    db.session.rollback()
     for item_id in unmatched:
         tasks.enqueue("monitoring.match_item", item_id)
     redis = tasks.redis_connection()
@@ -60,7 +59,7 @@ def fetch_host(host: str, feed_ids: list[int]) -> list[int]:
             lock.release()
         except Exception:  # expired: another job may hold it now
             log.warning("host lock for %s expired before release", host)
-    for item_id in new_ids:
+    for item_id in new_ids:  # saved at each feed's checkpoint
         tasks.enqueue("monitoring.match_item", item_id)
     return new_ids
 
@@ -69,20 +68,19 @@ def _fetch_one(feed_id: int, host: str) -> list[int]:
     feed = db.session.get(OutletFeed, feed_id)
     now = clock.now()
     if feed is None or feed.paused or feed.host != host or (feed.next_fetch_at and feed.next_fetch_at > now):
-        db.session.rollback()
         return []
     try:
         items = _fetch_feed(feed)
-        db.session.commit()
-        return [item.id for item in items]
+        ids = [item.id for item in items]
     except Exception as exc:  # never let one feed stop the poller: recorded on its health
         log.exception("feed %s failed", feed_id)
-        db.session.rollback()
+        uow.abandon()
         feed = db.session.get(OutletFeed, feed_id)
         if feed is not None:
             operations.record_error(feed, "internal", f"{type(exc).__name__}: {str(exc)[:300]}")
-            db.session.commit()
-        return []
+        ids = []
+    uow.checkpoint()  # this feed is saved; the next one's fetch holds no write lock
+    return ids
 
 
 def _fetch_feed(feed: OutletFeed) -> list[FeedItem]:
@@ -130,6 +128,6 @@ def match_item(item_id: int) -> list[int]:
     if item is None:
         return []
     proposals = operations.match_item(item)
-    db.session.commit()
+    db.session.flush()
     return [p.id for p in proposals]
 

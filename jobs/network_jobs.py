@@ -44,18 +44,14 @@ def after_briefing_change(event: OutboxEvent) -> None:
     if briefing_id is None or not _has_points(briefing_id):
         return
     events.emit("network.host_briefing_changed", office_id=event.office_id, payload={"briefing_id": briefing_id})
-    db.session.commit()
-
-
 def host_briefing_changed(event: OutboxEvent) -> None:
     """Each accepted point's local briefing follows the host's (the normal update/cancel mail goes out
-    from the point's own office). One commit per point: a failure retries only what is left."""
+    from the point's own office). Idempotent: a retry finds the points already in step and leaves them."""
     host = db.session.get(Briefing, event.payload["briefing_id"])
     if host is None:
         return
     for point in ops.accepted_points(host.id):
-        if ops.sync_local_briefing(point):
-            db.session.commit()
+        ops.sync_local_briefing(point)
 
 
 def after_pack_release(event: OutboxEvent) -> None:
@@ -64,16 +60,12 @@ def after_pack_release(event: OutboxEvent) -> None:
     if pack is None or pack.status != "released" or pack.briefing_id is None or not _has_points(pack.briefing_id):
         return
     events.emit("network.host_pack_released", office_id=pack.office_id, payload={"pack_id": pack.id})
-    db.session.commit()
-
-
 def host_pack_released(event: OutboxEvent) -> None:
     pack = db.session.get(Pack, event.payload["pack_id"])
     if pack is None or pack.status != "released" or pack.briefing_id is None:
         return
     for point in ops.accepted_points(pack.briefing_id):
-        if ops.copy_pack(pack, point) is not None:
-            db.session.commit()
+        ops.copy_pack(pack, point)
 
 
 def point_invited(event: OutboxEvent) -> None:
@@ -109,13 +101,11 @@ def point_accepted(event: OutboxEvent) -> None:
     if point is None or point.status != "accepted":
         return
     for pack in ops.released_host_packs(point.host_briefing_id):
-        if ops.copy_pack(pack, point) is not None:
-            db.session.commit()
+        ops.copy_pack(pack, point)
 
 
 def contact_suppressed(event: OutboxEvent) -> None:
     changed = ops.propagate_suppression(event.payload["journalist_id"])
-    db.session.commit()
     if changed:
         log.info("network: journalist %s's state carried to %d linked copies", event.payload["journalist_id"],
                  changed)

@@ -8,6 +8,7 @@ from flask import current_app
 from rq import get_current_job
 
 from coordinator.core import events
+from coordinator.core.heartbeat import Heartbeat
 from jobs.handlers import handler_for
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,10 @@ def run_event(event_id: int) -> str:
     if event is None:
         return "skipped"
     try:
-        handler_for(event.kind)(event)
+        # While the handler works its lease is renewed; if this worker dies, the sweep hands the event
+        # to another one within EVENT_LEASE_SECONDS.
+        with Heartbeat(current_app._get_current_object(), lambda: events.renew_lease(event_id)):
+            handler_for(event.kind)(event)
     except Exception as exc:
         from coordinator.extensions import db
 

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 from flask import Flask
 from redis import Redis
+from werkzeug.utils import import_string
 
-from coordinator.core import clock, tasks
+from coordinator.core import clock, tasks, uow
+from coordinator.extensions import db
 
 log = logging.getLogger(__name__)
 
 LEADER_KEY = "coordinator:periodic:leader"
-LEADER_TTL = 30
+LEADER_TTL = 15  # a dead leader's scheduler is replaced within seconds (it renews every second)
 
 
 @dataclass(frozen=True)
@@ -28,11 +30,14 @@ class Periodic:
     id: str  # stable: the slot keys depend on it
     task: str  # a name in coordinator.core.tasks.TASKS
     every: int  # seconds
+    # Run by the leader's scheduler process itself instead of a queue: the outbox sweep must never wait
+    # behind a long job on a busy worker, since it is what hands a dead worker's crisis work to another.
+    inline: bool = False
 
 
 PERIODIC: tuple[Periodic, ...] = (
     # OUTBOX_SWEEP_SECONDS: how soon lost work is picked up again (fault-injection runs shorten it).
-    Periodic("outbox-sweep", "outbox.sweep", every=int(os.environ.get("OUTBOX_SWEEP_SECONDS", "30"))),
+    Periodic("outbox-sweep", "outbox.sweep", every=int(os.environ.get("OUTBOX_SWEEP_SECONDS", "10")), inline=True),
     Periodic("schedule-materialise", "schedule.materialise", every=3600),
     Periodic("invitation-reminders", "invitations.reminders", every=60),
     Periodic("invitations-due", "invitations.dispatch_due", every=300),
@@ -55,9 +60,24 @@ def tick(redis: Redis, identity: str, now: float | None = None) -> list[str]:
     enqueued = []
     for job in PERIODIC:
         if redis.set(slot_key(job, now), identity, nx=True, ex=job.every * 3):
-            tasks.enqueue(job.task)
+            if job.inline:
+                _run_inline(job)
+            else:
+                tasks.enqueue(job.task)
             enqueued.append(job.id)
     return enqueued
+
+
+def _run_inline(job: Periodic) -> None:
+    """One unit of work in the scheduler process (a fresh session each time)."""
+    try:
+        import_string(tasks.TASKS[job.task].path)()
+        uow.commit_unit()
+    except Exception:
+        uow.rollback_unit()
+        log.warning("periodic %s failed", job.id, exc_info=True)
+    finally:
+        db.session.remove()
 
 
 def run_scheduler(app: Flask, interval: float = 1.0) -> None:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import logging
 
-from coordinator.extensions import db
-
 log = logging.getLogger(__name__)
 
 
@@ -14,7 +12,6 @@ def materialise_horizon() -> int:
     from coordinator.schedule.operations import materialise_all
 
     created = materialise_all()
-    db.session.commit()
     if created:
         log.info("materialised %d briefing(s)", created)
     return created

@@ -50,6 +50,10 @@ def main() -> int:
         credentials.chmod(0o600)
     email, password = credentials.read_text().split()[:2]
 
+    # Two workers: one serves only the urgent lane (crisis and ad hoc invitations, changes within 48 h),
+    # so a long bulk fan-out or a periodic job never makes a crisis wait; the other serves every queue.
+    children.append(processes.spawn([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--queue", "urgent",
+                                     "--no-periodic", "--name", f"run-urgent-{os.getpid()}"], env=env, cwd=ROOT))
     children.append(processes.spawn([sys.executable, "-m", "flask", "--app", "wsgi", "worker",
                                      "--name", f"run-{os.getpid()}"], env=env, cwd=ROOT))
     children.append(processes.spawn([sys.executable, "-m", "flask", "--app", "wsgi", "run", "--host", HOST,
@@ -57,6 +61,7 @@ def main() -> int:
     print(f"""
   Press-briefing coordinator is running
   • Web         {env['PUBLIC_BASE_URL']}/
+  • Workers     one for the urgent lane (crises), one for everything else
   • Log in as   {email}
   • Password    {password}
   • Mail        written to {instance / 'outbox'} and readable at {env['PUBLIC_BASE_URL']}/admin/mail

@@ -14,7 +14,7 @@ from redis import Redis
 from sqlalchemy import select
 
 from coordinator.extensions import db
-from coordinator.invitations.models import FanOut
+from coordinator.mail.models import FanOut
 from tests.servers.sendgrid_fake import FakeSendGrid
 from tests.servers.smtp import SmtpServer
 from tests.support import domain

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from coordinator.core.events import OutboxEvent
 from coordinator.extensions import db
-from coordinator.invitations.models import FanOut, Invitation
+from coordinator.invitations.models import Invitation
 from coordinator.invitations.tokens import invitation_token
-from coordinator.mail.models import Suppression
+from coordinator.mail.models import FanOut, Suppression
 from coordinator.schedule import operations as schedule
 from coordinator.schedule.models import Briefing
 from tests.support import domain

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from coordinator.core import tasks
 from coordinator.extensions import db
-from coordinator.invitations.models import FanOut
-from jobs.invitations import Assist, _rotated
+from coordinator.mail.fanout import Part, _rotated
+from coordinator.mail.models import FanOut
 from tests.servers.sendgrid_fake import FakeSendGrid
 from tests.support import domain
 from tests.support.processes import kill_tree, start_worker, stop_gracefully, wait_for
@@ -30,17 +30,19 @@ def _finished(briefing_id: int):
 
 
 def _helper_results() -> list[int]:
-    registry = FinishedJobRegistry(queue=tasks.queue("bulk"))
-    jobs = [tasks.queue("bulk").fetch_job(job_id) for job_id in registry.get_job_ids()]
-    return [job.return_value() for job in jobs
-            if job is not None and job.func_name == "jobs.invitations.assist_invitations"]
+    results = []
+    for name in ("urgent", "bulk"):  # an ad hoc briefing's fan-out is urgent: its helpers are too
+        registry = FinishedJobRegistry(queue=tasks.queue(name))
+        jobs = [tasks.queue(name).fetch_job(job_id) for job_id in registry.get_job_ids()]
+        results += [job.return_value() for job in jobs if job is not None and job.func_name == "jobs.fanout.assist"]
+    return results
 
 
 def test_rotation_starts_each_helper_at_its_own_part():
     items = list(range(10))
-    assert _rotated(items, Assist(0, 2)) == items
-    assert _rotated(items, Assist(1, 2)) == [5, 6, 7, 8, 9, 0, 1, 2, 3, 4]
-    assert sorted(_rotated(items, Assist(3, 4))) == items
+    assert _rotated(items, Part(0, 2)) == items
+    assert _rotated(items, Part(1, 2)) == [5, 6, 7, 8, 9, 0, 1, 2, 3, 4]
+    assert sorted(_rotated(items, Part(3, 4))) == items
 
 
 def test_two_workers_share_one_fan_out_exactly_once(app, app_env, office, tmp_path):
@@ -70,7 +72,7 @@ def test_a_helper_killed_mid_way_loses_nothing(app, app_env, office, tmp_path):
     """The helper's worker is SIGKILLed while it sends: the owner waits out its claims and sends the rest."""
     people = domain.journalists(office, RECIPIENTS)
     with FakeSendGrid(latency_ms=60) as server:
-        env = _env(app_env, server, MAIL_CLAIM_SECONDS="4")
+        env = _env(app_env, server)  # the production claim (20 s), renewed by heartbeats while alive
         owner = start_worker(env, "--name", "owner", "--no-periodic", log_path=tmp_path / "owner.log")
         try:
             time.sleep(2)
@@ -91,17 +93,19 @@ def test_a_helper_killed_mid_way_loses_nothing(app, app_env, office, tmp_path):
     assert sum(n - 1 for n in counts.values()) <= 4
 
 
-def test_a_helper_that_comes_after_the_end_does_nothing(app, app_env, office):
+def test_a_helper_that_comes_after_the_end_does_nothing(app, office):
     """Helpers left in the queue (one busy worker took the whole fan-out) cost nothing when they run."""
-    from jobs.invitations import assist_invitations
+    from jobs.fanout import assist
 
     people = domain.journalists(office, 3)
     with FakeSendGrid() as server:
         briefing = domain.adhoc(office, people)
-        db.session.add(FanOut(key=f"invite:briefing:{briefing.id}:s0", office_id=office.id, purpose="invite",
-                              briefing_id=briefing.id, total=3, sent=3, finished_at=db.func.now()))
+        fan = FanOut(key=f"invite:briefing:{briefing.id}:s0", office_id=office.id, kind="invite", purpose="invite",
+                     spec={"target": "briefing", "id": briefing.id, "sequence": 0}, briefing_id=briefing.id,
+                     total=3, sent=3, finished_at=db.func.now())
+        db.session.add(fan)
         db.session.commit()
         app.config.update(MAIL_BACKEND="sendgrid", SENDGRID_API_KEY="SG.test-key", SENDGRID_API_HOST=server.url)
-        assert assist_invitations("briefing", briefing.id, 1, 2) == 0
+        assert assist(fan.id, 1, 2) == 0
         assert server.messages_by_key() == {}
-    assert tasks.TASKS["invitations.assist"].queue == "bulk"  # never ahead of a crisis event
+    assert tasks.TASKS["fanout.assist"].queue == "bulk"  # never ahead of a crisis event, unless urgent itself

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from coordinator.core.events import OutboxEvent
 from coordinator.extensions import db
 from coordinator.invitations import attendance_hooks
-from coordinator.invitations.models import FanOut
+from coordinator.mail.models import FanOut
 from coordinator.packs import operations as ops
 from coordinator.packs.models import Pack, PackDownload, PackRecipient
 from coordinator.packs.tokens import download_token
@@ -250,12 +250,14 @@ def test_follow_up_goes_to_the_invited_who_did_not_attend(app, office, staff, mo
     assert follow.payload == {"root_id": pack.id}
     assert abs((follow.due_at - datetime.now(UTC)).total_seconds()) < 60  # the briefing ended 4 h ago
     assert follow_up_due(pack.id) == "sent"
+    domain.run_fan_outs()
     followed = pack_mail(app, "follow_up")
     assert sorted(to(m) for m in followed) == sorted([people[1].email, people[2].email])
     assert all(m["X-Coordinator-Key"] == f"pack-follow-up:{pack.id}:{j.id}"
                for m, j in zip(sorted(followed, key=to), sorted(people[1:], key=lambda j: j.email), strict=True))
     # Idempotent: a second run sends nothing.
     follow_up_due(pack.id)
+    domain.run_fan_outs()
     assert len(pack_mail(app, "follow_up")) == 2
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from sqlalchemy import select
 
 from coordinator.admin import outbox_files
 from coordinator.admin.forms import NewTokenForm, NewUserForm, RoleForm
@@ -14,7 +15,7 @@ from coordinator.core.errors import DomainError
 from coordinator.core.events import OutboxEvent
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
-from coordinator.mail.models import Delivery
+from coordinator.mail.models import Delivery, FanOut
 from coordinator.users import operations as users
 from coordinator.users.models import ApiToken, User
 from coordinator.users.permissions import require
@@ -124,8 +125,10 @@ def jobs():
     elif state == "done":
         query = query.where(OutboxEvent.processed_at.is_not(None))
     rows = list(db.session.scalars(query.order_by(OutboxEvent.id.desc()).limit(200)))
+    fan_outs = {fan.event_id: fan for fan in db.session.scalars(select(FanOut).where(
+        FanOut.office_id == current_office_id(), FanOut.event_id.in_([row.id for row in rows])))}
     return render_template("admin/jobs.html", events=rows, state=state, filters=JOB_FILTERS,
-                           queues=_queue_counts())
+                           queues=_queue_counts(), fan_outs=fan_outs)
 
 
 def _queue_counts() -> list[dict] | None:

@@ -15,8 +15,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from coordinator.core import clock
 from coordinator.core.db import UTCDateTime
@@ -84,6 +85,7 @@ class Journalist(db.Model):
         UniqueConstraint("office_id", "email"),
         Index("ix_journalist_office_name", "office_id", "full_name_folded"),
         Index("ix_journalist_office_status", "office_id", "status"),
+        Index("ix_journalist_office_updated", "office_id", "updated_at"),  # the invitations' safety net
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -139,7 +141,8 @@ class DistributionList(db.Model):
     ``{"beat_ids": [..], "outlet_kinds": [..], "levels": [..], "outlet_ids": [..]}``."""
 
     __tablename__ = "distribution_list"
-    __table_args__ = (UniqueConstraint("office_id", "name"),)
+    __table_args__ = (UniqueConstraint("office_id", "name"),
+                      Index("ix_distribution_list_office_updated", "office_id", "updated_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
@@ -189,3 +192,17 @@ class ContactImport(db.Model):
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     started_at = mapped_column(UTCDateTime())
     finished_at = mapped_column(UTCDateTime())
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_audience_changes(session: Session, flush_context, instances) -> None:
+    """Whatever changes who is in an audience moves ``updated_at`` on the journalist or the list, even when
+    only an association changed (beats, list members): the invitations' safety net re-checks what moved."""
+    now = clock.now()
+    for obj in session.dirty:
+        if isinstance(obj, Journalist | DistributionList) and session.is_modified(obj, include_collections=True):
+            obj.updated_at = now
+    list_ids = {obj.list_id for obj in (*session.new, *session.deleted) if isinstance(obj, DistributionListMember)}
+    if list_ids:
+        session.connection().execute(DistributionList.__table__.update()
+                                     .where(DistributionList.__table__.c.id.in_(list_ids)).values(updated_at=now))

@@ -31,6 +31,8 @@ class OutboxEvent(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(80))
+    # The RQ queue its job goes to: "urgent" for crisis work (a lane bulk work cannot occupy).
+    queue: Mapped[str] = mapped_column(String(20), default="default")
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     due_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
@@ -57,12 +59,13 @@ class OutboxEvent(db.Model):
 
 
 def emit(kind: str, *, office_id: int | None, payload: dict[str, Any] | None = None,
-         due_at: datetime | None = None) -> OutboxEvent:
+         due_at: datetime | None = None, queue: str = "default") -> OutboxEvent:
     """Record a domain event in the current transaction; it is dispatched after commit."""
-    row = OutboxEvent(kind=kind, office_id=office_id, payload=payload or {}, due_at=due_at or clock.now())
+    row = OutboxEvent(kind=kind, office_id=office_id, payload=payload or {}, due_at=due_at or clock.now(),
+                      queue=queue)
     db.session.add(row)
     db.session.flush()
-    db.session.info.setdefault(PENDING_KEY, []).append((row.id, row.due_at))
+    db.session.info.setdefault(PENDING_KEY, []).append((row.id, row.due_at, row.queue))
     return row
 
 
@@ -82,14 +85,14 @@ def _forget_after_rollback(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
 
 
-def dispatch(pending: list[tuple[int, datetime | None]]) -> None:
+def dispatch(pending: list[tuple[int, datetime | None, str]]) -> None:
     """Enqueue events by id (a future one for its due time). Failure is logged, not raised:
     the change is committed and the sweep enqueues what is due later."""
     from coordinator.core import tasks
 
     try:
-        for event_id, due_at in pending:
-            tasks.enqueue_event(event_id, due_at)
+        for event_id, due_at, queue in pending:
+            tasks.enqueue_event(event_id, due_at, queue=queue)
     except Exception:
         log.warning("could not dispatch events %s now; the sweep will", pending, exc_info=True)
 
@@ -145,19 +148,20 @@ def retry_failed(event: OutboxEvent) -> None:
     event.locked_until = None
     event.enqueued_at = None
     event.last_error = None
-    db.session.info.setdefault(PENDING_KEY, []).append((event.id, None))
+    db.session.info.setdefault(PENDING_KEY, []).append((event.id, None, event.queue))
 
 
-def due_unfinished(*, grace: bool = True, limit: int = 1000) -> list[int]:
-    """Ids of events that are due, unfinished and not leased by a live handler.
+def due_unfinished(*, grace: bool = True, limit: int = 1000) -> list[tuple[int, str]]:
+    """(id, queue) of events that are due, unfinished and not leased by a live handler.
 
-    With ``grace``, an event counts only once it has waited
-    EVENT_REDISPATCH_AFTER_SECONDS since it was due or last enqueued: the
+    An event whose lease ran out was being handled by a worker that stopped (a live handler renews its
+    lease every few seconds): it is taken over at once. With ``grace``, an event never started counts
+    only once it has waited EVENT_REDISPATCH_AFTER_SECONDS since it was due or last enqueued: the
     normal after-commit dispatch has had its chance by then.
     """
     now = clock.now()
     query = (
-        db.select(OutboxEvent.id)
+        db.select(OutboxEvent.id, OutboxEvent.queue)
         .where(OutboxEvent.processed_at.is_(None), OutboxEvent.failed_at.is_(None),
                OutboxEvent.due_at <= now,
                or_(OutboxEvent.locked_until.is_(None), OutboxEvent.locked_until < now))
@@ -166,18 +170,20 @@ def due_unfinished(*, grace: bool = True, limit: int = 1000) -> list[int]:
     )
     if grace:
         before = now - timedelta(seconds=current_app.config["EVENT_REDISPATCH_AFTER_SECONDS"])
-        query = query.where(func.coalesce(OutboxEvent.enqueued_at, OutboxEvent.due_at) < before)
-    return list(db.session.scalars(query))
+        abandoned = OutboxEvent.locked_until.is_not(None) & (OutboxEvent.locked_until < now)
+        query = query.where(or_(abandoned, func.coalesce(OutboxEvent.enqueued_at, OutboxEvent.due_at) < before))
+    return [(row.id, row.queue) for row in db.session.execute(query)]
 
 
 def sweep(*, grace: bool = True) -> int:
     """Enqueue every due, unfinished event that nobody holds. Returns how many."""
     from coordinator.core import tasks
 
-    ids = due_unfinished(grace=grace)
-    for event_id in ids:
-        tasks.enqueue_event(event_id)
-    if ids:
+    rows = due_unfinished(grace=grace)
+    for event_id, queue in rows:
+        tasks.enqueue_event(event_id, queue=queue)
+    if rows:
         with uow.independent() as connection:
-            connection.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(enqueued_at=clock.now()))
-    return len(ids)
+            connection.execute(update(OutboxEvent).where(OutboxEvent.id.in_([r[0] for r in rows]))
+                               .values(enqueued_at=clock.now(), locked_until=None))
+    return len(rows)

@@ -35,13 +35,12 @@ class Task:
 
 TASKS: dict[str, Task] = {
     "outbox.run_event": Task("jobs.outbox.run_event", queue="default"),
-    "outbox.sweep": Task("jobs.outbox.sweep", queue="urgent", timeout=120, retry_intervals=()),
+    "outbox.sweep": Task("jobs.outbox.sweep", queue="default", timeout=120, retry_intervals=()),
     "invitations.reminders": Task("jobs.invitations.send_due_reminders", queue="mail", timeout=1800,
                                   retry_intervals=()),
     # A helper on a large fan-out: the owner finishes whatever a helper leaves, so no retries here. On the
-    # lowest-priority queue: an idle worker takes it at once, a busy one serves a crisis event first.
-    "invitations.assist": Task("jobs.invitations.assist_invitations", queue="bulk", timeout=3600,
-                               retry_intervals=()),
+    # lowest-priority queue (or the urgent one, for an urgent fan-out; see coordinator.mail.fanout).
+    "fanout.assist": Task("jobs.fanout.assist", queue="bulk", timeout=3600, retry_intervals=()),
     "invitations.dispatch_due": Task("jobs.invitations.dispatch_due_invitations", queue="mail", timeout=1800,
                                      retry_intervals=()),
     "schedule.materialise": Task("jobs.schedule_jobs.materialise_horizon", queue="bulk", timeout=1800,
@@ -71,11 +70,15 @@ def queue(name: str) -> Queue:
     return Queue(name, connection=redis_connection())
 
 
+_queue = queue  # ``enqueue`` takes a parameter of that name
+
+
 def enqueue(task_name: str, *args: object, at: datetime | None = None, job_id: str | None = None,
-            **kwargs: object):
-    """Enqueue a declared task by name; ``at`` defers it to the RQ scheduler."""
+            queue: str | None = None, **kwargs: object):
+    """Enqueue a declared task by name; ``at`` defers it to the RQ scheduler; ``queue`` overrides the
+    task's own (an event of the urgent lane)."""
     task = TASKS[task_name]
-    q = queue(task.queue)
+    q = _queue(queue or task.queue)
     options = {"job_timeout": task.timeout, "retry": task.retry(), "job_id": job_id,
                "failure_ttl": 7 * 24 * 3600, "result_ttl": 3600,
                "description": f"{task_name}{args!r}"}
@@ -84,5 +87,5 @@ def enqueue(task_name: str, *args: object, at: datetime | None = None, job_id: s
     return q.enqueue(task.path, *args, **options, **kwargs)
 
 
-def enqueue_event(event_id: int, due_at: datetime | None = None):
-    return enqueue("outbox.run_event", event_id, at=due_at)
+def enqueue_event(event_id: int, due_at: datetime | None = None, *, queue: str | None = None):
+    return enqueue("outbox.run_event", event_id, at=due_at, queue=queue if queue in QUEUES else None)

@@ -120,6 +120,16 @@ def _forget_after_rollback(session: Session) -> None:
     session.info.pop(AFTER_COMMIT_KEY, None)
 
 
+def checkpoint() -> None:
+    """End one unit of work and start the next, inside a job that works through independent items with
+    network waits between them (a host's feeds, fetched one after another): each item's changes are
+    saved on their own, and no write lock is held across the next item's network I/O. Never in a
+    request, which is one unit."""
+    if has_request_context():
+        raise RuntimeError("a request is one unit of work: no checkpoint inside it")
+    db.session.commit()
+
+
 def commit_unit() -> None:
     """End a unit of work outside a request (a job, a CLI command): commit it."""
     db.session.commit()

@@ -92,8 +92,30 @@ def compose(*, invitation: Invitation, office: Office, key: str, purpose: str, s
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
+# Each message's idempotency key: one per journalist and per version of what is sent.
+
 def invite_key(invitation: Invitation, target: Series | Briefing) -> str:
-    return f"invite:{invitation.id}:s{target.sequence}"
+    return invite_key_for(invitation.id, target.sequence)
+
+
+def invite_key_for(invitation_id: int, sequence: int) -> str:
+    return f"invite:{invitation_id}:s{sequence}"
+
+
+def update_key(invitation_id: int, briefing_id: int, sequence: int) -> str:
+    return f"update:{invitation_id}:{briefing_id}:s{sequence}"
+
+
+def cancel_key(invitation_id: int, briefing_id: int, sequence: int) -> str:
+    return f"cancel:{invitation_id}:{briefing_id}:s{sequence}"
+
+
+def cancel_whole_key(invitation_id: int, uid: str) -> str:
+    return f"cancel:{invitation_id}:{uid}"
+
+
+def reminder_key(invitation_id: int, briefing_id: int, offset_minutes: int, start_iso: str) -> str:
+    return f"remind:{invitation_id}:{briefing_id}:{offset_minutes}:{start_iso}"
 
 
 def invite(invitation: Invitation, target: Series | Briefing, office: Office, *, first: Briefing | None,
@@ -133,8 +155,9 @@ def occurrence_update(invitation: Invitation, briefing: Briefing, office: Office
         calendar = itip.calendar("REQUEST", [component], office=office,
                                  sender=mail.sender_for(office), journalist=journalist, rsvp=invitation.rsvp)
         subject = _("Thay đổi: %(title)s – %(when)s", title=when.title, when=when.start)
-        return compose(invitation=invitation, office=office, key=f"update:{invitation.id}:{briefing.id}:"
-                       f"s{briefing.sequence}", purpose="update", subject=subject, template="update",
+        return compose(invitation=invitation, office=office,
+                       key=update_key(invitation.id, briefing.id, briefing.sequence), purpose="update",
+                       subject=subject, template="update",
                        context={"when": when, "changes": describe_changes(changes, office)}, calendar=calendar)
 
 
@@ -161,7 +184,7 @@ def reminder(invitation: Invitation, briefing: Briefing, office: Office, offset_
     with force_locale(journalist.language or office.locale):
         when = describe_target(briefing, office)
         subject = _("Nhắc lịch: %(title)s – %(when)s", title=when.title, when=when.start)
-        key = f"remind:{invitation.id}:{briefing.id}:{offset_minutes}:{briefing.start.isoformat()}"
+        key = reminder_key(invitation.id, briefing.id, offset_minutes, briefing.start.isoformat())
         return compose(invitation=invitation, office=office, key=key, purpose="reminder", subject=subject,
                        template="reminder", context={"when": when, "offset_minutes": offset_minutes,
                                                      "briefing": briefing})

@@ -60,30 +60,3 @@ class OccurrenceRsvp(db.Model):
     rsvp: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(20))
     rsvp_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
-
-
-class FanOut(db.Model):
-    """Progress of one mailing to many (invites, updates, reminders, packs), shown while it runs."""
-
-    __tablename__ = "fan_out"
-    __table_args__ = (UniqueConstraint("key"), Index("ix_fan_out_office_started", "office_id", "started_at"))
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(200))
-    purpose: Mapped[str] = mapped_column(String(40))
-    label: Mapped[str] = mapped_column(String(500), default="")
-    series_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_series.id", ondelete="SET NULL"))
-    briefing_id: Mapped[int | None] = mapped_column(ForeignKey("briefing.id", ondelete="SET NULL"))
-    total: Mapped[int] = mapped_column(Integer, default=0)
-    sent: Mapped[int] = mapped_column(Integer, default=0)
-    failed: Mapped[int] = mapped_column(Integer, default=0)
-    suppressed: Mapped[int] = mapped_column(Integer, default=0)
-    pending: Mapped[int] = mapped_column(Integer, default=0)
-    started_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
-    updated_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
-    finished_at = mapped_column(UTCDateTime())
-
-    @property
-    def done(self) -> int:
-        return self.sent + self.failed + self.suppressed

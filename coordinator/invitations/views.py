@@ -9,7 +9,7 @@ from coordinator.core import audit
 from coordinator.core.tenancy import get_or_404
 from coordinator.extensions import db, limiter
 from coordinator.invitations import messages
-from coordinator.invitations.models import RSVP_STATES, FanOut, Invitation
+from coordinator.invitations.models import RSVP_STATES, Invitation
 from coordinator.invitations.operations import (
     effective_rsvp,
     invitations_of,
@@ -18,7 +18,7 @@ from coordinator.invitations.operations import (
     target_of,
 )
 from coordinator.invitations.tokens import invitation_from_token, speak_to
-from coordinator.mail.models import Delivery
+from coordinator.mail.models import Delivery, FanOut
 from coordinator.offices.models import Office
 from coordinator.schedule.models import Briefing, Series
 from coordinator.users.permissions import can, require
@@ -139,7 +139,7 @@ def fan_out_progress(briefing_id: int):
         .order_by(FanOut.started_at.desc()).limit(10))
     return jsonify([{"id": f.id, "purpose": f.purpose, "label": f.label, "total": f.total, "sent": f.sent,
                      "failed": f.failed, "suppressed": f.suppressed, "pending": f.pending,
-                     "done": f.finished_at is not None} for f in rows])
+                     "done": f.finished_at is not None, "resumes": f.resumes or 0} for f in rows])
 
 
 @bp.post("/schedule/briefings/<int:briefing_id>/invitations/<int:invitation_id>/rsvp")

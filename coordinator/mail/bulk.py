@@ -24,7 +24,7 @@ from datetime import timedelta
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
-from coordinator.core import clock
+from coordinator.core import clock, uow
 from coordinator.extensions import db
 from coordinator.mail import service
 from coordinator.mail.backends import MailBackend, PermanentMailError, TemporaryMailError
@@ -106,8 +106,10 @@ def _send_with_retries(backend: MailBackend, message: OutgoingMessage, delivery_
 class BulkSender:
     """``with BulkSender() as sender: report = sender.send(messages)`` (one call per chunk)."""
 
-    def __init__(self, concurrency: int = 16):
+    def __init__(self, concurrency: int = 16, token: str | None = None):
         self.concurrency = concurrency
+        # Marks the rows this sender claims; a heartbeat renews their claims by it (``renew_claims``).
+        self.token = token or secrets.token_hex(16)
         self.backend = service.backend()
         self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="mail")
 
@@ -128,7 +130,7 @@ class BulkSender:
         to_suppress = [delivery_id for delivery_id, (key, state, recipient) in states.items()
                        if state == "queued" and (by_key[key].office_id, recipient) in suppressed]
         if to_suppress:
-            with db.engine.begin() as conn:
+            with uow.independent() as conn:
                 conn.execute(update(Delivery).where(Delivery.id.in_(to_suppress))
                              .values(state="suppressed", error="suppressed"))
             report.suppressed += len(to_suppress)
@@ -193,7 +195,7 @@ class BulkSender:
         keys = [message.key for message in messages]
         select_rows = db.select(Delivery.id, Delivery.key, Delivery.state, Delivery.recipient).where(
             Delivery.key.in_(keys))
-        with db.engine.begin() as conn:
+        with uow.independent() as conn:
             existing = {key: (delivery_id, state, recipient)
                         for delivery_id, key, state, recipient in conn.execute(select_rows)}
         missing = [message for message in messages if message.key not in existing]
@@ -202,16 +204,16 @@ class BulkSender:
                        "subject": (m.subject or "")[:500], "state": "queued", "attempts": 0, "created_at": clock.now()}
                       for m in missing]
             try:
-                with db.engine.begin() as conn:
+                with uow.independent() as conn:
                     conn.execute(Delivery.__table__.insert(), values)
             except IntegrityError:  # another worker inserted some of them first: one by one, taking theirs
                 for row in values:
                     try:
-                        with db.engine.begin() as conn:
+                        with uow.independent() as conn:
                             conn.execute(Delivery.__table__.insert(), [row])
                     except IntegrityError:
                         pass
-            with db.engine.begin() as conn:
+            with uow.independent() as conn:
                 existing = {key: (delivery_id, state, recipient)
                             for delivery_id, key, state, recipient in conn.execute(select_rows)}
         return {delivery_id: (key, state, recipient) for key, (delivery_id, state, recipient) in existing.items()}
@@ -222,27 +224,26 @@ class BulkSender:
         emails = {m.to_email.lower() for m in messages}
         if not office_ids:
             return set()
-        with db.engine.begin() as conn:
+        with uow.independent() as conn:
             rows = conn.execute(db.select(Suppression.office_id, Suppression.email)
                                 .where(Suppression.office_id.in_(office_ids), Suppression.email.in_(emails)))
             return {(office_id, email) for office_id, email in rows}
 
-    @staticmethod
-    def _claim(delivery_ids: Iterable[int]) -> list[int]:
+    def _claim(self, delivery_ids: Iterable[int]) -> list[int]:
         ids = list(delivery_ids)
         if not ids:
             return []
         now = clock.now()
         until = now + timedelta(seconds=service.claim_seconds())
-        token = secrets.token_hex(16)
-        with db.engine.begin() as conn:
+        token = self.token
+        with uow.independent() as conn:
             conn.execute(
                 update(Delivery)
                 .where(Delivery.id.in_(ids),
                        or_(Delivery.state == "queued", (Delivery.state == "sending") & (Delivery.claimed_until < now)))
                 .values(state="sending", claimed_until=until, attempts=Delivery.attempts + 1, claim_token=token))
-        # The claim token marks the rows this call won (another worker may have won others).
-        with db.engine.begin() as conn:
+        # The claim token marks the rows this sender won (another worker may have won others).
+        with uow.independent() as conn:
             return list(conn.scalars(db.select(Delivery.id).where(Delivery.id.in_(ids),
                                                                   Delivery.claim_token == token)))
 
@@ -259,6 +260,13 @@ class BulkSender:
             elif outcome.state == "failed":
                 values["provider"] = provider
             updates.append((outcome.delivery_id, values))
-        with db.engine.begin() as conn:
+        with uow.independent() as conn:
             for delivery_id, values in updates:
                 conn.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+
+
+def renew_claims(connection, token: str, until) -> int:
+    """Keep the claims of a live sender: every message it holds stays its own until ``until``."""
+    result = connection.execute(update(Delivery).where(Delivery.claim_token == token, Delivery.state == "sending")
+                                .values(claimed_until=until))
+    return result.rowcount

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coordinator.core import clock
@@ -14,7 +14,8 @@ class Delivery(db.Model):
     """One logical message to one recipient, identified by its idempotency key."""
 
     __tablename__ = "delivery"
-    __table_args__ = (Index("ix_delivery_office_created", "office_id", "created_at"),)
+    __table_args__ = (Index("ix_delivery_office_created", "office_id", "created_at"),
+                      Index("ix_delivery_claim_token", "claim_token"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
@@ -65,3 +66,41 @@ class ProviderEvent(db.Model):
     occurred_at = mapped_column(UTCDateTime())
     detail: Mapped[str | None] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+
+
+class FanOut(db.Model):
+    """One mailing to many (invites, updates, cancellations, reminders, packs): what it sends (a target
+    kind and its spec, see ``coordinator.mail.fanout``), its progress, and who is running it."""
+
+    __tablename__ = "fan_out"
+    __table_args__ = (UniqueConstraint("key"), Index("ix_fan_out_office_started", "office_id", "started_at"),
+                      Index("ix_fan_out_unfinished", "finished_at", "heartbeat_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(40))  # the target kind (coordinator.mail.fanout.TARGETS)
+    spec: Mapped[dict | None] = mapped_column(JSON)
+    lane: Mapped[str] = mapped_column(String(20), default="default")  # urgent | default
+    purpose: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(500), default="")
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_series.id", ondelete="SET NULL"))
+    briefing_id: Mapped[int | None] = mapped_column(ForeignKey("briefing.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_event.id", ondelete="SET NULL"))
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    suppressed: Mapped[int] = mapped_column(Integer, default=0)
+    pending: Mapped[int] = mapped_column(Integer, default=0)
+    # Who runs it and when it last showed life; a run that finds a stale heartbeat takes it over.
+    owner: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at = mapped_column(UTCDateTime())
+    resumes: Mapped[int] = mapped_column(Integer, default=0)
+    resumed_at = mapped_column(UTCDateTime())
+    started_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    finished_at = mapped_column(UTCDateTime())
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.suppressed

@@ -18,7 +18,7 @@ from coordinator.core.errors import DomainError, Forbidden
 from coordinator.core.i18n import format_local
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
-from coordinator.invitations.models import FanOut
+from coordinator.mail.models import FanOut
 from coordinator.packs import operations as ops
 from coordinator.packs.forms import PackForm, RejectForm, SettingsForm
 from coordinator.packs.models import STATUSES, Pack, PackDownload, PackFile, PackRecipient

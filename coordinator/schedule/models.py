@@ -61,6 +61,8 @@ class Series(db.Model):
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     updated_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     last_modified = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    # When the invitations were last matched to the audience (the safety net re-checks only what changed).
+    audience_checked_at = mapped_column(UTCDateTime())
     version_id: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version_id}
@@ -119,6 +121,8 @@ class Briefing(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     last_modified = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    # When the invitations were last matched to the audience (the safety net re-checks only what changed).
+    audience_checked_at = mapped_column(UTCDateTime())
     version_id: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version_id}

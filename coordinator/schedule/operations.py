@@ -642,11 +642,22 @@ def create_briefing(office: Office, data: dict, *, crisis: bool = False) -> Brie
     db.session.add(briefing)
     db.session.flush()
     audit.record("briefing.created", briefing, data={"title": title, "crisis": briefing.is_crisis})
+    # An ad hoc briefing's invitations go on the urgent lane (a crisis is called within minutes).
     events.emit("briefing.created", office_id=office.id,
                 payload={"briefing_id": briefing.id, "series_id": None, "urgent": briefing.is_crisis,
-                         "past": end < now})
+                         "past": end < now}, queue="default" if end < now else "urgent")
     bump_state(office.id)
     return briefing
+
+
+URGENT_WITHIN = timedelta(hours=48)
+
+
+def lane_for(briefing: Briefing, now: datetime, previous_start: datetime | None = None) -> str:
+    """Changes to a crisis briefing, or to one that starts (or started, before a move) within 48 hours,
+    are urgent."""
+    first = min(briefing.start, previous_start or briefing.start)
+    return "urgent" if briefing.is_crisis or first - now <= URGENT_WITHIN else "default"
 
 
 BRIEFING_EDITABLE = ("start", "end", "venue", "online_url", "agenda", "spokespeople", "title", "status")
@@ -723,7 +734,8 @@ def update_briefing(briefing: Briefing, data: dict, *, expected_version: Any = N
     events.emit(kind, office_id=briefing.office_id,
                 payload={"briefing_id": briefing.id, "series_id": briefing.series_id, "uid": briefing.uid,
                          "sequence": briefing.sequence, "changes": changes,
-                         "recurrence_id": _iso(briefing.recurrence_id)})
+                         "recurrence_id": _iso(briefing.recurrence_id)},
+                queue=lane_for(briefing, now, datetime.fromisoformat(before["start"])))
     bump_state(briefing.office_id)
     return briefing
 

@@ -63,3 +63,17 @@ def weekly_series(office, people, *, lead_days: int = 7, start: datetime | None 
     series = schedule.create_series(office, data)
     db.session.commit()
     return series
+
+
+def run_fan_outs() -> int:
+    """Run every unfinished fan-out here, in this process (a test that patches something in-process
+    cannot use a worker). Commits what was planned first. Returns how many ran."""
+    from coordinator.mail import fanout
+    from coordinator.mail.models import FanOut
+
+    db.session.commit()
+    ids = list(db.session.scalars(db.select(FanOut.id).where(FanOut.finished_at.is_(None)).order_by(FanOut.id)))
+    for fan_id in ids:
+        fanout.run(fan_id)
+        db.session.commit()
+    return len(ids)
