@@ -68,41 +68,17 @@ def _register_models() -> None:
     from coordinator import models  # noqa: F401
 
 
+# Every domain registers itself (its blueprints, its API endpoints, its reactions) in its package's
+# ``init_app``; this list is the only place that names them.
+DOMAINS = ("health", "auth", "web", "admin", "mail", "contacts", "schedule", "invitations", "packs",
+           "attendance", "monitoring", "policies", "network", "portal")
+
+
 def _register_blueprints(app: Flask) -> None:
-    from coordinator.admin.views import bp as admin_bp
+    from importlib import import_module
+
+    for name in DOMAINS:
+        import_module(f"coordinator.{name}").init_app(app)
     from coordinator.api import bp as api_bp
-    from coordinator.attendance.report_views import bp as reports_bp
-    from coordinator.attendance.views import bp as attendance_bp
-    from coordinator.auth.views import bp as auth_bp
-    from coordinator.contacts.views import bp as contacts_bp
-    from coordinator.health import bp as health_bp
-    from coordinator.invitations.inbound import bp as inbound_bp
-    from coordinator.invitations.portal import bp as portal_bp
-    from coordinator.invitations.views import bp as invitations_bp
-    from coordinator.mail.webhooks import bp as webhooks_bp
-    from coordinator.monitoring import api as monitoring_api  # noqa: F401 - its routes join the API blueprint
-    from coordinator.network import api as network_api  # noqa: F401 - its routes join the API blueprint
-    from coordinator.network.views import bp as network_bp
-    from coordinator.packs.newsroom import bp as newsroom_bp
-    from coordinator.packs.public import bp as packs_public_bp
-    from coordinator.packs.views import bp as packs_bp
-    from coordinator.schedule.feeds import bp as calendar_bp
-    from coordinator.schedule.views import bp as schedule_bp
-    from coordinator.web.views import bp as web_bp
 
-    for blueprint in (health_bp, auth_bp, web_bp, admin_bp, api_bp, webhooks_bp, contacts_bp, schedule_bp,
-                      calendar_bp, invitations_bp, portal_bp, inbound_bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (packs_bp, packs_public_bp, newsroom_bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (attendance_bp, reports_bp):
-        app.register_blueprint(blueprint)
-    from coordinator.monitoring.views import bp as monitoring_bp
-
-    app.register_blueprint(monitoring_bp)
-    from coordinator.policies.consult import bp as consult_bp
-    from coordinator.policies.views import bp as policies_bp
-
-    for blueprint in (policies_bp, consult_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(network_bp)
+    app.register_blueprint(api_bp)  # last: every domain has added its endpoints to it

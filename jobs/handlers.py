@@ -35,23 +35,9 @@ def _invitation_handler(name: str) -> Callable[[OutboxEvent], None]:
 
 
 def _pack_release_due(event: OutboxEvent) -> None:
-    from jobs.network_jobs import after_pack_release
     from jobs.packs import release_due
 
     release_due(event.payload["pack_id"], event_id=event.id)
-    after_pack_release(event)  # a host pack of a multi-point briefing: its own event copies it to the points
-
-
-def _with_network_step(handler: Callable[[OutboxEvent], None]) -> Callable[[OutboxEvent], None]:
-    """A schedule handler, then (for a multi-point host briefing) a ``network.host_briefing_changed`` event."""
-    def handle(event: OutboxEvent) -> None:
-        from jobs.network_jobs import after_briefing_change
-
-        handler(event)
-        after_briefing_change(event)
-
-    handle.__name__ = handler.__name__
-    return handle
 
 
 def _network_handler(name: str) -> Callable[[OutboxEvent], None]:
@@ -97,8 +83,8 @@ HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {
     "series.updated": _invitation_handler("series_updated"),
     "series.split": _invitation_handler("series_split"),
     "briefing.created": _invitation_handler("briefing_created"),
-    "briefing.updated": _with_network_step(_invitation_handler("briefing_updated")),
-    "briefing.cancelled": _with_network_step(_invitation_handler("briefing_cancelled")),
+    "briefing.updated": _invitation_handler("briefing_updated"),
+    "briefing.cancelled": _invitation_handler("briefing_cancelled"),
     "invitations.due": _invitation_handler("invitations_due"),
     "briefings.materialised": _nothing_to_do,
     "question.answered": _question_answered,

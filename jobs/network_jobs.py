@@ -15,7 +15,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from coordinator.core import events
 from coordinator.core.events import OutboxEvent
 from coordinator.core.i18n import format_local
 from coordinator.core.urls import external_url
@@ -31,19 +30,6 @@ from coordinator.users.models import User
 log = logging.getLogger(__name__)
 
 
-def _has_points(briefing_id: int) -> bool:
-    found = db.session.scalar(select(ConnectionPoint.id).where(ConnectionPoint.host_briefing_id == briefing_id,
-                                                               ConnectionPoint.status == "accepted").limit(1))
-    return found is not None
-
-
-def after_briefing_change(event: OutboxEvent) -> None:
-    """Alongside ``briefing.updated``/``briefing.cancelled``: a host briefing with points emits
-    ``network.host_briefing_changed`` (its own event, so the invitation handler stays as it is)."""
-    briefing_id = event.payload.get("briefing_id")
-    if briefing_id is None or not _has_points(briefing_id):
-        return
-    events.emit("network.host_briefing_changed", office_id=event.office_id, payload={"briefing_id": briefing_id})
 def host_briefing_changed(event: OutboxEvent) -> None:
     """Each accepted point's local briefing follows the host's (the normal update/cancel mail goes out
     from the point's own office). Idempotent: a retry finds the points already in step and leaves them."""
@@ -54,12 +40,6 @@ def host_briefing_changed(event: OutboxEvent) -> None:
         ops.sync_local_briefing(point)
 
 
-def after_pack_release(event: OutboxEvent) -> None:
-    """Alongside ``pack.release_due``: a released host pack emits ``network.host_pack_released``."""
-    pack = db.session.get(Pack, event.payload.get("pack_id"))
-    if pack is None or pack.status != "released" or pack.briefing_id is None or not _has_points(pack.briefing_id):
-        return
-    events.emit("network.host_pack_released", office_id=pack.office_id, payload={"pack_id": pack.id})
 def host_pack_released(event: OutboxEvent) -> None:
     pack = db.session.get(Pack, event.payload["pack_id"])
     if pack is None or pack.status != "released" or pack.briefing_id is None:

@@ -7,7 +7,7 @@ import traceback
 from flask import current_app
 from rq import get_current_job
 
-from coordinator.core import events
+from coordinator.core import events, signals
 from coordinator.core.heartbeat import Heartbeat
 from jobs.handlers import handler_for
 
@@ -29,6 +29,7 @@ def run_event(event_id: int) -> str:
         # to another one within EVENT_LEASE_SECONDS.
         with Heartbeat(current_app._get_current_object(), lambda: events.renew_lease(event_id)):
             handler_for(event.kind)(event)
+            signals.event_handled.send(event.kind, event=event)  # follow-up reactions, in the same unit
     except Exception as exc:
         from coordinator.extensions import db
 

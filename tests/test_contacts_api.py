@@ -10,6 +10,7 @@ from sqlalchemy import select
 from coordinator.contacts import operations as ops
 from coordinator.contacts.audience import explain_audience, resolve_audience, validate_audience
 from coordinator.contacts.models import Journalist
+from coordinator.core import signals
 from coordinator.core.audit import AuditLog
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
@@ -197,11 +198,13 @@ def test_merge_moves_history_lists_beats_and_runs_hooks(api, office, qn):
     dl = ops.create_list(office.id, {"name": "Báo chí tỉnh", "member_ids": [drop.id]})
     db.session.commit()
     calls = []
-    ops.MERGE_HOOKS.append(lambda k, d: calls.append((k, d)))
+    def moved(keep, drop):
+        calls.append((keep.id, drop.id))
+    signals.journalists_merged.connect(moved)
     try:
         r = api.post("/api/v1/journalists/merge", json={"keep_id": keep.id, "drop_id": drop.id})
     finally:
-        ops.MERGE_HOOKS.pop()
+        signals.journalists_merged.disconnect(moved)
     assert r.status_code == 200, r.json
     assert calls == [(keep.id, drop.id)]
     assert sorted(r.json["beats"]) == ["Kinh tế", "Y tế"]

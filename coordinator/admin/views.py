@@ -13,12 +13,12 @@ from coordinator.core import audit, events, tasks, uow
 from coordinator.core.audit import AuditLog
 from coordinator.core.errors import DomainError
 from coordinator.core.events import OutboxEvent
+from coordinator.core.permissions import require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
 from coordinator.mail.models import Delivery, FanOut
 from coordinator.users import operations as users
 from coordinator.users.models import ApiToken, User
-from coordinator.users.permissions import require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -1,7 +1,7 @@
 """REST API ``/api/v1``: bearer tokens, JSON in and out, errors in one shape.
 
-Every domain adds its endpoints to ``bp`` in its own ``api.py`` module,
-imported at the bottom of this file.
+Every domain adds its endpoints to ``bp`` in its own ``api.py`` module, imported by the domain's
+``init_app``; the app factory registers ``bp`` after every domain (this package imports no domain).
 """
 from __future__ import annotations
 
@@ -71,10 +71,3 @@ def _http_error(exc: HTTPException):
 
 
 from coordinator.api import common, openapi  # noqa: E402,F401
-from coordinator.attendance import api as attendance_api  # noqa: E402,F401
-from coordinator.contacts import api as contacts_api  # noqa: E402,F401
-from coordinator.invitations import api as invitations_api  # noqa: E402,F401
-from coordinator.packs import api as packs_api  # noqa: E402,F401
-from coordinator.policies import api as policies_api  # noqa: E402,F401
-from coordinator.schedule import api as schedule_api  # noqa: E402,F401
-from coordinator.users import api as users_api  # noqa: E402,F401

@@ -9,8 +9,8 @@ from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
 
 from coordinator.core.errors import DomainError, Forbidden, NotFound, ValidationError
+from coordinator.core.permissions import can
 from coordinator.extensions import db
-from coordinator.users.permissions import can
 
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000

@@ -260,7 +260,7 @@ def add_walk_in(briefing: Briefing, data: dict, *, user_id: int | None,
 
 
 def attended_journalist_ids(briefing: Briefing) -> set[int]:
-    """For the invitations API (``attendance_hooks.ATTENDANCE_LOOKUPS``)."""
+    """Who was checked in (the answer to ``signals.attended``)."""
     return set(db.session.scalars(select(Attendance.journalist_id).where(Attendance.briefing_id == briefing.id)))
 
 
@@ -299,7 +299,7 @@ def roster_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def merge_journalists_hook(keep_id: int, drop_id: int) -> None:
-    """``contacts.MERGE_HOOKS``: the duplicate's attendance and questions become the kept record's
+    """On ``signals.journalists_merged``: the duplicate's attendance and questions become the kept record's
     (where both were checked in to the same briefing, one row stays)."""
     kept = set(db.session.scalars(select(Attendance.briefing_id).where(Attendance.journalist_id == keep_id)))
     for row in db.session.scalars(select(Attendance).where(Attendance.journalist_id == drop_id)).all():
@@ -673,16 +673,3 @@ def paste_coverage(office_id: int, text: str, *, outlets: dict[str, Any] | None 
     return {"rows": rows, "created": created,
             "unmatched": [r for r in rows if r["status"] == "unmatched"],
             "duplicates": [r for r in rows if r["status"] in ("duplicate", "repeated")]}
-
-
-def _register_hooks() -> None:
-    """Merges move attendance and questions; the invitations API reports who attended."""
-    from coordinator.invitations import attendance_hooks
-
-    if merge_journalists_hook not in contacts.MERGE_HOOKS:
-        contacts.MERGE_HOOKS.append(merge_journalists_hook)
-    if attended_journalist_ids not in attendance_hooks.ATTENDANCE_LOOKUPS:
-        attendance_hooks.ATTENDANCE_LOOKUPS.append(attended_journalist_ids)
-
-
-_register_hooks()

@@ -10,8 +10,8 @@ from coordinator.attendance import charts, exports, reports
 from coordinator.attendance.exports import Table
 from coordinator.attendance.operations import TONE_LABELS
 from coordinator.core.errors import ValidationError
+from coordinator.core.permissions import require
 from coordinator.core.tenancy import current_office_id
-from coordinator.users.permissions import require
 from coordinator.web import navigation
 from coordinator.web.navigation import NavItem
 

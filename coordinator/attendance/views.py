@@ -1,5 +1,6 @@
-"""Pages: check-in at the door (phone camera), the roster, questions and the running order, coverage;
-the journalist's self check-in and question form (signed links); staff opening a QR code's URL."""
+"""Staff pages: check-in at the door (phone camera), the roster, questions and the running order, coverage.
+(The journalist's self check-in and question form, and staff opening a QR code's URL, are in
+``coordinator.portal``.)"""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -26,22 +26,19 @@ from coordinator.attendance.forms import (
     AnswerForm,
     CoverageForm,
     PasteForm,
-    QuestionForm,
     StaffQuestionForm,
     WalkInForm,
 )
 from coordinator.attendance.models import Attendance, Coverage, Question
 from coordinator.contacts.models import Journalist, Outlet
 from coordinator.core import clock, uow
-from coordinator.core.errors import DomainError, ValidationError
+from coordinator.core.errors import DomainError
 from coordinator.core.i18n import format_local
+from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import current_office_id, get_or_404
-from coordinator.extensions import db, limiter
-from coordinator.invitations.models import Invitation
-from coordinator.invitations.tokens import invitation_from_token, journalist_from_portal_token, speak_to
+from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.schedule.models import Briefing
-from coordinator.users.permissions import can, require
 from coordinator.web import navigation
 from coordinator.web.forms import apply_errors
 from coordinator.web.navigation import NavItem
@@ -237,35 +234,6 @@ def walk_in(briefing_id: int):
                            show="all", form=form, can_edit=True), 422
 
 
-# --- staff opening a QR code's URL (/c/<token>) with the phone's own camera app ----------------------
-
-@bp.before_app_request
-def _staff_opens_qr():
-    """A logged-in staff member of the office who opens ``/c/<token>`` checks the journalist in (the
-    invitations page stays what everyone else sees). Registered here, so invitations needs no change."""
-    if request.endpoint != "invitations.checkin_qr_target" or request.method != "GET":
-        return None
-    if not can(current_user, "edit"):
-        return None
-    invitation = invitation_from_token((request.view_args or {}).get("token", ""))
-    if invitation is None or invitation.office_id != current_user.office_id:
-        return None
-    briefing = ops.briefing_now(invitation, ops.DOOR_BEFORE, ops.DOOR_AFTER)
-    if briefing is None:
-        upcoming = ops.next_briefing(invitation)
-        return render_template("attendance/scanned.html", error=_(
-            "Không có buổi họp báo nào của lời mời này đang trong giờ điểm danh."), journalist=invitation.journalist,
-            briefing=upcoming, attendance=None), 422
-    try:
-        row, created = ops.check_in_by_token(briefing, request.view_args["token"], user_id=current_user.id)
-    except DomainError as exc:
-        uow.abandon()
-        return render_template("attendance/scanned.html", error=exc.message, journalist=invitation.journalist,
-                               briefing=briefing, attendance=None), exc.status
-    return render_template("attendance/scanned.html", error=None, journalist=invitation.journalist,
-                           briefing=briefing, attendance=row, created=created)
-
-
 @bp.post("/attendance/checkins/<int:attendance_id>/undo")
 @require("edit")
 def undo(attendance_id: int):
@@ -275,101 +243,6 @@ def undo(attendance_id: int):
     ops.undo_check_in(row)
     flash(_("Đã huỷ điểm danh của %(name)s.", name=name), "info")
     return redirect(url_for("attendance.checkin_page", briefing_id=briefing_id))
-
-
-# --- the journalist's own links ----------------------------------------------------------------------
-
-def _invitation_or_410(token: str) -> Invitation:
-    invitation = invitation_from_token(token)
-    if invitation is None:
-        abort(410)
-    speak_to(invitation.journalist)
-    return invitation
-
-
-@bp.route("/i/<token>/checkin", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
-def self_checkin(token: str):
-    """Online attendance: the journalist's own link, valid from 15 minutes before the start to the end."""
-    invitation = _invitation_or_410(token)
-    office = db.session.get(Office, invitation.office_id)
-    now = clock.now()
-    briefing = ops.briefing_now(invitation, ops.SELF_BEFORE, timedelta(0), now) or ops.next_briefing(invitation, now)
-    attendance = ops.existing_attendance(briefing.id, invitation.journalist_id) if briefing else None
-    error = None
-    status = 200
-    if request.method == "POST":
-        try:
-            attendance, created, briefing = ops.self_check_in(invitation, now=now)
-            flash(_("Cảm ơn! Bạn đã được ghi nhận tham dự trực tuyến.") if created
-                  else _("Bạn đã điểm danh trước đó."), "success")
-            return redirect(url_for("attendance.self_checkin", token=token))
-        except DomainError as exc:
-            uow.abandon()
-            error, status = exc.message, exc.status
-    open_now = briefing is not None and ops._in_window(briefing, ops.SELF_BEFORE, timedelta(0), now)
-    return render_template("attendance/self_checkin.html", invitation=invitation, office=office, briefing=briefing,
-                           attendance=attendance, error=error, open_now=open_now, token=token), status
-
-
-def _briefing_for_questions(invitation: Invitation) -> Briefing | None:
-    chosen = request.values.get("b", type=int)
-    if chosen:
-        briefing = db.session.get(Briefing, chosen)
-        if briefing is not None and ops.invitation_covers(invitation, briefing):
-            return briefing
-    return ops.next_briefing(invitation)
-
-
-@bp.route("/i/<token>/questions", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
-def public_questions(token: str):
-    """The briefing's question form for an invited journalist (their invitation link is the key)."""
-    invitation = _invitation_or_410(token)
-    office = db.session.get(Office, invitation.office_id)
-    briefing = _briefing_for_questions(invitation)
-    form = QuestionForm()
-    status = 200
-    if briefing is not None and form.validate_on_submit():
-        try:
-            ops.ask(briefing, invitation.journalist, form.text.data, source="form")
-            flash(_("Đã gửi câu hỏi. Cảm ơn!"), "success")
-            return redirect(url_for("attendance.public_questions", token=token, b=briefing.id))
-        except DomainError as exc:
-            apply_errors(form, exc)
-            status = 422
-    elif form.errors:
-        status = 422
-    mine = list(db.session.scalars(select(Question).where(
-        Question.briefing_id == briefing.id, Question.journalist_id == invitation.journalist_id)
-        .order_by(Question.asked_at))) if briefing is not None else []
-    return render_template("attendance/public_questions.html", invitation=invitation, office=office,
-                           briefing=briefing, form=form, mine=mine, token=token), status
-
-
-@bp.post("/portal/<token>/questions")
-@limiter.limit("20 per minute")
-def portal_question(token: str):
-    journalist, _problem = journalist_from_portal_token(token)
-    if journalist is None:
-        flash(_("Đường dẫn không hợp lệ. Nhập email để nhận đường dẫn mới."), "error")
-        return redirect(url_for("portal.new_link"))
-    speak_to(journalist)
-    briefing = db.session.get(Briefing, request.form.get("briefing_id", type=int) or 0)
-    invitation = ops.invitation_of(briefing, journalist.id) if briefing is not None else None
-    if briefing is None or briefing.office_id != journalist.office_id or invitation is None \
-            or invitation.cancelled_at is not None:
-        flash(_("Vui lòng chọn một buổi họp báo bạn được mời."), "error")
-        return redirect(url_for("portal.home", token=token))
-    try:
-        ops.ask(briefing, journalist, request.form.get("text"), source="portal")
-        flash(_("Đã gửi câu hỏi cho buổi họp báo “%(title)s”.", title=briefing.effective_title), "success")
-    except ValidationError as exc:
-        uow.abandon()  # Shown next to the question box on the portal (not at the top), with what was typed kept.
-        for message in exc.fields.values() or [exc.message]:
-            flash(message, "field-question")
-        session["portal_question_draft"] = (request.form.get("text") or "")[:2000]
-    return redirect(url_for("portal.home", token=token, _anchor="questions"))
 
 
 # --- questions (staff, spokespeople) -------------------------------------------------------------------

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +25,7 @@ from coordinator.contacts.models import (
     Outlet,
 )
 from coordinator.contacts.text import clean, fold, slugify
-from coordinator.core import audit, clock
+from coordinator.core import audit, clock, signals, validators
 from coordinator.core.dates import parse_day
 from coordinator.core.errors import Conflict, NotFound, ValidationError
 from coordinator.core.ids import parse_id
@@ -61,43 +61,18 @@ LEVEL_ALIASES = {
 _KIND_LOOKUP = {alias: kind for kind, aliases in KIND_ALIASES.items() for alias in aliases}
 _LEVEL_LOOKUP = {alias: level for level, aliases in LEVEL_ALIASES.items() for alias in aliases}
 
-EMAIL_RE = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+EMAIL_RE = validators.EMAIL_RE
 HOST_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-# Other domains register ``hook(keep_id, drop_id)`` here to move their rows (invitations,
-# attendance...) when two journalist records are merged. Hooks run inside the merge's transaction.
-MERGE_HOOKS: list[Callable[[int, int], None]] = []
-
 
 # --- small validators, shared by the API, the forms and the importer ---------------------------
 
 def normalize_email(value: Any) -> str:
-    email = clean(value if isinstance(value, str) else "").lower()
-    if not email:
-        raise ValidationError({"email": _("Email là bắt buộc.")})
-    if len(email) > 254 or not EMAIL_RE.match(email):
-        raise ValidationError({"email": _("Email không hợp lệ: %(value)s", value=email)})
-    return email
+    return validators.email(value)
 
 
 def normalize_phone(value: Any) -> str | None:
     """A Vietnamese (or international) number as E.164; ``None`` for an empty value."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    raw = clean(str(value))
-    if not raw:
-        return None
-    try:
-        number = phonenumbers.parse(raw, "VN")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError({"phone": _("Số điện thoại không hợp lệ: %(value)s", value=raw)})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return validators.phone(value)
 
 
 def display_phone(value: str | None) -> str:
@@ -589,9 +564,7 @@ def set_status(journalist: Journalist, status: str, reason: str | None = None) -
     db.session.flush()
     audit.record("journalist.status_changed", journalist,
                  data={"from": old, "to": status, "reason": journalist.status_reason})
-    from coordinator.network.operations import contact_status_changed  # network-wide bounce/unsubscribe
-
-    contact_status_changed(journalist, old)
+    signals.journalist_status_changed.send(journalist, old=old)  # e.g. carried across the network
     return journalist
 
 
@@ -610,7 +583,7 @@ def archive_journalist(journalist: Journalist, reason: str | None = None) -> Jou
 
 def merge_journalists(keep: Journalist, drop: Journalist) -> Journalist:
     """Fold ``drop`` into ``keep``: outlet history, list memberships, beats, missing details, and
-    whatever other domains registered in ``MERGE_HOOKS``; ``drop`` is archived and points at ``keep``."""
+    whatever other domains move on ``signals.journalists_merged``; ``drop`` is archived and points at ``keep``."""
     if keep.office_id != drop.office_id:
         raise NotFound(_("Không tìm thấy nhà báo."))
     if keep.id == drop.id:
@@ -646,8 +619,7 @@ def merge_journalists(keep: Journalist, drop: Journalist) -> Journalist:
     if drop.notes:
         keep.notes = "\n".join(filter(None, [keep.notes, drop.notes]))
     db.session.flush()
-    for hook in MERGE_HOOKS:
-        hook(keep.id, drop.id)
+    signals.journalists_merged.send(keep, drop=drop)
     drop.merged_into_id = keep.id
     set_status(drop, "archived", _("Đã gộp vào hồ sơ #%(id)s (%(email)s)", id=keep.id, email=keep.email))
     audit.record("journalist.merged", keep, data={"drop_id": drop.id, "drop_email": drop.email, **moved})

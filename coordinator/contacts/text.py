@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from coordinator.core import validators
+
 _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 # Letters that are not a base letter plus combining marks, so NFD does not split them.
@@ -30,8 +32,4 @@ def like_escape(value: str, escape: str = "\\") -> str:
     return value.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
 
 
-def clean(value: str | None) -> str:
-    """NFC-normalised, whitespace-collapsed text for storage."""
-    if not value:
-        return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+clean = validators.clean  # NFC-normalised, whitespace-collapsed text for storage

@@ -36,9 +36,9 @@ from coordinator.contacts.models import (
 from coordinator.contacts.search import JournalistFilters, count, journalist_query, outlet_query
 from coordinator.core import uow
 from coordinator.core.errors import Conflict, DomainError, ValidationError
+from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
-from coordinator.users.permissions import can, require
 from coordinator.web import navigation
 from coordinator.web.forms import apply_errors, flash_error
 from coordinator.web.navigation import NavItem

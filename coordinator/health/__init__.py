@@ -26,3 +26,8 @@ def healthz():
         status["redis"] = f"error: {type(exc).__name__}"
     healthy = all(value == "ok" for value in status.values())
     return jsonify(status), 200 if healthy else 503
+
+
+def init_app(app) -> None:
+    """Register this domain's pages, API endpoints and reactions (called once, by ``create_app``)."""
+    app.register_blueprint(bp)

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 
 from coordinator.api import bp, openapi
 from coordinator.api.common import get_scoped, json_body, page_args, require
+from coordinator.core import signals
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
-from coordinator.invitations import attendance_hooks
 from coordinator.invitations.models import RSVP_STATES, Invitation
 from coordinator.invitations.operations import invitations_of, rsvps_for_briefing, set_rsvp, target_of
 from coordinator.mail.models import Delivery
@@ -63,7 +63,7 @@ def list_invitations(briefing_id: int):
     answers = rsvps_for_briefing(briefing)
     deliveries = {d.id: d for d in db.session.scalars(db.select(Delivery).where(
         Delivery.id.in_([inv.last_delivery_id for inv in rows if inv.last_delivery_id])))}
-    present = attendance_hooks.attended_journalists(briefing)
+    present = signals.attended_journalists(briefing)
     items = [_serialize(inv, answers.get(inv.journalist_id, inv.rsvp), deliveries.get(inv.last_delivery_id),
                         inv.journalist_id in present) for inv in rows]
     return jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
@@ -85,4 +85,4 @@ def record_rsvp_api(briefing_id: int, invitation_id: int):
     answers = rsvps_for_briefing(briefing)
     delivery = db.session.get(Delivery, invitation.last_delivery_id) if invitation.last_delivery_id else None
     return jsonify(_serialize(invitation, answers.get(invitation.journalist_id, invitation.rsvp), delivery,
-                              invitation.journalist_id in attendance_hooks.attended_journalists(briefing)))
+                              invitation.journalist_id in signals.attended_journalists(briefing)))

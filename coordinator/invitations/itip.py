@@ -43,7 +43,7 @@ def _feed_end() -> datetime:
 
 
 def series_components(series: Series) -> list[Event]:
-    rows = ical._rows_for([series.id])[series.id]  # noqa: SLF001 (the feed's own row loader)
+    rows = ical.rows_for([series.id])[series.id]
     return ical.series_events(series, rows, DaysOff.for_office(series.office_id), _feed_end())
 
 

@@ -42,19 +42,19 @@ class When:
 
 
 def checkin_url(invitation: Invitation) -> str:
-    return external_url("invitations.checkin_qr_target", token=invitation_token(invitation))
+    return external_url("journalist.checkin_qr_target", token=invitation_token(invitation))
 
 
 def links(invitation: Invitation) -> dict[str, str]:
     token = invitation_token(invitation)
     return {
-        "page": external_url("invitations.invitation_page", token=token),
-        "accept": external_url("invitations.rsvp_link", token=token, answer="accepted"),
-        "tentative": external_url("invitations.rsvp_link", token=token, answer="tentative"),
-        "decline": external_url("invitations.rsvp_link", token=token, answer="declined"),
+        "page": external_url("journalist.invitation_page", token=token),
+        "accept": external_url("journalist.rsvp_link", token=token, answer="accepted"),
+        "tentative": external_url("journalist.rsvp_link", token=token, answer="tentative"),
+        "decline": external_url("journalist.rsvp_link", token=token, answer="declined"),
         "portal": external_url("portal.home", token=portal_token(invitation.journalist)),
         "unsubscribe": external_url("portal.unsubscribe", token=unsubscribe_token(invitation.journalist)),
-        "checkin": external_url("invitations.checkin_qr_target", token=token),
+        "checkin": external_url("journalist.checkin_qr_target", token=token),
     }
 
 

@@ -1,109 +1,25 @@
-"""Journalists' pages (signed links, no password) and the staff page of a briefing's invitations."""
+"""The staff page of a briefing's invitations (the journalists' own pages are in ``coordinator.portal``)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from coordinator.core import audit
+from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import get_or_404
-from coordinator.extensions import db, limiter
-from coordinator.invitations import messages
+from coordinator.extensions import db
 from coordinator.invitations.models import RSVP_STATES, Invitation
 from coordinator.invitations.operations import (
-    effective_rsvp,
     invitations_of,
     rsvps_for_briefing,
     set_rsvp,
     target_of,
 )
-from coordinator.invitations.tokens import invitation_from_token, speak_to
 from coordinator.mail.models import Delivery, FanOut
-from coordinator.offices.models import Office
-from coordinator.schedule.models import Briefing, Series
-from coordinator.users.permissions import can, require
+from coordinator.schedule.models import Briefing
 
 bp = Blueprint("invitations", __name__)
-
-ANSWERS = ("accepted", "tentative", "declined")
-
-
-def _invitation_or_410(token: str) -> Invitation:
-    invitation = invitation_from_token(token)
-    if invitation is None:
-        abort(410)
-    speak_to(invitation.journalist)
-    return invitation
-
-
-def _briefing_for(invitation: Invitation) -> Briefing | None:
-    """The briefing the page is about: the ad hoc one, or the series' next (or a chosen) occurrence."""
-    from coordinator.core import clock
-
-    if invitation.briefing_id is not None:
-        return db.session.get(Briefing, invitation.briefing_id)
-    chosen = request.args.get("b", type=int)
-    if chosen:
-        briefing = db.session.get(Briefing, chosen)
-        if briefing is not None and briefing.series_id == invitation.series_id:
-            return briefing
-    return db.session.scalar(db.select(Briefing).where(Briefing.series_id == invitation.series_id,
-                                                       Briefing.end >= clock.now(),
-                                                       Briefing.status != "cancelled").order_by(Briefing.start))
-
-
-@bp.get("/i/<token>")
-def invitation_page(token: str):
-    invitation = _invitation_or_410(token)
-    briefing = _briefing_for(invitation)
-    series = db.session.get(Series, invitation.series_id) if invitation.series_id else None
-    office = db.session.get(Office, invitation.office_id)
-    return render_template("invitations/invitation.html", invitation=invitation, briefing=briefing, series=series,
-                           office=office, token=token, links=messages.links(invitation),
-                           rsvp=effective_rsvp(invitation), answers=ANSWERS)
-
-
-@bp.get("/i/<token>/rsvp/<answer>")
-@limiter.limit("60 per minute")
-def rsvp_link(token: str, answer: str):
-    """One click from the mail records the answer for the whole invitation (no login)."""
-    invitation = _invitation_or_410(token)
-    if answer not in ANSWERS:
-        abort(404)
-    if invitation.rsvp != answer:
-        set_rsvp(invitation, answer, source="link", actor_label=invitation.journalist.email)
-    flash(_("Đã ghi nhận câu trả lời của bạn. Cảm ơn!"), "success")
-    return redirect(url_for("invitations.invitation_page", token=token))
-
-
-@bp.post("/i/<token>/rsvp")
-@limiter.limit("60 per minute")
-def rsvp_form(token: str):
-    invitation = _invitation_or_410(token)
-    answer = request.form.get("answer", "")
-    if answer not in ANSWERS:
-        flash(_("Vui lòng chọn một câu trả lời."), "error")
-    else:
-        set_rsvp(invitation, answer, source="link", actor_label=invitation.journalist.email,
-                 note=request.form.get("note"))
-        flash(_("Đã ghi nhận câu trả lời của bạn. Cảm ơn!"), "success")
-    return redirect(url_for("invitations.invitation_page", token=token))
-
-
-@bp.get("/i/<token>/qr.png")
-def qr_code(token: str):
-    invitation = _invitation_or_410(token)
-    return Response(messages.qr_png(messages.checkin_url(invitation)), mimetype="image/png",
-                    headers={"Cache-Control": "private, max-age=3600"})
-
-
-@bp.get("/c/<token>")
-def checkin_qr_target(token: str):
-    """What the check-in QR code holds. Staff scan it with the check-in page; anyone else who
-    opens it lands on the invitation."""
-    _invitation_or_410(token)
-    return redirect(url_for("invitations.invitation_page", token=token))
-
 
 # --- staff --------------------------------------------------------------------------------------------
 

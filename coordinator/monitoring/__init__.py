@@ -1,1 +1,8 @@
 """Coverage found by itself: outlets' RSS/Atom feeds polled, new items matched to briefings, staff confirm."""
+
+
+def init_app(app) -> None:
+    """Register this domain's pages, API endpoints and reactions (called once, by ``create_app``)."""
+    from coordinator.monitoring import api, views  # noqa: F401 (api: routes on /api/v1)
+
+    app.register_blueprint(views.bp)

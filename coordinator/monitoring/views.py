@@ -12,13 +12,13 @@ from coordinator.attendance.operations import TONE_LABELS
 from coordinator.contacts.models import Outlet
 from coordinator.core import uow
 from coordinator.core.errors import DomainError
+from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
 from coordinator.monitoring import operations as ops
 from coordinator.monitoring.forms import FeedForm, SettingsForm
 from coordinator.monitoring.models import PROPOSAL_STATUSES, FeedItem, MatchProposal, OutletFeed
 from coordinator.schedule.models import Briefing
-from coordinator.users.permissions import can, require
 
 bp = Blueprint("monitoring", __name__)
 PER_PAGE = 30

@@ -20,6 +20,7 @@ from coordinator.contacts.models import SUPPRESSING_STATUSES, Journalist, Outlet
 from coordinator.core import audit, clock, events
 from coordinator.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from coordinator.core.ids import parse_id
+from coordinator.core.permissions import can
 from coordinator.extensions import db
 from coordinator.network.models import (
     ConnectionPoint,
@@ -33,7 +34,6 @@ from coordinator.packs.models import Pack, PackApproval, PackFile
 from coordinator.packs.storage import save_in_transaction, storage
 from coordinator.schedule import operations as schedule
 from coordinator.schedule.models import Briefing
-from coordinator.users.permissions import can
 
 POINT_STATUS_NAMES = {"invited": _l("Đã mời"), "accepted": _l("Đã nhận lời"), "declined": _l("Đã từ chối"),
                       "withdrawn": _l("Đã rút lời mời")}

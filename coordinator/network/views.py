@@ -14,6 +14,7 @@ from wtforms.fields import SelectChoice
 from coordinator.contacts.models import DistributionList, Journalist, Outlet
 from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError
+from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
 from coordinator.network import operations as ops
@@ -22,7 +23,6 @@ from coordinator.network.forms import AcceptForm, DeclineForm, InvitePointForm, 
 from coordinator.network.models import ConnectionPoint, ContactOffer, NetworkTrust
 from coordinator.offices.models import Office
 from coordinator.schedule.models import Briefing
-from coordinator.users.permissions import can, require
 from coordinator.web import navigation
 from coordinator.web.forms import flash_error
 from coordinator.web.navigation import NavItem

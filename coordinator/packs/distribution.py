@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from coordinator.contacts.audience import resolve_audience
 from coordinator.contacts.models import Journalist
 from coordinator.core import clock, events
+from coordinator.core.signals import attended_journalists
 from coordinator.extensions import db
-from coordinator.invitations.attendance_hooks import attended_journalists
 from coordinator.invitations.operations import audience_of, invitations_of, target_of
 from coordinator.mail import fanout
 from coordinator.mail.models import FanOut

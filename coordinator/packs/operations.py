@@ -20,6 +20,7 @@ from coordinator.contacts.models import Journalist
 from coordinator.core import audit, clock, events
 from coordinator.core.errors import Conflict, DomainError, Forbidden, ValidationError
 from coordinator.core.i18n import format_local
+from coordinator.core.permissions import can
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.packs import sanitize, sniff
@@ -33,7 +34,6 @@ from coordinator.packs.models import (
 )
 from coordinator.packs.storage import delete_after_commit, save_in_transaction
 from coordinator.schedule.models import Briefing
-from coordinator.users.permissions import can
 
 LANGUAGES = ("vi", "en")
 MAX_FILES = 20

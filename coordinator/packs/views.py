@@ -16,6 +16,7 @@ from coordinator.contacts.models import Beat, DistributionList
 from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError, Forbidden
 from coordinator.core.i18n import format_local
+from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
 from coordinator.mail.models import FanOut
@@ -24,7 +25,6 @@ from coordinator.packs.forms import PackForm, RejectForm, SettingsForm
 from coordinator.packs.models import STATUSES, Pack, PackDownload, PackFile, PackRecipient
 from coordinator.packs.serving import send_pack_file
 from coordinator.schedule.models import Briefing
-from coordinator.users.permissions import can, require
 from coordinator.web import navigation
 from coordinator.web.forms import apply_errors, flash_error
 from coordinator.web.navigation import NavItem

@@ -1,2 +1,10 @@
 """Policies and the annual communication plan: each policy's communication measured from drafting to
 implementation (briefings, packs, questions, coverage and public consultation comments)."""
+
+
+def init_app(app) -> None:
+    """Register this domain's pages, API endpoints and reactions (called once, by ``create_app``)."""
+    from coordinator.policies import api, consult, views  # noqa: F401 (api: routes on /api/v1)
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(consult.bp)

@@ -16,6 +16,7 @@ from coordinator.contacts.operations import office_today
 from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError
 from coordinator.core.i18n import format_local
+from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
 from coordinator.packs.models import Pack
@@ -32,7 +33,6 @@ from coordinator.policies.models import (
     PolicyComment,
 )
 from coordinator.schedule.models import Briefing
-from coordinator.users.permissions import can, require
 from coordinator.web import navigation
 from coordinator.web.forms import apply_errors
 from coordinator.web.navigation import NavItem

@@ -269,7 +269,7 @@ def issue_feed_token(journalist_id: int):
     from coordinator.schedule import ical
 
     row, token = ops.rotate_feed_token(office_id(), journalist_id)
-    url = external_url("calendar.personal_feed", token=token)
+    url = external_url("personal_calendar.personal_feed", token=token)
     return jsonify({"token": token, "prefix": row.prefix, "url": url, "webcal_url": ical.webcal_url(url),
                     "google_url": ical.google_subscribe_url(url),
                     "outlook_url": ical.outlook_subscribe_url(url, _("Lịch họp báo"))}), 201

@@ -27,7 +27,6 @@ from coordinator.extensions import csrf, db, limiter
 from coordinator.offices.models import Office
 from coordinator.schedule import ical
 from coordinator.schedule.models import FeedState, JournalistFeedToken, ScheduleState
-from coordinator.schedule.operations import _hash as feed_token_hash
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 csrf.exempt(bp)
@@ -65,13 +64,13 @@ _tokens = JournalistFeedToken.__table__
 _states = ScheduleState.__table__
 # One indexed lookup answers a revalidation: is the token live, whose feed is it, and the office's schedule
 # version (what the cached bytes are keyed by). Core, not the ORM: a 304 builds no objects.
-_PERSONAL_LOOKUP = (
+PERSONAL_LOOKUP = (
     select(_tokens.c.id, _tokens.c.office_id, _tokens.c.journalist_id, _tokens.c.last_used_at,
            _states.c.version, _states.c.changed_at)
     .select_from(_tokens.outerjoin(_states, _states.c.office_id == _tokens.c.office_id))
     .where(_tokens.c.token_hash == bindparam("token_hash"), _tokens.c.revoked_at.is_(None))
 )
-_TOUCH_TOKEN = update(_tokens).where(_tokens.c.id == bindparam("token_id")).values(
+TOUCH_TOKEN = update(_tokens).where(_tokens.c.id == bindparam("token_id")).values(
     last_used_at=bindparam("now"))
 
 
@@ -185,38 +184,6 @@ def office_feed(office_slug: str):
         office, ical.public_content(office), name=_("Lịch họp báo – %(office)s", office=office.name),
         uid=f"public-{office.slug}@briefings",
         description=_("Lịch họp báo công khai của %(office)s", office=office.name)))
-
-
-@bp.get("/personal/<token>.ics")
-def personal_feed(token: str):
-    if not token or len(token) > 200:
-        abort(404)
-    # On the engine, not the session: a revalidation needs no unit of work (and no session to close).
-    with db.engine.connect() as connection:
-        row = connection.execute(_PERSONAL_LOOKUP, {"token_hash": feed_token_hash(token)}).first()
-        if row is None:
-            abort(404)
-        now = clock.now()
-        if row.last_used_at is None or row.last_used_at < now - timedelta(hours=1):
-            connection.execute(_TOUCH_TOKEN, {"token_id": row.id, "now": now})
-            connection.commit()
-    office_id, journalist_id = row.office_id, row.journalist_id
-    fingerprint = (row.version or 0, row.changed_at, clock.today())
-
-    def build() -> FeedSpec:
-        from coordinator.contacts.models import Journalist
-
-        journalist = db.session.get(Journalist, journalist_id)
-        office = db.session.get(Office, office_id)
-        if journalist is None or office is None:
-            abort(404)
-        return FeedSpec(office, ical.journalist_content(office.id, journalist.id),
-                        name=_("Lịch họp báo của %(name)s – %(office)s", name=journalist.full_name,
-                               office=office.name),
-                        uid=f"personal-{journalist.id}-{office.slug}@briefings")
-
-    return feed(f"personal:{journalist_id}", office_id, build, ttl=AUDIENCE_FEED_TTL, private=True,
-                fingerprint=fingerprint)
 
 
 @bp.get("/<office_slug>/beats/<beat_slug>.ics")

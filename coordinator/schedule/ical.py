@@ -187,7 +187,7 @@ def etag_of(body: bytes) -> str:
 
 # --- what is in each feed ----------------------------------------------------------------------------
 
-def _rows_for(series_ids: Iterable[int]) -> dict[int, list[Briefing]]:
+def rows_for(series_ids: Iterable[int]) -> dict[int, list[Briefing]]:
     ids = list(series_ids)
     out: dict[int, list[Briefing]] = {sid: [] for sid in ids}
     if not ids:
@@ -203,7 +203,7 @@ def public_content(office: Office) -> FeedContent:
     series = list(db.session.scalars(select(Series).where(Series.office_id == office.id, Series.is_public)))
     adhoc = list(db.session.scalars(select(Briefing).where(
         Briefing.office_id == office.id, Briefing.series_id.is_(None), Briefing.is_public)))
-    return FeedContent(series=series, rows=_rows_for(s.id for s in series), adhoc=adhoc)
+    return FeedContent(series=series, rows=rows_for(s.id for s in series), adhoc=adhoc)
 
 
 def _audience_filter(office_id: int, test) -> FeedContent:
@@ -211,38 +211,7 @@ def _audience_filter(office_id: int, test) -> FeedContent:
               if test(s.audience or {})]
     adhoc = [b for b in db.session.scalars(select(Briefing).where(
         Briefing.office_id == office_id, Briefing.series_id.is_(None))) if test(b.audience or {})]
-    return FeedContent(series=series, rows=_rows_for(s.id for s in series), adhoc=adhoc)
-
-
-def journalist_content(office_id: int, journalist_id: int) -> FeedContent:
-    """What one journalist is invited to: every series and ad hoc briefing with a live invitation, and
-    those whose audience names them but whose invitations have not gone out yet (a series invites
-    ``invite_lead_days`` ahead). One whose invitation was withdrawn (they left the audience) is not."""
-    from coordinator.contacts.audience import resolve_audience
-    from coordinator.invitations.models import Invitation
-
-    rows = db.session.execute(select(Invitation.series_id, Invitation.briefing_id, Invitation.cancelled_at)
-                              .where(Invitation.office_id == office_id, Invitation.journalist_id == journalist_id))
-    invited_series, invited_briefings, withdrawn_series, withdrawn_briefings = set(), set(), set(), set()
-    for series_id, briefing_id, cancelled_at in rows:
-        if series_id is not None:
-            (withdrawn_series if cancelled_at else invited_series).add(series_id)
-        if briefing_id is not None:
-            (withdrawn_briefings if cancelled_at else invited_briefings).add(briefing_id)
-    cache: dict[str, bool] = {}
-
-    def named(audience: dict) -> bool:
-        key = repr(sorted((k, tuple(v or ())) for k, v in audience.items()))
-        if key not in cache:
-            cache[key] = any(j.id == journalist_id for j in resolve_audience(office_id, audience))
-        return cache[key]
-
-    series = [s for s in db.session.scalars(select(Series).where(Series.office_id == office_id))
-              if s.id in invited_series or (s.id not in withdrawn_series and named(s.audience or {}))]
-    adhoc = [b for b in db.session.scalars(select(Briefing).where(Briefing.office_id == office_id,
-                                                                  Briefing.series_id.is_(None)))
-             if b.id in invited_briefings or (b.id not in withdrawn_briefings and named(b.audience or {}))]
-    return FeedContent(series=series, rows=_rows_for(s.id for s in series), adhoc=adhoc)
+    return FeedContent(series=series, rows=rows_for(s.id for s in series), adhoc=adhoc)
 
 
 def beat_content(office_id: int, beat_slug: str) -> FeedContent:

@@ -14,14 +14,13 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select, update
 
-from coordinator.core import audit, clock, events
+from coordinator.core import audit, clock, events, validators
 from coordinator.core.errors import Conflict, NotFound, ValidationError
 from coordinator.extensions import db
 from coordinator.offices.models import Office
@@ -71,50 +70,9 @@ def _iso(value: datetime | None) -> str | None:
 
 # --- input checks --------------------------------------------------------------------------------
 
-def _text(data: dict, key: str, *, max_len: int, required: bool = False, errors: dict) -> str | None:
-    value = data.get(key)
-    if value is None:
-        if required:
-            errors[key] = _("Trường này là bắt buộc.")
-        return None
-    if not isinstance(value, str):
-        errors[key] = _("Phải là chuỗi ký tự.")
-        return None
-    value = value.strip()
-    if required and not value:
-        errors[key] = _("Trường này là bắt buộc.")
-    elif len(value) > max_len:
-        errors[key] = _("Dài quá %(max)s ký tự.", max=max_len)
-    return value or None
-
-
-def _url(data: dict, key: str, errors: dict) -> str | None:
-    value = _text(data, key, max_len=1000, errors=errors)
-    if value:
-        try:
-            parts = urlsplit(value)
-            valid = parts.scheme in ("http", "https") and bool(parts.netloc) and parts.hostname is not None
-        except ValueError:  # e.g. an unclosed "[" (IPv6 literal)
-            valid = False
-        if not valid:
-            errors[key] = _("Đường dẫn trực tuyến phải bắt đầu bằng http:// hoặc https://.")
-    return value
-
-
-def _int(data: dict, key: str, default: int, *, lo: int, hi: int, errors: dict) -> int:
-    value = data.get(key, default)
-    if value is None or value == "":
-        return default
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number = int(value)
-    except (TypeError, ValueError):
-        errors[key] = _("Phải là số nguyên.")
-        return default
-    if not lo <= number <= hi:
-        errors[key] = _("Phải từ %(lo)s đến %(hi)s.", lo=lo, hi=hi)
-    return number
+_text = validators.text
+_url = validators.url
+_int = validators.integer
 
 
 def _reminders(value: Any, errors: dict) -> list[int]:

@@ -17,6 +17,7 @@ from coordinator.core import clock
 from coordinator.core.dates import parse_day
 from coordinator.core.errors import DomainError, ValidationError
 from coordinator.core.i18n import format_local
+from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.core.urls import external_url
 from coordinator.extensions import db
@@ -33,7 +34,6 @@ from coordinator.schedule.forms import (
 )
 from coordinator.schedule.holidays import DaysOff, public_holidays
 from coordinator.schedule.models import Briefing, OfficeClosure, Series
-from coordinator.users.permissions import can, require
 from coordinator.web import navigation
 from coordinator.web.forms import apply_errors
 from coordinator.web.navigation import NavItem
@@ -425,7 +425,7 @@ def feeds():
                     flash(_("Đã thu hồi đường dẫn lịch cá nhân."), "success")
                 else:
                     token = ops.rotate_feed_token(office.id, form.journalist_id.data)[1]
-                    url = external_url("calendar.personal_feed", token=token)
+                    url = external_url("personal_calendar.personal_feed", token=token)
                     issued = _links(url, _("Lịch họp báo"))
             except DomainError as exc:
                 apply_errors(form, exc, {"_": "journalist_id"})

@@ -1,0 +1,8 @@
+"""The dashboard and error pages."""
+
+
+def init_app(app) -> None:
+    """Register this domain's pages, API endpoints and reactions (called once, by ``create_app``)."""
+    from coordinator.web import views
+
+    app.register_blueprint(views.bp)

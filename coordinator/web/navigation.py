@@ -7,7 +7,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from coordinator.users.permissions import can
+from coordinator.core.permissions import can
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from coordinator.core.audit import AuditLog
 from coordinator.core.events import OutboxEvent
+from coordinator.core.permissions import require
 from coordinator.extensions import db
 from coordinator.mail.models import Delivery
 from coordinator.users.models import User
-from coordinator.users.permissions import require
 
 bp = Blueprint("web", __name__)
 

@@ -48,7 +48,7 @@ def feed_links(journalist: Journalist) -> dict[str, str]:
     from coordinator.schedule.operations import personal_feed_token
 
     token = personal_feed_token(journalist.office_id, journalist.id)
-    https = external_url("calendar.personal_feed", token=token)
+    https = external_url("personal_calendar.personal_feed", token=token)
     office = db.session.get(Office, journalist.office_id)
     return {"https": https, "webcal": ical.webcal_url(https), "google": ical.google_subscribe_url(https),
             "outlook": ical.outlook_subscribe_url(https, office.name)}
