@@ -87,9 +87,9 @@ class InviteTarget(_InvitationTarget):
             Briefing.series_id == self.target.id, Briefing.start >= clock.now(),
             Briefing.status.in_(("scheduled", "moved"))).order_by(Briefing.start))
             if isinstance(self.target, Series) else None)
-        self.components = itip.series_components(self.target) if isinstance(self.target, Series) else None
         self.changes = self.spec.get("changes") or None
         self.purpose = "update" if self.changes else "invite"
+        self.batch = messages.InviteBatch(self.target, self.office, first=self.first, changes=self.changes)
         return True
 
     def recipients(self) -> list[Recipient]:
@@ -99,9 +99,7 @@ class InviteTarget(_InvitationTarget):
         return self._recipients(rows, lambda invitation_id: messages.invite_key_for(invitation_id, self.sequence))
 
     def build(self, invitation: Invitation):
-        return messages.invite(invitation, self.target, self.office, first=self.first,
-                               changes=self.changes if invitation.sent_sequence is not None else None,
-                               components=copy.deepcopy(self.components) if self.components is not None else None)
+        return self.batch.message(invitation)
 
     def record(self, connection: Connection, finished: Sequence[tuple[Any, int, str]]) -> None:
         now = clock.now()

@@ -63,6 +63,37 @@ def occurrence_component(briefing: Briefing) -> Event:
                      status=ical.STATUS_TO_ICAL[briefing.status])
 
 
+ATTENDEE_SLOT = "ATTENDEE:mailto:slot@attendee.invalid"
+
+
+def attendee_line(journalist: Journalist, rsvp: str = "needs_action") -> str:
+    """One journalist's ATTENDEE content line, folded as RFC 5545 says (no line end)."""
+    partstat = RSVP_TO_PARTSTAT.get(rsvp, "NEEDS-ACTION")
+    return Event().content_line("ATTENDEE", _attendee(journalist, partstat)).to_ical().decode()
+
+
+def calendar_shell(method: str, components: list[Event], *, office: Office, sender: tuple[str, str]) -> str:
+    """The calendar every invited journalist gets, with an ATTENDEE slot in each component: rendered once
+    for a fan-out, then ``fill(shell, journalist)`` puts in the one journalist it is for (byte for byte
+    what ``calendar`` renders for them)."""
+    cal = Calendar.new(prodid=PRODID, method=method)
+    for component in components:
+        for name in ("ORGANIZER", "ATTENDEE", "X-COORDINATOR-STATUS"):
+            component.pop(name, None)
+        component.add("organizer", _organizer(*sender), encode=False)
+        component.add("attendee", vCalAddress(ATTENDEE_SLOT.partition(":")[2]), encode=False)
+        if method == "CANCEL":
+            component.pop("STATUS", None)
+            component.add("status", "CANCELLED")
+        cal.add_component(component)
+    add_missing_timezones(cal)
+    return cal.to_ical().decode()
+
+
+def fill(shell: str, journalist: Journalist, rsvp: str = "needs_action") -> str:
+    return shell.replace(ATTENDEE_SLOT + "\r\n", attendee_line(journalist, rsvp) + "\r\n")
+
+
 def calendar(method: str, components: list[Event], *, office: Office, sender: tuple[str, str],
              journalist: Journalist, rsvp: str = "needs_action") -> str:
     """A complete METHOD:REQUEST or CANCEL calendar for one journalist."""

@@ -6,22 +6,26 @@ unsubscribe headers (RFC 8058).
 """
 from __future__ import annotations
 
+import copy
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
+from urllib.parse import quote
 
+import markupsafe
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from coordinator.contacts.models import Journalist
 from coordinator.core.i18n import format_local
-from coordinator.core.qr import qr_png
 from coordinator.core.urls import external_url
 from coordinator.invitations import itip
 from coordinator.invitations.models import Invitation
 from coordinator.invitations.tokens import invitation_token, portal_token, unsubscribe_token
 from coordinator.mail import service as mail
-from coordinator.mail.message import Attachment, OutgoingMessage
+from coordinator.mail.message import OutgoingMessage
 from coordinator.offices.models import Office
 from coordinator.schedule import ical
 from coordinator.schedule.models import Briefing, Series
@@ -55,6 +59,7 @@ def links(invitation: Invitation) -> dict[str, str]:
         "portal": external_url("portal.home", token=portal_token(invitation.journalist)),
         "unsubscribe": external_url("portal.unsubscribe", token=unsubscribe_token(invitation.journalist)),
         "checkin": external_url("journalist.checkin_qr_target", token=token),
+        "qr": external_url("journalist.qr_code", token=token),
     }
 
 
@@ -72,8 +77,7 @@ def describe_target(target: Series | Briefing, office: Office, occurrence: Brief
 
 
 def compose(*, invitation: Invitation, office: Office, key: str, purpose: str, subject: str, template: str,
-            context: dict, calendar: str | None = None, method: str = "REQUEST",
-            with_qr: bool = False) -> OutgoingMessage:
+            context: dict, calendar: str | None = None, method: str = "REQUEST") -> OutgoingMessage:
     journalist: Journalist = invitation.journalist
     sender, sender_name = mail.sender_for(office)
     urls = links(invitation)
@@ -81,13 +85,10 @@ def compose(*, invitation: Invitation, office: Office, key: str, purpose: str, s
                "subject": subject}
     text = render_template(f"mail/{template}.txt", **context)
     html = render_template(f"mail/{template}.html", **context)
-    # The file name is in the reader's language too (compose runs inside their force_locale).
-    attachments = ([Attachment(_("ma-diem-danh.png"), "image/png", qr_png(urls["checkin"]))]
-                   if with_qr else [])
     return OutgoingMessage(
         key=key, office_id=office.id, office_slug=office.slug, purpose=purpose, to_email=journalist.email,
         to_name=journalist.full_name, from_email=sender, from_name=sender_name, subject=subject, text=text,
-        html=html, calendar=calendar, calendar_method=method, attachments=attachments,
+        html=html, calendar=calendar, calendar_method=method,
         headers={"List-Unsubscribe": f"<{urls['unsubscribe']}>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
@@ -133,16 +134,124 @@ def invite(invitation: Invitation, target: Series | Briefing, office: Office, *,
         changed = describe_changes(changes, office) if changes else None
         calendar = itip.calendar("REQUEST", components, office=office, sender=mail.sender_for(office),
                                  journalist=journalist, rsvp=invitation.rsvp)
-        if changed:
-            subject = _("Cập nhật: %(title)s – %(when)s", title=when.title, when=when.start)
-        elif isinstance(target, Briefing) and target.is_crisis:
-            subject = _("KHẨN – Giấy mời họp báo: %(title)s – %(when)s", title=when.title, when=when.start)
-        else:
-            subject = _("Giấy mời: %(title)s – %(when)s", title=when.title, when=when.start)
+        subject = invite_subject(target, when, changed)
         return compose(invitation=invitation, office=office,
                        key=invite_key(invitation, target), purpose="update" if changed else "invite",
                        subject=subject, template="invite", context={"when": when, "changes": changed},
-                       calendar=calendar, with_qr=True)
+                       calendar=calendar)
+
+
+# --- a fan-out's invitations, rendered once -------------------------------------------------------------
+
+_SLOT = "\ue000{}\ue001"  # private-use characters: never in a name, an address, a code or a token
+_SLOTS = ("name", "code", *("page", "accept", "tentative", "decline", "portal", "unsubscribe", "checkin", "qr"))
+
+
+@dataclass
+class _Shell:
+    subject: str
+    text: str
+    html: str
+    calendar: str
+
+
+class InviteBatch:
+    """Every invitation of one fan-out (one target at one SEQUENCE), rendered once per language, answer
+    and kind (first invitation or update): per journalist only the name, the check-in code, the personal
+    links and the calendar's ATTENDEE are put in, by string substitution. The result is what ``invite``
+    renders for that journalist (``tests/test_invitation_messages.py`` compares them), at a fraction of
+    the cost: templates, the calendar and the dates are computed once, not once per recipient."""
+
+    def __init__(self, target: Series | Briefing, office: Office, *, first: Briefing | None,
+                 changes: dict | None = None):
+        self.target, self.office, self.first, self.changes = target, office, first, changes
+        self.sender = mail.sender_for(office)
+        self.components = (itip.series_components(target) if isinstance(target, Series)
+                           else [ical.briefing_event(target)])
+        self._shells: dict[tuple, _Shell] = {}
+        self._urls: dict[str, str] = {}
+
+    def message(self, invitation: Invitation) -> OutgoingMessage:
+        journalist = invitation.journalist
+        changed = self.changes if invitation.sent_sequence is not None else None
+        language = journalist.language or self.office.locale
+        shell = self._shell(language, invitation.rsvp, bool(changed), changed)
+        values = {"name": journalist.full_name, "code": invitation.checkin_code, **self._links(invitation)}
+        return OutgoingMessage(
+            key=invite_key(invitation, self.target), office_id=self.office.id, office_slug=self.office.slug,
+            purpose="update" if changed else "invite", to_email=journalist.email, to_name=journalist.full_name,
+            from_email=self.sender[0], from_name=self.sender[1], subject=shell.subject,
+            text=_put(shell.text, values, escape=False), html=_put(shell.html, values, escape=True),
+            calendar=itip.fill(shell.calendar, journalist, invitation.rsvp), calendar_method="REQUEST",
+            headers={"List-Unsubscribe": f"<{values['unsubscribe']}>",
+                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+
+    def _links(self, invitation: Invitation) -> dict[str, str]:
+        tokens = {"invitation": invitation_token(invitation), "portal": portal_token(invitation.journalist),
+                  "unsubscribe": unsubscribe_token(invitation.journalist)}
+        if not self._urls:
+            placeholder = {name: _SLOT.format(name) for name in tokens}
+            self._urls = {
+                "page": external_url("journalist.invitation_page", token=placeholder["invitation"]),
+                "accept": external_url("journalist.rsvp_link", token=placeholder["invitation"], answer="accepted"),
+                "tentative": external_url("journalist.rsvp_link", token=placeholder["invitation"],
+                                          answer="tentative"),
+                "decline": external_url("journalist.rsvp_link", token=placeholder["invitation"], answer="declined"),
+                "portal": external_url("portal.home", token=placeholder["portal"]),
+                "unsubscribe": external_url("portal.unsubscribe", token=placeholder["unsubscribe"]),
+                "checkin": external_url("journalist.checkin_qr_target", token=placeholder["invitation"]),
+                "qr": external_url("journalist.qr_code", token=placeholder["invitation"]),
+            }
+        return {name: _put(url, tokens, escape=False, quoted=True) for name, url in self._urls.items()}
+
+    def _shell(self, language: str, rsvp: str, changed: bool, changes: dict | None) -> _Shell:
+        key = (language, rsvp, changed)
+        if key not in self._shells:
+            self._shells[key] = self._render(language, changes if changed else None)
+        return self._shells[key]
+
+    def _render(self, language: str, changes: dict | None) -> _Shell:
+        stand_in = _StandIn()
+        with force_locale(language):
+            when = describe_target(self.target, self.office, self.first)
+            changed = describe_changes(changes, self.office) if changes else None
+            subject = invite_subject(self.target, when, changed)
+            context = {"when": when, "changes": changed, "journalist": stand_in.journalist, "office": self.office,
+                       "links": stand_in.links, "invitation": stand_in.invitation, "subject": subject}
+            text = render_template("mail/invite.txt", **context)
+            html = render_template("mail/invite.html", **context)
+            calendar = itip.calendar_shell("REQUEST", copy.deepcopy(self.components), office=self.office,
+                                           sender=self.sender)
+        return _Shell(subject=subject, text=text, html=html, calendar=calendar)
+
+
+class _StandIn:
+    """What the templates see in place of one journalist: slots where their own values go."""
+
+    def __init__(self):
+        self.journalist = SimpleNamespace(full_name=_SLOT.format("name"))
+        self.invitation = SimpleNamespace(checkin_code=_SLOT.format("code"))
+        self.links = {name: _SLOT.format(name) for name in _SLOTS[2:]}
+
+
+def _put(template: str, values: dict[str, str], *, escape: bool, quoted: bool = False) -> str:
+    for name, value in values.items():
+        template = template.replace(_slot(name, quoted), str(markupsafe.escape(value)) if escape else value)
+    return template
+
+
+@functools.lru_cache(maxsize=64)
+def _slot(name: str, quoted: bool) -> str:
+    """A slot as it stands in the rendered text (percent-encoded when url_for put it in a URL)."""
+    return quote(_SLOT.format(name), safe="") if quoted else _SLOT.format(name)
+
+
+def invite_subject(target: Series | Briefing, when: When, changed: str | None) -> str:
+    if changed:
+        return _("Cập nhật: %(title)s – %(when)s", title=when.title, when=when.start)
+    if isinstance(target, Briefing) and target.is_crisis:
+        return _("KHẨN – Giấy mời họp báo: %(title)s – %(when)s", title=when.title, when=when.start)
+    return _("Giấy mời: %(title)s – %(when)s", title=when.title, when=when.start)
 
 
 def occurrence_update(invitation: Invitation, briefing: Briefing, office: Office, changes: dict, *,

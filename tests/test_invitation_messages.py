@@ -1,0 +1,74 @@
+"""A fan-out renders its invitations once and puts each journalist in: the result must be, byte for byte,
+what rendering each invitation on its own gives (subject, plain text, HTML, calendar, headers)."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from coordinator.contacts import operations as contacts
+from coordinator.extensions import db
+from coordinator.invitations import messages
+from coordinator.invitations.operations import invitations_of, set_rsvp, sync_invitations
+from tests.support import domain
+
+
+def _people(office):
+    out = domain.outlet(office)
+    rows = []
+    for n, (name, language) in enumerate([("Nguyễn Thị Hạnh", "vi"), ('Trần "Bình" <An> & Co', "vi"),
+                                          ("Jane O'Neil", "en"), ("Lê Văn Một Cái Tên Rất Dài Để Dòng Lịch Phải Gập",
+                                                                  "vi")]):
+        rows.append(contacts.create_journalist(office.id, {"full_name": name, "email": f"pv{n}@baoquangninh.vn",
+                                                           "outlet_id": out.id, "language": language}))
+    db.session.commit()
+    return rows
+
+
+def _events(calendar: str) -> str:
+    """The calendar from its first component on (the VCALENDAR's own UID is random per calendar)."""
+    return calendar[calendar.index("BEGIN:V", len("BEGIN:VCALENDAR")):]
+
+
+def _same(batch, invitation, target, office, first, changes):
+    fast = batch.message(invitation)
+    slow = messages.invite(invitation, target, office, first=first,
+                           changes=changes if invitation.sent_sequence is not None else None)
+    for name in ("key", "purpose", "subject", "text", "html", "headers", "to_email", "to_name"):
+        assert getattr(fast, name) == getattr(slow, name), name
+    assert _events(fast.calendar) == _events(slow.calendar)
+    Calendar.from_ical(fast.calendar)  # and it parses
+    return fast
+
+
+@pytest.mark.parametrize("kind", ["crisis", "series"])
+def test_a_batch_renders_what_each_invitation_renders_alone(app, office, kind):
+    people = _people(office)
+    if kind == "crisis":
+        target = domain.adhoc(office, people, crisis=True, start=datetime.now(UTC) + timedelta(hours=2),
+                              title="Họp báo khẩn: sạt lở đất <phường Hà Khánh> & Cao Xanh")
+        first = None
+    else:
+        target = domain.weekly_series(office, people, lead_days=30)
+        first = None
+    sync_invitations(target)
+    db.session.commit()
+    invitations = invitations_of(target)
+    set_rsvp(invitations[1], "accepted", source="link")
+    set_rsvp(invitations[2], "declined", source="link")
+    db.session.commit()
+    batch = messages.InviteBatch(target, office, first=first)
+    rendered = [_same(batch, inv, target, office, first, None) for inv in invitations]
+    assert 'Trần &#34;Bình&#34; &lt;An&gt; &amp; Co' in rendered[1].html and 'Trần "Bình" <An> & Co' in rendered[1].text
+    assert "PARTSTAT=ACCEPTED" in rendered[1].calendar and "PARTSTAT=DECLINED" in rendered[2].calendar
+    assert rendered[2].subject != rendered[0].subject  # English for the English reader
+    # An update after a change: those invited before get it with what changed, at the new SEQUENCE.
+    for invitation in invitations[:2]:
+        invitation.sent_sequence = target.sequence
+    db.session.commit()
+    changes = {"venue": ["Hội trường A", "Hội trường B"]}
+    batch = messages.InviteBatch(target, office, first=first, changes=changes)
+    updated = [_same(batch, inv, target, office, first, changes) for inv in invitations]
+    assert updated[0].purpose == "update" and updated[3].purpose == "invite"
+    assert "Hội trường B" in updated[0].text and "Hội trường B" not in updated[3].text
