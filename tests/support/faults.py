@@ -98,6 +98,9 @@ class Outcome:
     seconds: float = 0.0
     server: dict = field(default_factory=dict)
     chaos: list[str] = field(default_factory=list)
+    # per SIGKILL: how many messages the server had accepted, and how many the killed worker had claimed
+    # and not yet recorded (in flight: the most that can be accepted twice for that kill)
+    kills: list[dict] = field(default_factory=list)
 
 
 class Scenario:
@@ -115,14 +118,17 @@ class Scenario:
         self.env = {**os.environ, "COORDINATOR_INSTANCE_PATH": str(workdir / "instance"),
                     "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0", "SECRET_KEY": "faults",
                     "MAIL_BACKEND": "sendgrid", "SENDGRID_API_KEY": "SG.test-key", "SENDGRID_API_HOST": self.server.url,
-                    "PUBLIC_BASE_URL": "https://briefings.faults", "EVENT_LEASE_SECONDS": "8",
-                    "MAIL_CLAIM_SECONDS": "8", "EVENT_REDISPATCH_AFTER_SECONDS": "3", "OUTBOX_SWEEP_SECONDS": "3",
+                    "PUBLIC_BASE_URL": "https://briefings.faults",
+                    # Leases and claims at their production defaults (20 s, renewed by heartbeats); only the
+                    # re-dispatch of events Redis lost (60 s in production) is shortened to keep the run short.
+                    "EVENT_REDISPATCH_AFTER_SECONDS": "3", "OUTBOX_SWEEP_SECONDS": "3",
                     "MAIL_CONCURRENCY": "8", "PYTHONPATH": subprocess_pythonpath()}
         self.env.pop("DATABASE_URL", None)
         if database_url:
             self.env["DATABASE_URL"] = database_url
         self.workers: list[subprocess.Popen] = []
         self.chaos: list[str] = []
+        self.kills: list[dict] = []
 
     def run_script(self, script: str, *args: str) -> None:
         subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, env=self.env, check=True,
@@ -142,8 +148,21 @@ class Scenario:
     def kill_a_worker(self) -> None:
         victim = self.workers.pop(self.rng.randrange(len(self.workers)))
         kill_tree(victim)
+        self.kills.append({"accepted_before": len(self.server.messages_by_key()), "in_flight": self._sending()})
         self.chaos.append("SIGKILL worker")
         self.start_workers()
+
+    def _sending(self) -> int:
+        """Messages claimed and not yet recorded, right after the kill (the dead worker's are among them)."""
+        from sqlalchemy import create_engine, text
+
+        url = self.env.get("DATABASE_URL") or f"sqlite:///{self.workdir / 'instance' / 'coordinator.db'}"
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(text("SELECT count(*) FROM delivery WHERE state = 'sending'")).scalar()
+        finally:
+            engine.dispose()
 
     def restart_redis(self) -> None:
         stop(self.redis_proc)
@@ -158,6 +177,7 @@ class Scenario:
         """Trigger a fan-out and disturb it; wait until every recipient has a message or time is up."""
         self.server.reset()
         self.chaos = []
+        self.kills = []
         self.start_workers()
         started = time.monotonic()
         self.run_script(trigger_script)
@@ -179,7 +199,7 @@ class Scenario:
         return Outcome(recipients=expected, accepted_keys=len(counts), lost=expected - len(counts),
                        duplicates=sum(n - 1 for n in counts.values() if n > 1),
                        seconds=round(time.monotonic() - started, 1), server=dict(self.server.stats),
-                       chaos=list(self.chaos))
+                       chaos=list(self.chaos), kills=list(self.kills))
 
     def close(self) -> None:
         for worker in self.workers:
