@@ -16,6 +16,7 @@ from coordinator.attendance.models import Question
 from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError, ValidationError
 from coordinator.core.permissions import can
+from coordinator.core.qr import qr_png
 from coordinator.extensions import db, limiter
 from coordinator.invitations import messages
 from coordinator.invitations.models import Invitation
@@ -118,7 +119,7 @@ def rsvp_form(token: str):
 @bp.get("/i/<token>/qr.png")
 def qr_code(token: str):
     invitation = _invitation_or_410(token)
-    return Response(messages.qr_png(messages.checkin_url(invitation)), mimetype="image/png",
+    return Response(qr_png(messages.checkin_url(invitation)), mimetype="image/png",
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
