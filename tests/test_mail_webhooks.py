@@ -40,6 +40,7 @@ def sent(app, office):
     delivery = mail.send(OutgoingMessage(key="invite:1:7", office_id=office.id, office_slug=office.slug,
                                          purpose="invite", to_email="hanh@baoquangninh.vn", subject="Giấy mời",
                                          text="…", from_email="baochi@quangninh.gov.vn"))
+    db.session.commit()  # the test's own session sees the row mail.send committed on its own
     return delivery
 
 
@@ -115,7 +116,7 @@ def test_a_blocked_bounce_does_not_suppress(client, sent):
 
 
 def test_events_are_matched_by_message_id_too(client, sent):
-    sent.provider_message_id = "abc"
+    db.session.get(Delivery, sent.id).provider_message_id = "abc"  # mail.send's row is a read-only snapshot
     db.session.commit()
     item = event("delivered", "m1")
     del item["idempotency_key"]

@@ -8,11 +8,13 @@ The mail layer, not the callers, refuses suppressed addresses.
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from coordinator.core import clock, uow
 from coordinator.extensions import db
@@ -55,87 +57,113 @@ def sender_for(office: Office | None) -> tuple[str, str]:
     return office.sender_email or fallback, office.sender_name or office.name
 
 
+def _bookkeeping() -> Session:
+    """A session of its own for a message's row: each step (created, claimed, sent) is committed at once,
+    so other workers see it, and none of it waits for (or is undone with) the caller's unit of work."""
+    return Session(bind=db.engine, expire_on_commit=False)
+
+
 def ensure_delivery(message: OutgoingMessage) -> Delivery:
-    """The delivery row for this message's key, created (on its own connection, committed at once, so
-    every worker sees it) if it is new."""
-    delivery = _delivery_by_key(message.key)
+    """The delivery row for this message's key, created if it is new (committed at once)."""
+    with _bookkeeping() as session:
+        return _ensure(session, message)
+
+
+def _ensure(session: Session, message: OutgoingMessage) -> Delivery:
+    delivery = session.scalar(select(Delivery).where(Delivery.key == message.key))
     if delivery is not None:
         return delivery
     try:
-        with uow.independent() as connection:
-            connection.execute(Delivery.__table__.insert().values(
-                key=message.key, office_id=message.office_id, purpose=message.purpose,
-                recipient=message.to_email.lower(), subject=message.subject[:500], state="queued", attempts=0,
-                created_at=clock.now()))
+        session.execute(Delivery.__table__.insert().values(
+            key=message.key, office_id=message.office_id, purpose=message.purpose,
+            recipient=message.to_email.lower(), subject=message.subject[:500], state="queued", attempts=0,
+            created_at=clock.now()))
+        session.commit()
     except IntegrityError:  # another worker created it first
-        pass
-    return _delivery_by_key(message.key)
-
-
-def _delivery_by_key(key: str) -> Delivery | None:
-    return db.session.execute(db.select(Delivery).where(Delivery.key == key)
-                              .execution_options(populate_existing=True)).scalar_one_or_none()
+        session.rollback()
+    return session.scalar(select(Delivery).where(Delivery.key == message.key))
 
 
 def claim_seconds() -> int:
     return int(current_app.config.get("MAIL_CLAIM_SECONDS", DEFAULT_CLAIM_SECONDS))
 
 
-def _claim(delivery_id: int) -> bool:
-    """Take this message for sending (its own transaction: other workers see the claim at once)."""
+def _claim(session: Session, delivery_id: int, token: str) -> bool:
+    """Take this message for sending."""
     now = clock.now()
-    with uow.independent() as connection:
-        result = connection.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery_id,
-                   or_(Delivery.state == "queued",
-                       (Delivery.state == "sending") & (Delivery.claimed_until < now)))
-            .values(state="sending", claimed_until=now + timedelta(seconds=claim_seconds()),
-                    attempts=Delivery.attempts + 1)
-        )
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id,
+               or_(Delivery.state == "queued", (Delivery.state == "sending") & (Delivery.claimed_until < now)))
+        .values(state="sending", claimed_until=now + timedelta(seconds=claim_seconds()),
+                attempts=Delivery.attempts + 1, claim_token=token))
+    session.commit()
     return result.rowcount == 1
 
 
-def _finish(delivery_id: int, **values: object) -> None:
-    """Record what became of the message, at once and whatever becomes of the caller's unit of work."""
-    with uow.independent() as connection:
-        connection.execute(update(Delivery).where(Delivery.id == delivery_id)
-                           .values(claimed_until=None, **values))
+def _finish(session: Session, delivery_id: int, **values: object) -> None:
+    """Record what became of the message."""
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(claimed_until=None, **values))
+    session.commit()
 
 
 def send(message: OutgoingMessage) -> Delivery:
-    """Send ``message`` once. Returns its delivery row.
+    """Send ``message`` once. Returns its delivery row (detached: read it, do not change it).
 
-    Raises ``TemporaryMailError`` when the provider asks to try later (the
-    caller's job retries; the row goes back to 'queued'). A permanent refusal
-    marks the row failed and returns it.
+    Raises ``TemporaryMailError`` when the provider asks to try later (the caller's job retries; the row
+    goes back to 'queued'). A permanent refusal marks the row failed and returns it. While the provider
+    is asked, a heartbeat keeps the claim, so no other worker sends it meanwhile.
     """
-    delivery = ensure_delivery(message)
-    if delivery.state in ("sent", "suppressed", "failed"):
-        return delivery
-    suppression = is_suppressed(message.office_id, message.to_email)
-    if suppression is not None:
-        _finish(delivery.id, state="suppressed", error=f"suppressed: {suppression.reason}")
-        db.session.refresh(delivery)
-        return delivery
-    if not _claim(delivery.id):
-        db.session.refresh(delivery)
-        if delivery.state == "sending":
-            # Another worker holds it. If that worker dies, its claim expires and a retry sends.
-            raise TemporaryMailError(f"{message.key} is being sent by another worker",
-                                     retry_after=claim_seconds())
-        return delivery
+    with _bookkeeping() as session:
+        delivery = _ensure(session, message)
+        if delivery.state in ("sent", "suppressed", "failed"):
+            return delivery
+        suppression = _suppression(session, message.office_id, message.to_email)
+        if suppression is not None:
+            _finish(session, delivery.id, state="suppressed", error=f"suppressed: {suppression.reason}")
+            return _reloaded(session, delivery)
+        token = secrets.token_hex(16)
+        if not _claim(session, delivery.id, token):
+            delivery = _reloaded(session, delivery)
+            if delivery.state == "sending":
+                # Another worker holds it. If that worker dies, its claim expires and a retry sends.
+                raise TemporaryMailError(f"{message.key} is being sent by another worker",
+                                         retry_after=claim_seconds())
+            return delivery
+        _provider_send(session, message, delivery.id, token)
+        return _reloaded(session, delivery)
+
+
+def _provider_send(session: Session, message: OutgoingMessage, delivery_id: int, token: str) -> None:
+    from coordinator.core.heartbeat import Heartbeat
+    from coordinator.mail.bulk import renew_claims
+
+    def keep_claim() -> None:
+        with uow.independent() as connection:
+            renew_claims(connection, token, clock.now() + timedelta(seconds=claim_seconds()))
+
     mail_backend = backend()
     try:
-        provider_id = mail_backend.send(message)
+        with Heartbeat(current_app._get_current_object(), keep_claim):
+            provider_id = mail_backend.send(message)
     except TemporaryMailError as exc:
-        _finish(delivery.id, state="queued", error=str(exc)[:2000])
+        _finish(session, delivery_id, state="queued", error=str(exc)[:2000])
         raise
     except PermanentMailError as exc:
-        _finish(delivery.id, state="failed", error=str(exc)[:2000], provider=mail_backend.name)
+        _finish(session, delivery_id, state="failed", error=str(exc)[:2000], provider=mail_backend.name)
         log.warning("mail %s to %s refused: %s", message.key, message.to_email, exc)
     else:
-        _finish(delivery.id, state="sent", provider=mail_backend.name, provider_message_id=provider_id,
+        _finish(session, delivery_id, state="sent", provider=mail_backend.name, provider_message_id=provider_id,
                 sent_at=clock.now(), error=None)
-    db.session.refresh(delivery)
+
+
+def _suppression(session: Session, office_id: int | None, email: str) -> Suppression | None:
+    if office_id is None:
+        return None
+    return session.scalar(select(Suppression).where(Suppression.office_id == office_id,
+                                                    Suppression.email == email.strip().lower()))
+
+
+def _reloaded(session: Session, delivery: Delivery) -> Delivery:
+    session.refresh(delivery)
     return delivery
