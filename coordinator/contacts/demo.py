@@ -90,6 +90,29 @@ def _phone(rng: random.Random) -> str:
     return f"0{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**7):07d}"
 
 
+def _random_journalist(office_id: int, rng: random.Random, outlets: list[Outlet], weights: list[int],
+                       used: set[str]) -> Journalist:
+    """A made-up journalist at an outlet drawn by ``weights``, with an address at its domain not yet ``used``."""
+    female = rng.random() < 0.5
+    name = " ".join((rng.choice(FAMILY), rng.choice(MIDDLE_F if female else MIDDLE_M),
+                     rng.choice(GIVEN_F if female else GIVEN_M)))
+    outlet = rng.choices(outlets, weights)[0]
+    parts = fold(name).split()
+    local = parts[-1] + "." + "".join(p[0] for p in parts[:-1])
+    domain = (outlet.domains or ["gmail.com"])[0]
+    email, n = f"{local}@{domain}", 1
+    while email in used:
+        n += 1
+        email = f"{local}{n}@{domain}"
+    used.add(email)
+    since = date(2019, 1, 1) + timedelta(days=rng.randrange(0, 5 * 365))
+    return ops.create_journalist(office_id, {
+        "full_name": name, "email": email, "outlet_id": outlet.id,
+        "phone": _phone(rng) if rng.random() < 0.85 else None,
+        "beats": rng.sample(BEATS, rng.choice((1, 1, 2, 2, 3))),
+        "language": "en" if outlet.level == "foreign" else "vi"}, since=since)
+
+
 def load_contacts_demo(office_id: int, journalists: int = 300) -> str:
     """Outlets, beats, ~300 journalists and 5 lists for the office; nothing if it already has outlets."""
     if db.session.scalar(select(func.count(Outlet.id)).where(Outlet.office_id == office_id)):
@@ -102,27 +125,7 @@ def load_contacts_demo(office_id: int, journalists: int = 300) -> str:
     weights = [6 if o.level == "provincial" else 3 if o.level == "local" else 2 if o.level == "central" else 1
                for o in outlets]
     used: set[str] = set()
-    people: list[Journalist] = []
-    for _ in range(journalists):
-        female = rng.random() < 0.5
-        name = " ".join((rng.choice(FAMILY), rng.choice(MIDDLE_F if female else MIDDLE_M),
-                         rng.choice(GIVEN_F if female else GIVEN_M)))
-        outlet = rng.choices(outlets, weights)[0]
-        parts = fold(name).split()
-        local = parts[-1] + "." + "".join(p[0] for p in parts[:-1])
-        domain = (outlet.domains or ["gmail.com"])[0]
-        email, n = f"{local}@{domain}", 1
-        while email in used:
-            n += 1
-            email = f"{local}{n}@{domain}"
-        used.add(email)
-        since = date(2019, 1, 1) + timedelta(days=rng.randrange(0, 5 * 365))
-        person = ops.create_journalist(office_id, {
-            "full_name": name, "email": email, "outlet_id": outlet.id,
-            "phone": _phone(rng) if rng.random() < 0.85 else None,
-            "beats": rng.sample(BEATS, rng.choice((1, 1, 2, 2, 3))),
-            "language": "en" if outlet.level == "foreign" else "vi"}, since=since)
-        people.append(person)
+    people = [_random_journalist(office_id, rng, outlets, weights, used) for _ in range(journalists)]
     # Some moved between outlets: history keeps where they were on each date.
     for person in rng.sample(people, 24):
         target = rng.choice([o for o in outlets if o.id != person.outlet_id])

@@ -1,23 +1,28 @@
-"""Exports (CSV with a BOM for Excel, XLSX), the import template, and vCards."""
+"""Exports (CSV with a BOM for Excel, XLSX), the import template, and vCards — and the downloads that carry
+them, which the pages and the API both answer with."""
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable
 
+from flask import Response
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from coordinator.contacts.importer import TEMPLATE_HEADERS
+from coordinator.contacts.import_file import TEMPLATE_HEADERS
 from coordinator.contacts.models import Journalist
 from coordinator.contacts.operations import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS, display_phone
+from coordinator.contacts.search import JournalistFilters, journalist_query
+from coordinator.extensions import db
 
 EXPORT_HEADERS = (_l("Mã"), *TEMPLATE_HEADERS, _l("Trạng thái"), _l("Lý do trạng thái"))
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
 def neutralise(value: object) -> object:
@@ -28,6 +33,7 @@ def neutralise(value: object) -> object:
 
 
 def journalist_row(journalist: Journalist) -> list[object]:
+    """A journalist as the export's columns (``EXPORT_HEADERS``)."""
     outlet = journalist.outlet
     return [journalist.id, journalist.full_name, outlet.name, journalist.email, display_phone(journalist.phone),
             "; ".join(b.name for b in journalist.beats), journalist.language, journalist.notes or "",
@@ -116,6 +122,7 @@ def _fold_line(line: str) -> str:
 
 
 def vcard(journalist: Journalist) -> str:
+    """A vCard 3.0 (Vietnamese names: family name first, given name last)."""
     parts = journalist.full_name.split()
     family = parts[0] if len(parts) > 1 else ""
     given = parts[-1] if parts else ""
@@ -145,4 +152,29 @@ def vcard_filename(journalist: Journalist) -> str:
     return f"{slugify(journalist.full_name) or 'nha-bao'}-{journalist.id}.vcf"
 
 
-__all__ = ["XLSX_MIMETYPE", "display_phone", "export_csv", "export_xlsx", "neutralise", "template_xlsx", "vcard"]
+# --- downloads -------------------------------------------------------------------------------------
+
+def attachment(data: bytes | str, mimetype: str, filename: str) -> Response:
+    """A file to save rather than show."""
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def journalists_download(office_id: int, filters: JournalistFilters, file_format: str) -> Response:
+    """The office's journalists that ``filters`` select, as ``nha-bao.csv`` or ``nha-bao.xlsx``
+    (``file_format`` one of ``EXPORT_FORMATS``, checked by the caller, which says no in its own way)."""
+    rows = db.session.scalars(journalist_query(office_id, filters)).unique()
+    if file_format == "csv":
+        return attachment(export_csv(rows), "text/csv; charset=utf-8", "nha-bao.csv")
+    return attachment(export_xlsx(rows), XLSX_MIMETYPE, "nha-bao.xlsx")
+
+
+def vcard_download(journalist: Journalist) -> Response:
+    return attachment(vcard(journalist), "text/vcard", vcard_filename(journalist))
+
+
+def template_download() -> Response:
+    return attachment(template_xlsx(), XLSX_MIMETYPE, "mau-danh-ba-bao-chi.xlsx")
+
+
+__all__ = ["EXPORT_FORMATS", "XLSX_MIMETYPE", "attachment", "display_phone", "export_csv", "export_xlsx",
+           "journalists_download", "neutralise", "template_download", "template_xlsx", "vcard", "vcard_download"]

@@ -1,21 +1,15 @@
-"""Importing journalists from CSV or XLSX, the way press offices keep their lists.
+"""Importing journalists from CSV or XLSX: checking each row and applying it, and stored (background) imports.
 
-``parse_file`` checks the file (size, that its content is what its name says, encoding, header)
-and raises ``ValidationError({"file": ...})`` or ``FileTooLarge`` for a bad file as a whole.
+``parse_file`` (``coordinator.contacts.import_file``, re-exported here) checks the file as a whole.
 ``run_import`` then reports on every data row — created, updated or rejected with the reason —
 inside the caller's transaction: the caller commits (real run) or rolls back (dry run), so a
 real run is all or nothing.
 """
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import PurePath
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -23,196 +17,40 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from coordinator.contacts import operations as ops
-from coordinator.contacts.models import Beat, Journalist, JournalistOutletHistory, Outlet, journalist_beat
+from coordinator.contacts.import_file import (  # noqa: F401 (re-exported: the file side of an import)
+    FIELDS,
+    HEADER_ALIASES,
+    MAX_BYTES,
+    MAX_ROWS,
+    MAX_UNCOMPRESSED,
+    REQUIRED,
+    TEMPLATE_HEADERS,
+    FileTooLarge,
+    ParsedFile,
+    file_error,
+    header_key,
+    parse_file,
+    read_upload,
+    sniff_format,
+)
+from coordinator.contacts.models import (
+    Beat,
+    ContactImport,
+    Journalist,
+    JournalistOutletHistory,
+    Outlet,
+    journalist_beat,
+)
 from coordinator.contacts.text import clean, fold
-from coordinator.core import audit, clock
-from coordinator.core.errors import DomainError, ValidationError
+from coordinator.core import audit, clock, uow
+from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
 
-MAX_BYTES = 10 * 1024 * 1024
 BACKGROUND_ROWS = 2000  # more data rows than this run as a background job
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # an .xlsx that inflates beyond this is refused (zip bomb)
-MAX_ROWS = 100_000
-
-FIELDS = ("full_name", "outlet", "email", "phone", "beats", "language", "notes", "outlet_kind", "outlet_level")
-REQUIRED = ("full_name", "outlet", "email")
-
-# Column headers people use, Vietnamese and English; compared folded (case, diacritics, punctuation).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "full_name": ("Họ và tên", "Họ tên", "Họ và tên nhà báo", "Tên nhà báo", "Tên", "Full name", "Fullname",
-                  "Name", "Journalist"),
-    "outlet": ("Cơ quan báo chí", "Cơ quan", "Đơn vị", "Báo", "Tòa soạn", "Toà soạn", "Outlet", "Press outlet",
-               "Media outlet", "Organization", "Organisation", "Media"),
-    "email": ("Email", "E-mail", "Thư điện tử", "Địa chỉ email", "Mail"),
-    "phone": ("Điện thoại", "Số điện thoại", "SĐT", "SDT", "ĐT", "Di động", "Phone", "Phone number",
-              "Mobile", "Telephone", "Tel"),
-    "beats": ("Lĩnh vực", "Lĩnh vực phụ trách", "Chuyên mục", "Mảng", "Beats", "Beat", "Topics"),
-    "language": ("Ngôn ngữ", "Language"),
-    "notes": ("Ghi chú", "Notes", "Note"),
-    "outlet_kind": ("Loại hình", "Loại hình báo chí", "Loại cơ quan", "Outlet kind", "Kind", "Type"),
-    "outlet_level": ("Cấp", "Cấp cơ quan", "Cấp báo chí", "Outlet level", "Level"),
-}
-# The template's headers (and the export's), in order, in the reader's language: the English ones are
-# among the aliases above too, so a file downloaded in either language imports again.
-TEMPLATE_HEADERS = (_l("Họ và tên"), _l("Cơ quan báo chí"), _l("Email"), _l("Điện thoại"), _l("Lĩnh vực"),
-                    _l("Ngôn ngữ"), _l("Ghi chú"), _l("Loại hình"), _l("Cấp"))
+INSERT_BATCH = 500
 
 
-def header_key(value: Any) -> str:
-    text = fold(str(value or ""))
-    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)  # "Email (bắt buộc)"
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-_HEADER_LOOKUP = {header_key(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
-
-
-class FileTooLarge(DomainError):
-    status = 413
-    code = "payload_too_large"
-
-
-def file_error(message: str) -> ValidationError:
-    return ValidationError({"file": message})
-
-
-@dataclass
-class ParsedFile:
-    file_format: str
-    header_row: int
-    columns: dict[str, int]  # field -> column index
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (sheet row, field -> value)
-
-
-# --- reading the file ------------------------------------------------------------------------------
-
-def sniff_format(filename: str, data: bytes) -> str:
-    """``"csv"`` or ``"xlsx"`` when the content agrees with the name; ValidationError otherwise."""
-    if len(data) > MAX_BYTES:
-        raise FileTooLarge(_("Tệp quá lớn: tối đa 10 MB."))
-    if not data.strip():
-        raise file_error(_("Tệp rỗng."))
-    ext = PurePath(filename or "").suffix.lower()
-    is_zip = data[:4] == b"PK\x03\x04"
-    is_ole = data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    if ext in (".xlsx", ".xlsm"):
-        if not is_zip:
-            raise file_error(_("Tệp có đuôi %(ext)s nhưng nội dung không phải bảng tính Excel (.xlsx).", ext=ext))
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-                inflated = sum(info.file_size for info in archive.infolist())
-        except zipfile.BadZipFile:
-            raise file_error(_("Tệp .xlsx bị hỏng, không đọc được.")) from None
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise file_error(_("Tệp có đuôi .xlsx nhưng không phải bảng tính Excel (thiếu các thành phần OOXML)."))
-        if inflated > MAX_UNCOMPRESSED:
-            raise file_error(_("Bảng tính giải nén quá lớn."))
-        return "xlsx"
-    if ext in (".csv", ".txt"):
-        if is_zip or is_ole:
-            raise file_error(_("Tệp có đuôi %(ext)s nhưng nội dung là bảng tính Excel; hãy lưu dạng CSV "
-                               "hoặc đổi đuôi thành .xlsx.", ext=ext))
-        if b"\x00" in data[:4096]:
-            raise file_error(_("Tệp CSV không đọc được: có ký tự nhị phân (có thể là UTF-16). Hãy lưu dạng "
-                               "“CSV UTF-8”."))
-        return "csv"
-    if ext == ".xls":
-        raise file_error(_("Định dạng Excel 97–2003 (.xls) không được hỗ trợ; hãy lưu thành .xlsx hoặc CSV UTF-8."))
-    raise file_error(_("Chỉ nhận tệp .csv hoặc .xlsx."))
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    text = str(value)
-    # Our own export neutralises formulas with a leading apostrophe: take it off again.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        text = text[1:]
-    return text.strip() or None
-
-
-def _raw_rows(file_format: str, data: bytes):
-    """Yield (sheet row number, list of cell values)."""
-    if file_format == "csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise file_error(_("Tệp CSV không phải mã UTF-8. Trong Excel hãy chọn Lưu thành → “CSV UTF-8 "
-                               "(Comma delimited)”.")) from None
-        sample = text[:8192]
-        try:
-            dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0] or sample, delimiters=",;\t")
-            delimiter = dialect.delimiter
-        except csv.Error:
-            delimiter = ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            for row in reader:
-                yield reader.line_num, row
-        except csv.Error as exc:
-            raise file_error(_("Tệp CSV không đọc được: %(error)s", error=str(exc))) from None
-        return
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken file
-        raise file_error(_("Không đọc được bảng tính: tệp bị hỏng hoặc không phải .xlsx.")) from None
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise file_error(_("Bảng tính không có trang nào."))
-        for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, list(row)
-    except ValidationError:
-        raise
-    except Exception:
-        raise file_error(_("Không đọc được bảng tính: tệp bị hỏng.")) from None
-    finally:
-        workbook.close()
-
-
-def parse_file(filename: str, data: bytes) -> ParsedFile:
-    file_format = sniff_format(filename, data)
-    rows = _raw_rows(file_format, data)
-    header_row, columns = 0, {}
-    for number, cells in rows:
-        found: dict[str, int] = {}
-        for index, value in enumerate(cells):
-            key = _HEADER_LOOKUP.get(header_key(value))
-            if key and key not in found:
-                found[key] = index
-        if len(found) >= 2:
-            header_row, columns = number, found
-            break
-        if number >= 10:
-            break
-    if not columns:
-        raise file_error(_("Không tìm thấy dòng tiêu đề (ví dụ: Họ và tên, Cơ quan báo chí, Email) trong 10 dòng "
-                           "đầu. Hãy dùng tệp mẫu."))
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        labels = {"full_name": _("Họ và tên"), "outlet": _("Cơ quan báo chí"), "email": _("Email")}
-        raise file_error(_("Thiếu cột bắt buộc: %(columns)s.", columns=", ".join(labels[m] for m in missing)))
-    parsed = ParsedFile(file_format=file_format, header_row=header_row, columns=columns)
-    for number, cells in rows:
-        values = {name: _cell(cells[index]) if index < len(cells) else None for name, index in columns.items()}
-        if all(value is None for value in values.values()):
-            continue
-        parsed.rows.append((number, values))
-        if len(parsed.rows) > MAX_ROWS:
-            raise file_error(_("Tệp có quá nhiều dòng (tối đa %(n)d).", n=MAX_ROWS))
-    if not parsed.rows:
-        raise file_error(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
-    return parsed
-
-
-# --- running it ----------------------------------------------------------------------------------
+# --- checking rows ---------------------------------------------------------------------------------
 
 @dataclass
 class _Row:
@@ -230,14 +68,17 @@ class _Row:
 
 
 _REQUIRED_LABELS = {"full_name": _l("Họ và tên"), "outlet": _l("Cơ quan báo chí"), "email": _l("Email")}
-_CHECKS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
-    ("email", ops.normalize_email), ("phone", ops.normalize_phone), ("beats", ops.parse_beat_names),
-    ("language", ops.parse_language), ("outlet_kind", ops.parse_kind), ("outlet_level", ops.parse_level))
+# Column → (parser, attribute of _Row).
+_CHECKS: tuple[tuple[str, Callable[[Any], Any], str], ...] = (
+    ("email", ops.normalize_email, "email"), ("phone", ops.normalize_phone, "phone"),
+    ("beats", ops.parse_beat_names, "beats"), ("language", ops.parse_language, "language"),
+    ("outlet_kind", ops.parse_kind, "kind"), ("outlet_level", ops.parse_level, "level"))
 # Columns whose values repeat from row to row (a few beats, languages, kinds): parsed once per distinct value.
 _REPEATING = frozenset({"beats", "language", "outlet_kind", "outlet_level"})
 
 
 def _check_row(number: int, values: dict[str, Any], memo: dict[tuple[str, Any], Any] | None = None) -> _Row:
+    """One data row's values parsed, with every reason to reject it in ``errors``."""
     row = _Row(number)
     for name in REQUIRED:
         if not values.get(name):
@@ -248,27 +89,15 @@ def _check_row(number: int, values: dict[str, Any], memo: dict[tuple[str, Any], 
     row.outlet_name = clean(values.get("outlet"))
     if len(row.outlet_name) > 255:
         row.errors.append(_("Tên cơ quan báo chí tối đa 255 ký tự."))
-    for name, parser in _CHECKS:
+    for name, parser, attribute in _CHECKS:
         value = values.get(name)
         if value is None or (name == "email" and not value):
             continue
         outcome = _parse(name, parser, value, memo)
         if isinstance(outcome, ValidationError):
             row.errors.extend(outcome.fields.values())
-            continue
-        parsed = list(outcome) if name == "beats" else outcome
-        if name == "email":
-            row.email = parsed
-        elif name == "phone":
-            row.phone = parsed
-        elif name == "beats":
-            row.beats = parsed
-        elif name == "language":
-            row.language = parsed
-        elif name == "outlet_kind":
-            row.kind = parsed
         else:
-            row.level = parsed
+            setattr(row, attribute, list(outcome) if name == "beats" else outcome)
     notes = values.get("notes")
     row.notes = notes.strip() if isinstance(notes, str) and notes.strip() else None
     return row
@@ -288,18 +117,12 @@ def _parse(name: str, parser: Callable[[Any], Any], value: Any, memo: dict | Non
     return outcome
 
 
-def run_import(office_id: int, parsed: ParsedFile, *, dry_run: bool, filename: str = "",
-               progress: Callable[[int, int], None] | None = None, import_id: int | None = None) -> dict:
-    """Report ``{"dry_run", "summary", "rows"}``; writes in the caller's transaction (not committed).
-
-    New journalists are written in bulk (one multi-row INSERT per few hundred, with their outlet history
-    and beats likewise) rather than as ORM objects one by one: the unit of work cost more than all the
-    rest of an import of 10,000 rows. Journalists already in the book are updated as objects."""
-    total = len(parsed.rows)
+def _check_rows(rows: list[tuple[int, dict[str, Any]]]) -> list[_Row]:
+    """Every row checked; a valid row repeating an earlier row's email is rejected."""
     checked: list[_Row] = []
     seen: dict[str, int] = {}
     memo: dict[tuple[str, Any], Any] = {}
-    for number, values in parsed.rows:
+    for number, values in rows:
         row = _check_row(number, values, memo)
         if row.email and not row.errors:
             if row.email in seen:
@@ -308,14 +131,63 @@ def run_import(office_id: int, parsed: ParsedFile, *, dry_run: bool, filename: s
             else:
                 seen[row.email] = number
         checked.append(row)
+    return checked
 
+
+# --- applying them ---------------------------------------------------------------------------------
+
+@dataclass
+class _Lookups:
+    """The office's outlets and beats, read once per import; outlets the file names anew are made here."""
+
+    office_id: int
+    outlets: dict[str, Outlet]  # by folded name
+    beat_cache: dict[str, Beat]  # by slug
+    beats_of: dict[tuple[str, ...], list[Beat]] = field(default_factory=dict)
+    folded_names: dict[str, str] = field(default_factory=dict)  # outlet names repeat from row to row
+    new_outlets: list[Outlet] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, office_id: int) -> _Lookups:
+        outlets = {o.name_folded: o for o in db.session.scalars(select(Outlet).where(Outlet.office_id == office_id))}
+        beats = {b.slug: b for b in db.session.scalars(select(Beat).where(Beat.office_id == office_id))}
+        return cls(office_id, outlets, beats)
+
+    def outlet(self, row: _Row) -> Outlet:
+        """The row's outlet by name; a new one (kind guessed from the name unless given) if unknown."""
+        folded = self.folded_names.get(row.outlet_name)
+        if folded is None:
+            folded = self.folded_names[row.outlet_name] = fold(row.outlet_name)
+        outlet = self.outlets.get(folded)
+        if outlet is None:
+            outlet = Outlet(office_id=self.office_id, name=row.outlet_name, name_folded=folded,
+                            kind=row.kind or ops.guess_kind(row.outlet_name), level=row.level or "provincial",
+                            domains=[])
+            db.session.add(outlet)
+            self.outlets[outlet.name_folded] = outlet
+            self.new_outlets.append(outlet)
+        return outlet
+
+    def beats(self, names: list[str] | None) -> list[Beat]:
+        key = tuple(names or ())
+        beats = self.beats_of.get(key)
+        if beats is None:
+            beats = self.beats_of[key] = ops.get_or_create_beats(self.office_id, key, self.beat_cache)
+        return beats
+
+
+def run_import(office_id: int, parsed: ParsedFile, *, dry_run: bool, filename: str = "",
+               progress: Callable[[int, int], None] | None = None, import_id: int | None = None) -> dict:
+    """Report ``{"dry_run", "summary", "rows"}``; writes in the caller's transaction (not committed).
+
+    New journalists are written in bulk (one multi-row INSERT per few hundred, with their outlet history
+    and beats likewise) rather than as ORM objects one by one: the unit of work cost more than all the
+    rest of an import of 10,000 rows. Journalists already in the book are updated as objects."""
+    total = len(parsed.rows)
+    checked = _check_rows(parsed.rows)
     with db.session.no_autoflush:
         existing = _existing_by_email(office_id, [r.email for r in checked if not r.errors])
-        outlets = {o.name_folded: o for o in db.session.scalars(select(Outlet).where(Outlet.office_id == office_id))}
-        beat_cache = {b.slug: b for b in db.session.scalars(select(Beat).where(Beat.office_id == office_id))}
-        beats_of: dict[tuple[str, ...], list[Beat]] = {}
-        folded_names: dict[str, str] = {}  # outlet names repeat from row to row
-        new_outlets: list[Outlet] = []
+        lookups = _Lookups.load(office_id)
         today = ops.office_today(office_id)
         results: list[list[Any]] = []  # [row, journalist or its id or None, status]
         created: list[tuple[int, _Row, Outlet, list[Beat]]] = []  # (index in results, row, outlet, beats)
@@ -325,27 +197,13 @@ def run_import(office_id: int, parsed: ParsedFile, *, dry_run: bool, filename: s
             if row.errors:
                 results.append([row, None, "rejected"])
                 continue
-            folded = folded_names.get(row.outlet_name)
-            if folded is None:
-                folded = folded_names[row.outlet_name] = fold(row.outlet_name)
-            outlet = outlets.get(folded)
-            if outlet is None:
-                outlet = Outlet(office_id=office_id, name=row.outlet_name, name_folded=folded,
-                                kind=row.kind or ops.guess_kind(row.outlet_name), level=row.level or "provincial",
-                                domains=[])
-                db.session.add(outlet)
-                outlets[outlet.name_folded] = outlet
-                new_outlets.append(outlet)
+            outlet = lookups.outlet(row)
             journalist = existing.get(row.email)
             if journalist is None:
-                names = tuple(row.beats or ())
-                beats = beats_of.get(names)
-                if beats is None:
-                    beats = beats_of[names] = ops.get_or_create_beats(office_id, names, beat_cache)
-                created.append((len(results), row, outlet, beats))
+                created.append((len(results), row, outlet, lookups.beats(row.beats)))
                 results.append([row, None, "created"])
             else:
-                _update_existing(journalist, row, outlet, today, beat_cache)
+                _update_existing(journalist, row, outlet, today, lookups.beat_cache)
                 results.append([row, journalist, "updated"])
     db.session.flush()  # new outlets and beats get their ids; updates are written
     for position, journalist_id in zip((c[0] for c in created), _insert_journalists(office_id, created, today),
@@ -353,7 +211,18 @@ def run_import(office_id: int, parsed: ParsedFile, *, dry_run: bool, filename: s
         results[position][1] = journalist_id
     if progress is not None:
         progress(total, total)
+    summary, rows_out, labels = _summarise(results, dry_run)
+    if not dry_run:
+        audit.record("journalists.imported", ("contact_import", import_id), office_id=office_id,
+                     data={"filename": filename, **summary,
+                           "outlets_created": [o.id for o in lookups.new_outlets]})
+    return {"dry_run": dry_run, "summary": summary, "rows": rows_out, "labels": labels,
+            "outlets_created": [o.name for o in lookups.new_outlets]}
 
+
+def _summarise(results: list[list[Any]], dry_run: bool) -> tuple[dict[str, int], list[dict], dict[str, list]]:
+    """Counts by outcome, a line per row (a dry run's new journalists have no id), and each row's
+    name and email for the report page."""
     rows_out = []
     summary = {"created": 0, "updated": 0, "rejected": 0}
     labels = {}
@@ -366,14 +235,7 @@ def run_import(office_id: int, parsed: ParsedFile, *, dry_run: bool, filename: s
             item["journalist_id"] = journalist if isinstance(journalist, int) else journalist.id
         rows_out.append(item)
         labels[str(row.number)] = [row.full_name, row.email]
-    if not dry_run:
-        audit.record("journalists.imported", ("contact_import", import_id), office_id=office_id,
-                     data={"filename": filename, **summary, "outlets_created": [o.id for o in new_outlets]})
-    return {"dry_run": dry_run, "summary": summary, "rows": rows_out, "labels": labels,
-            "outlets_created": [o.name for o in new_outlets]}
-
-
-INSERT_BATCH = 500
+    return summary, rows_out, labels
 
 
 def _insert_journalists(office_id: int, created: list[tuple[int, _Row, Outlet, list[Beat]]],
@@ -421,6 +283,8 @@ def _existing_by_email(office_id: int, emails: list[str]) -> dict[str, Journalis
 
 def _update_existing(journalist: Journalist, row: _Row, outlet: Outlet, today: date,
                      beat_cache: dict[str, Beat]) -> None:
+    """A row for an address already in the book: what the row gives replaces what was there (empty cells
+    keep it); another outlet is a move from today. Not audited one by one: the import is."""
     if row.full_name and row.full_name != journalist.full_name:
         journalist.full_name = row.full_name
         journalist.full_name_folded = fold(row.full_name)
@@ -438,22 +302,31 @@ def _update_existing(journalist: Journalist, row: _Row, outlet: Outlet, today: d
         ops.move_to_outlet(journalist, outlet, today, record=False)
 
 
-# --- stored imports (background jobs, and the page's dry run → confirm) ------------------------------
+# --- running it now or in the background (the API, and the page's dry run → confirm) -----------------
 
-def read_upload(storage: Any) -> tuple[str, bytes]:
-    """The uploaded file's name and bytes; 413 over 10 MB (read no further than that)."""
-    if storage is None or not getattr(storage, "filename", ""):
-        raise file_error(_("Hãy chọn một tệp CSV hoặc XLSX."))
-    data = storage.stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise FileTooLarge(_("Tệp quá lớn: tối đa 10 MB."))
-    return PurePath(storage.filename).name[:255], data
+def runs_in_background(parsed: ParsedFile) -> bool:
+    return len(parsed.rows) > BACKGROUND_ROWS
 
 
-def create_record(office_id: int, user_id: int | None, filename: str, parsed: ParsedFile, data: bytes, *,
-                  dry_run: bool, report: dict | None = None) -> Any:
-    from coordinator.contacts.models import ContactImport
+def run_now(office_id: int, parsed: ParsedFile, *, dry_run: bool, filename: str) -> dict:
+    """Run a small import in this request; a dry run's changes are thrown away (``uow.dry_run``)."""
+    if dry_run:
+        with uow.dry_run():
+            return run_import(office_id, parsed, dry_run=True, filename=filename)
+    return run_import(office_id, parsed, dry_run=False, filename=filename)
 
+
+def queue(office_id: int, user_id: int | None, filename: str, parsed: ParsedFile, data: bytes, *,
+          dry_run: bool) -> ContactImport:
+    """Store a large import and hand it to a worker once this request has committed."""
+    record = create_record(office_id, user_id, filename, parsed, data, dry_run=dry_run)
+    enqueue_after_commit(record)
+    return record
+
+
+def create_record(office_id: int, user_id: int | None, filename: str, parsed: ParsedFile, data: bytes | None, *,
+                  dry_run: bool, report: dict | None = None) -> ContactImport:
+    """A stored import: ``done`` with its report, or ``queued`` (with the file) for a worker."""
     record = ContactImport(office_id=office_id, user_id=user_id, filename=filename,
                            file_format=parsed.file_format, content=data, dry_run=dry_run,
                            total_rows=len(parsed.rows), status="done" if report is not None else "queued",
@@ -463,7 +336,7 @@ def create_record(office_id: int, user_id: int | None, filename: str, parsed: Pa
     return record
 
 
-def job_id_for(record: Any) -> str:
+def job_id_for(record: ContactImport) -> str:
     return _job_id(record.id)
 
 
@@ -471,15 +344,13 @@ def _job_id(record_id: int) -> str:
     return f"contacts-import-{record_id}"
 
 
-def enqueue(record: Any) -> None:
+def enqueue(record: ContactImport) -> None:
     """Hand the stored import to a worker (queue ``bulk``); the record must be committed already."""
     _enqueue_by_id(record.id)
 
 
-def enqueue_after_commit(record: Any) -> None:
+def enqueue_after_commit(record: ContactImport) -> None:
     """Hand the import to a worker once the request that stored it has committed."""
-    from coordinator.core import uow
-
     record_id = record.id
     uow.after_commit(lambda: _enqueue_by_id(record_id))
 
@@ -490,28 +361,33 @@ def _enqueue_by_id(record_id: int) -> None:
     tasks.enqueue("contacts.import", record_id, job_id=_job_id(record_id))
 
 
-def progress_of(record: Any) -> dict[str, Any]:
+def progress_of(record: ContactImport) -> dict[str, Any]:
     """``{"status", "processed", "total", "percent"}``; while running, from the job's meta in Redis.
     A queued import whose job Redis lost is enqueued again."""
     processed, total = record.processed_rows, record.total_rows
     if record.status in ("queued", "running"):
         try:
-            from rq.exceptions import NoSuchJobError
-            from rq.job import Job
-
-            from coordinator.core import tasks
-
-            try:
-                job = Job.fetch(job_id_for(record), connection=tasks.redis_connection())
-            except NoSuchJobError:
-                job = None
-            if job is None and record.status == "queued":
-                enqueue(record)
-            elif job is not None:
-                processed = int(job.meta.get("processed", processed) or 0)
-                total = int(job.meta.get("total", total) or total)
+            processed, total = _job_progress(record, processed, total)
         except Exception:  # Redis down: the database still says what is known
             pass
     percent = 100 if record.status == "done" else (int(processed * 100 / total) if total else 0)
     return {"status": record.status, "processed": processed, "total": total, "percent": min(percent, 100),
             "error": record.error}
+
+
+def _job_progress(record: ContactImport, processed: int, total: int) -> tuple[int, int]:
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    from coordinator.core import tasks
+
+    try:
+        job = Job.fetch(job_id_for(record), connection=tasks.redis_connection())
+    except NoSuchJobError:
+        job = None
+    if job is None and record.status == "queued":
+        enqueue(record)
+    elif job is not None:
+        processed = int(job.meta.get("processed", processed) or 0)
+        total = int(job.meta.get("total", total) or total)
+    return processed, total

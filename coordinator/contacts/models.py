@@ -195,7 +195,7 @@ class ContactImport(db.Model):
 
 
 @event.listens_for(Session, "before_flush")
-def _mark_audience_changes(session: Session, flush_context, instances) -> None:
+def _mark_audience_changes(session: Session, flush_context: object, instances: object) -> None:
     """Whatever changes who is in an audience moves ``updated_at`` on the journalist or the list, even when
     only an association changed (beats, list members): the invitations' safety net re-checks what moved."""
     now = clock.now()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 
 from coordinator.contacts.models import STATUSES, Beat, Journalist, Outlet, journalist_beat
 from coordinator.contacts.text import fold, like_escape, slugify
@@ -44,7 +44,7 @@ class JournalistFilters:
         return {key: value for key, value in values.items() if value not in (None, "")}
 
 
-def search_condition(q: str):
+def search_condition(q: str) -> list[ColumnElement[bool]]:
     """Every word of ``q`` (folded) must appear in the folded name or the email."""
     conditions = []
     for word in fold(q).split():

@@ -1,7 +1,9 @@
 """``/api/v1/series`` and ``/api/v1/briefings`` (CONTRACT.md), plus feed tokens and closures."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from flask import g, jsonify, request
 from flask_babel import gettext as _
@@ -15,6 +17,8 @@ from coordinator.core.ids import parse_id
 from coordinator.schedule import operations as ops
 from coordinator.schedule import recurrence
 from coordinator.schedule.models import Briefing, OfficeClosure, Series
+
+T = TypeVar("T")
 
 
 def serialize_series(series: Series) -> dict:
@@ -155,11 +159,25 @@ def get_series(series_id: int):
 
 @bp.patch("/series/<int:series_id>")
 def patch_series(series_id: int):
+    return serialize_series(_edit(Series, series_id, ops.update_series))
+
+
+def _edit(model: type, object_id: int, change: Callable[..., T]) -> T:
+    """An edit of one of the office's objects with the JSON body; its ``version`` (optional) is the
+    optimistic lock, not a field."""
     require("edit")
-    series = get_scoped(Series, series_id)
+    target = get_scoped(model, object_id)
     data = json_body()
-    result = ops.update_series(series, data, expected_version=data.get("version"))
-    return serialize_series(result)
+    return change(target, data, expected_version=data.pop("version", None))
+
+
+def _day(value: object, name: str, errors: dict) -> date | None:
+    """``value`` as a day, or None with a message under ``name``."""
+    try:
+        return parse_day(value)
+    except ValueError:
+        errors[name] = _("%(name)s phải có dạng YYYY-MM-DD.", name=name)
+        return None
 
 
 def _date_arg(name: str, errors: dict) -> date | None:
@@ -167,11 +185,7 @@ def _date_arg(name: str, errors: dict) -> date | None:
     if not value:
         errors[name] = _("Thiếu tham số %(name)s=YYYY-MM-DD.", name=name)
         return None
-    try:
-        return parse_day(value)
-    except ValueError:
-        errors[name] = _("%(name)s phải có dạng YYYY-MM-DD.", name=name)
-        return None
+    return _day(value, name, errors)
 
 
 @bp.get("/briefings")
@@ -205,20 +219,12 @@ def get_briefing(briefing_id: int):
 
 @bp.patch("/briefings/<int:briefing_id>")
 def patch_briefing(briefing_id: int):
-    require("edit")
-    briefing = get_scoped(Briefing, briefing_id)
-    data = json_body()
-    ops.update_briefing(briefing, data, expected_version=data.pop("version", None))
-    return serialize_briefing(briefing)
+    return serialize_briefing(_edit(Briefing, briefing_id, ops.update_briefing))
 
 
 @bp.patch("/briefings/<int:briefing_id>/following")
 def patch_following(briefing_id: int):
-    require("edit")
-    briefing = get_scoped(Briefing, briefing_id)
-    data = json_body()
-    series = ops.split_series(briefing, data, expected_version=data.pop("version", None))
-    return serialize_series(series)
+    return serialize_series(_edit(Briefing, briefing_id, ops.split_series))
 
 
 # --- closures and feed tokens (extensions) -----------------------------------------------------------
@@ -254,10 +260,10 @@ def list_closures():
 def add_closure():
     require("edit")
     data = json_body()
-    try:
-        day = date.fromisoformat(str(data.get("day") or ""))
-    except ValueError:
-        raise ValidationError({"day": _("%(name)s phải có dạng YYYY-MM-DD.", name="day")}) from None
+    errors: dict[str, str] = {}
+    day = _day(data.get("day") or "", "day", errors)
+    if errors:
+        raise ValidationError(errors)
     closure = ops.add_closure(g.office, day, data.get("name"))
     return jsonify(serialize_closure(closure)), 201
 

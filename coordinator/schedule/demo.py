@@ -3,7 +3,7 @@ meeting with all press agencies, and a year of past ad hoc briefings."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -46,21 +46,7 @@ def load_schedule_demo(office_id: int) -> str:
             timespec="minutes"), "timezone": office.timezone, "duration_minutes": 120,
         "rrule": "FREQ=MONTHLY;BYDAY=1MO", "holiday_policy": "move_next_working_day",
         "venue": "Phòng họp số 1, UBND tỉnh", "invite_lead_days": 10, "audience": {"list_ids": lists}})
-    rng = random.Random(2026)
-    count = 0
-    day = today - timedelta(days=360)
-    while True:
-        # every 2 to 4 weeks, a weekend moved to the Monday: the last 90 days always hold three or more
-        day += timedelta(days=rng.randint(15, 28))
-        day += timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
-        if day >= today - timedelta(days=2):
-            break
-        ops.create_briefing(office, {
-            "title": f"Họp báo: {rng.choice(PAST_TOPICS)}",
-            "dtstart": datetime.combine(day, time(rng.choice((9, 10, 14)), 0)).isoformat(timespec="minutes"),
-            "timezone": office.timezone, "duration_minutes": 60, "venue": "UBND tỉnh Quảng Ninh",
-            "audience": {"beats": beats[:1]}, "spokespeople": "Phó Chủ tịch UBND tỉnh"})
-        count += 1
+    count = _past_adhoc_briefings(office, beats, today)
     # mark past occurrences as held
     from coordinator.schedule.models import Briefing
 
@@ -71,3 +57,22 @@ def load_schedule_demo(office_id: int) -> str:
     db.session.flush()
     return (f"Lịch: “{weekly.title}” (Thứ Ba 15:00), “{monthly.title}” (Thứ Hai đầu tháng), "
             f"{count} buổi họp báo đột xuất đã qua.")
+
+
+def _past_adhoc_briefings(office: Office, beats: list[str], today: date) -> int:
+    """A year of past ad hoc briefings, every 2 to 4 weeks (a weekend moved to the Monday), so the last 90
+    days always hold three or more; each for the first beat. Returns how many."""
+    rng = random.Random(2026)
+    count = 0
+    day = today - timedelta(days=360)
+    while True:
+        day += timedelta(days=rng.randint(15, 28))
+        day += timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+        if day >= today - timedelta(days=2):
+            return count
+        ops.create_briefing(office, {
+            "title": f"Họp báo: {rng.choice(PAST_TOPICS)}",
+            "dtstart": datetime.combine(day, time(rng.choice((9, 10, 14)), 0)).isoformat(timespec="minutes"),
+            "timezone": office.timezone, "duration_minutes": 60, "venue": "UBND tỉnh Quảng Ninh",
+            "audience": {"beats": beats[:1]}, "spokespeople": "Phó Chủ tịch UBND tỉnh"})
+        count += 1

@@ -26,6 +26,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from coordinator.schedule.recurrence import WEEKDAY_NAMES, WEEKDAYS
 
 
+def _local_start(form: FlaskForm) -> str | None:
+    """The form's start date and time as the local ``dtstart`` the API takes (``2026-11-24T15:00``)."""
+    if form.start_date.data and form.start_time.data:
+        return datetime.combine(form.start_date.data, form.start_time.data).isoformat(timespec="minutes")
+    return None
+
+
 def _choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
@@ -105,10 +112,7 @@ class SeriesForm(AudienceMixin, FlaskForm):
                                end_mode=self.end_mode.data, until=self.until.data, count=self.count.data)
 
     def to_data(self) -> dict:
-        dtstart = None
-        if self.start_date.data and self.start_time.data:
-            dtstart = datetime.combine(self.start_date.data, self.start_time.data).isoformat(timespec="minutes")
-        return {"title": self.title.data, "description": self.description.data or None, "dtstart": dtstart,
+        return {"title": self.title.data, "description": self.description.data or None, "dtstart": _local_start(self),
                 "timezone": (self.timezone.data or "").strip(), "duration_minutes": self.duration_minutes.data,
                 "rrule": self.rule_text(), "holiday_policy": self.holiday_policy.data,
                 "venue": self.venue.data or None, "online_url": self.online_url.data or None,
@@ -191,10 +195,7 @@ class AdHocForm(AudienceMixin, FlaskForm):
     is_public = BooleanField(_l("Công khai trên lịch của cơ quan"), default=True)
 
     def to_data(self) -> dict:
-        dtstart = None
-        if self.start_date.data and self.start_time.data:
-            dtstart = datetime.combine(self.start_date.data, self.start_time.data).isoformat(timespec="minutes")
-        return {"title": self.title.data, "dtstart": dtstart, "duration_minutes": self.duration_minutes.data,
+        return {"title": self.title.data, "dtstart": _local_start(self), "duration_minutes": self.duration_minutes.data,
                 "venue": self.venue.data or None, "online_url": self.online_url.data or None,
                 "agenda": self.agenda.data or None, "spokespeople": self.spokespeople.data or None,
                 "is_public": bool(self.is_public.data), "audience": self.audience_data()}
@@ -211,10 +212,7 @@ class CrisisForm(AudienceMixin, FlaskForm):
     online_url = URLField(_l("Đường dẫn trực tuyến"), validators=[Optional(), Length(max=1000)])
 
     def to_data(self) -> dict:
-        dtstart = None
-        if self.start_date.data and self.start_time.data:
-            dtstart = datetime.combine(self.start_date.data, self.start_time.data).isoformat(timespec="minutes")
-        return {"title": self.title.data, "dtstart": dtstart, "duration_minutes": self.duration_minutes.data,
+        return {"title": self.title.data, "dtstart": _local_start(self), "duration_minutes": self.duration_minutes.data,
                 "venue": self.venue.data or None, "online_url": self.online_url.data or None,
                 "audience": self.audience_data()}
 

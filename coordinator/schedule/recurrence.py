@@ -83,30 +83,8 @@ def normalise_rrule(text: object, dtstart: datetime, timezone: str) -> str:
     Raises ``ValidationError({"rrule": ...})`` for anything calendar clients would not read the same
     way, for a rule with no occurrence and for one with more than 1,000 occurrences in a year.
     """
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationError({"rrule": _("Quy tắc lặp (RRULE) là bắt buộc, ví dụ FREQ=WEEKLY;BYDAY=TU.")})
-    raw = text.strip()
-    if raw.upper().startswith("RRULE:"):
-        raw = raw[6:]
-    if "\n" in raw or "DTSTART" in raw.upper():
-        raise ValidationError({"rrule": _("Chỉ ghi phần quy tắc (FREQ=...), không kèm DTSTART.")})
-    try:
-        recur = vRecur.from_ical(raw)
-    except (ValueError, TypeError) as exc:
-        raise ValidationError({"rrule": _("Quy tắc lặp không hợp lệ: %(error)s", error=str(exc))}) from None
-    freq = (recur.get("FREQ") or [None])[0]
-    if freq not in FREQS:
-        raise ValidationError({"rrule": _("FREQ phải là một trong: %(choices)s.", choices=", ".join(FREQS))})
-    if "COUNT" in recur and "UNTIL" in recur:
-        raise ValidationError({"rrule": _("Không dùng cùng lúc COUNT và UNTIL.")})
-    for value in recur.get("BYDAY", []):
-        match = _BYDAY_RE.match(str(value))
-        if not match or (match.group(1) and not 1 <= abs(int(match.group(1))) <= 53):
-            raise ValidationError({"rrule": _("BYDAY không hợp lệ: %(value)s.", value=value)})
-    if "COUNT" in recur and int(recur["COUNT"][0]) < 1:
-        raise ValidationError({"rrule": _("COUNT phải lớn hơn 0.")})
-    if "INTERVAL" in recur and int(recur["INTERVAL"][0]) < 1:
-        raise ValidationError({"rrule": _("INTERVAL phải lớn hơn 0.")})
+    recur = _parse_recur(text)
+    _check_parts(recur)
     tz = ZoneInfo(timezone)
     if "UNTIL" in recur:
         until = recur["UNTIL"][0]
@@ -120,6 +98,44 @@ def normalise_rrule(text: object, dtstart: datetime, timezone: str) -> str:
         rule = build_rule(dtstart, timezone, normalised)
     except (ValueError, TypeError) as exc:
         raise ValidationError({"rrule": _("Quy tắc lặp không hợp lệ: %(error)s", error=str(exc))}) from None
+    _check_yield(rule)
+    return normalised
+
+
+def _parse_recur(text: object) -> vRecur:
+    """The rule part alone (an ``RRULE:`` prefix dropped), parsed."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError({"rrule": _("Quy tắc lặp (RRULE) là bắt buộc, ví dụ FREQ=WEEKLY;BYDAY=TU.")})
+    raw = text.strip()
+    if raw.upper().startswith("RRULE:"):
+        raw = raw[6:]
+    if "\n" in raw or "DTSTART" in raw.upper():
+        raise ValidationError({"rrule": _("Chỉ ghi phần quy tắc (FREQ=...), không kèm DTSTART.")})
+    try:
+        return vRecur.from_ical(raw)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError({"rrule": _("Quy tắc lặp không hợp lệ: %(error)s", error=str(exc))}) from None
+
+
+def _check_parts(recur: vRecur) -> None:
+    """FREQ, BYDAY, COUNT and INTERVAL as every calendar client reads them."""
+    freq = (recur.get("FREQ") or [None])[0]
+    if freq not in FREQS:
+        raise ValidationError({"rrule": _("FREQ phải là một trong: %(choices)s.", choices=", ".join(FREQS))})
+    if "COUNT" in recur and "UNTIL" in recur:
+        raise ValidationError({"rrule": _("Không dùng cùng lúc COUNT và UNTIL.")})
+    for value in recur.get("BYDAY", []):
+        match = _BYDAY_RE.match(str(value))
+        if not match or (match.group(1) and not 1 <= abs(int(match.group(1))) <= 53):
+            raise ValidationError({"rrule": _("BYDAY không hợp lệ: %(value)s.", value=value)})
+    if "COUNT" in recur and int(recur["COUNT"][0]) < 1:
+        raise ValidationError({"rrule": _("COUNT phải lớn hơn 0.")})
+    if "INTERVAL" in recur and int(recur["INTERVAL"][0]) < 1:
+        raise ValidationError({"rrule": _("INTERVAL phải lớn hơn 0.")})
+
+
+def _check_yield(rule: RRule) -> None:
+    """At least one occurrence, and at most 1,000 in any year."""
     first = next(iter(rule), None)
     if first is None:
         raise ValidationError({"rrule": _("Quy tắc này không sinh ra buổi họp nào (kiểm tra UNTIL, COUNT, BYDAY).")})
@@ -129,7 +145,6 @@ def normalise_rrule(text: object, dtstart: datetime, timezone: str) -> str:
         count = sum(1 for _i in itertools.islice(_between(rule, year_start, year_end), MAX_PER_YEAR + 1))
         if count > MAX_PER_YEAR:
             raise ValidationError({"rrule": _("Quy tắc sinh ra hơn %(max)s buổi họp trong một năm.", max=MAX_PER_YEAR)})
-    return normalised
 
 
 def _between(rule: RRule, start: datetime, end: datetime) -> Iterable[datetime]:

@@ -4,7 +4,8 @@ series), ad hoc and crisis briefings, office closures, feeds."""
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -26,6 +27,7 @@ from coordinator.schedule import operations as ops
 from coordinator.schedule.forms import (
     SERIES_FIELD_MAP,
     AdHocForm,
+    AudienceMixin,
     BriefingEditForm,
     ClosureForm,
     CrisisForm,
@@ -45,6 +47,7 @@ navigation.add(NavItem("schedule.calendar", _l("Lịch họp báo"), "read", "sc
 VIEWS = ("month", "week", "agenda")
 STATUS_NAMES = {"scheduled": _l("Theo lịch"), "moved": _l("Đã dời"), "cancelled": _l("Đã huỷ"), "held": _l("Đã họp")}
 STATUS_TONES = {"scheduled": "info", "moved": "warn", "cancelled": "danger", "held": "ok"}
+F = TypeVar("F", bound=AudienceMixin)
 KIND_NAMES = {"skipped": _l("Bỏ qua"), "moved": _l("Dời ngày"), "cancelled": _l("Đã huỷ")}
 
 
@@ -57,6 +60,16 @@ def _schedule_helpers() -> dict:
             "describe_rule": recurrence.describe_rule}
 
 
+def _posted_by_editor() -> bool:
+    """Whether this request posts the page's form. A page everyone may read is posted by editors only:
+    anyone else gets 403."""
+    if request.method != "POST":
+        return False
+    if not can(current_user, "edit"):
+        abort(403)
+    return True
+
+
 def _office():
     return current_user.office
 
@@ -65,15 +78,19 @@ def _tz() -> ZoneInfo:
     return ZoneInfo(_office().timezone)
 
 
-def _audience_choices(form) -> None:
+def _office_rows(model: Any, order_by: Any) -> Any:
+    """The current office's rows of ``model``, in the order given."""
+    return db.session.scalars(select(model).where(model.office_id == current_office_id()).order_by(order_by))
+
+
+def _audience_form(form_class: type[F]) -> F:
+    """A form whose audience is chosen from the office's distribution lists, beats and outlets."""
     from coordinator.contacts.models import Beat, DistributionList, Outlet
 
-    office_id = current_office_id()
-    form.set_audience_choices(
-        db.session.scalars(select(DistributionList).where(DistributionList.office_id == office_id)
-                           .order_by(DistributionList.name)),
-        db.session.scalars(select(Beat).where(Beat.office_id == office_id).order_by(Beat.name)),
-        db.session.scalars(select(Outlet).where(Outlet.office_id == office_id).order_by(Outlet.name)))
+    form = form_class()
+    form.set_audience_choices(_office_rows(DistributionList, DistributionList.name), _office_rows(Beat, Beat.name),
+                              _office_rows(Outlet, Outlet.name))
+    return form
 
 
 # --- calendar ------------------------------------------------------------------------------------
@@ -91,8 +108,7 @@ def calendar():
     except ValueError:
         anchor = today
     series_id = request.args.get("series", type=int)
-    all_series = list(db.session.scalars(select(Series).where(Series.office_id == current_office_id())
-                                         .order_by(Series.title)))
+    all_series = list(_office_rows(Series, Series.title))
     if series_id is not None and series_id not in {s.id for s in all_series}:
         series_id = None
     if view == "month":
@@ -130,8 +146,7 @@ def calendar():
 @bp.get("/series")
 @require("read")
 def series_list():
-    rows = list(db.session.scalars(select(Series).where(Series.office_id == current_office_id())
-                                   .order_by(Series.id.desc())))
+    rows = list(_office_rows(Series, Series.id.desc()))
     now = clock.now()
     upcoming = {}
     for series in rows:
@@ -163,8 +178,7 @@ def _preview(data: dict) -> list[dict]:
 @require("edit")
 def series_preview():
     """JSON preview for schedule.js (the form also previews without JavaScript)."""
-    form = SeriesForm()
-    _audience_choices(form)
+    form = _audience_form(SeriesForm)
     form.validate()
     try:
         items = _preview(form.to_data())
@@ -206,13 +220,12 @@ def _series_form_page(form: SeriesForm, series: Series | None):
 @bp.route("/series/new", methods=["GET", "POST"])
 @require("edit")
 def series_new():
-    form = SeriesForm()
-    _audience_choices(form)
+    form = _audience_form(SeriesForm)
     if request.method == "GET":
         tz = _tz()
         start = clock.local_now(tz) + timedelta(days=7 - clock.local_now(tz).weekday() + 1)  # next Tuesday-ish
         form.start_date.data = start.date()
-        form.start_time.data = datetime.strptime("15:00", "%H:%M").time()
+        form.start_time.data = time(15, 0)
         form.timezone.data = _office().timezone
         form.weekdays.data = ["TU"]
     return _series_form_page(form, None)
@@ -222,8 +235,7 @@ def series_new():
 @require("edit")
 def series_edit(series_id: int):
     series = get_or_404(Series, series_id)
-    form = SeriesForm()
-    _audience_choices(form)
+    form = _audience_form(SeriesForm)
     if request.method == "GET":
         form.fill_from(series)
     return _series_form_page(form, series)
@@ -326,9 +338,33 @@ def _save_briefing_edit(briefing: Briefing, form: BriefingEditForm, tz: ZoneInfo
     return url_for("schedule.series_detail", series_id=result.id)
 
 
-def _adhoc_form_page(form, template: str, *, crisis: bool):
+@bp.route("/briefings/new", methods=["GET", "POST"])
+@require("edit")
+def briefing_new():
+    return _adhoc_form_page(AdHocForm, "schedule/briefing_form.html", crisis=False)
+
+
+@bp.route("/crisis", methods=["GET", "POST"])
+@require("edit")
+def crisis():
+    return _adhoc_form_page(CrisisForm, "schedule/crisis.html", crisis=True)
+
+
+def _proposed_start(crisis: bool) -> datetime:
+    """What a new form proposes: a crisis briefing an hour from now, another one tomorrow at 09:00."""
+    now = clock.local_now(_tz())
+    if crisis:
+        return (now + timedelta(minutes=60)).replace(second=0, microsecond=0)
+    return datetime.combine((now + timedelta(days=1)).date(), time(9, 0))
+
+
+def _adhoc_form_page(form_class: type[AdHocForm | CrisisForm], template: str, *, crisis: bool):
+    form = _audience_form(form_class)
     loose, status = [], 200
-    if request.method == "POST":
+    if request.method == "GET":
+        start = _proposed_start(crisis)
+        form.start_date.data, form.start_time.data = start.date(), start.time()
+    elif request.method == "POST":
         if form.validate():
             try:
                 briefing = ops.create_briefing(_office(), form.to_data(), crisis=crisis)
@@ -346,30 +382,6 @@ def _adhoc_form_page(form, template: str, *, crisis: bool):
     return render_template(template, form=form, loose_errors=loose), status
 
 
-@bp.route("/briefings/new", methods=["GET", "POST"])
-@require("edit")
-def briefing_new():
-    form = AdHocForm()
-    _audience_choices(form)
-    if request.method == "GET":
-        soon = clock.local_now(_tz()) + timedelta(days=1)
-        form.start_date.data = soon.date()
-        form.start_time.data = datetime.strptime("09:00", "%H:%M").time()
-    return _adhoc_form_page(form, "schedule/briefing_form.html", crisis=False)
-
-
-@bp.route("/crisis", methods=["GET", "POST"])
-@require("edit")
-def crisis():
-    form = CrisisForm()
-    _audience_choices(form)
-    if request.method == "GET":
-        soon = (clock.local_now(_tz()) + timedelta(minutes=60)).replace(second=0, microsecond=0)
-        form.start_date.data = soon.date()
-        form.start_time.data = soon.time()
-    return _adhoc_form_page(form, "schedule/crisis.html", crisis=True)
-
-
 # --- closures ------------------------------------------------------------------------------------
 
 @bp.route("/closures", methods=["GET", "POST"])
@@ -377,9 +389,7 @@ def crisis():
 def closures():
     form = ClosureForm()
     status = 200
-    if request.method == "POST":
-        if not can(current_user, "edit"):
-            abort(403)
+    if _posted_by_editor():
         if form.validate():
             try:
                 ops.add_closure(_office(), form.day.data, form.name.data)
@@ -388,8 +398,7 @@ def closures():
             except DomainError as exc:
                 apply_errors(form, exc)
         status = 422
-    rows = list(db.session.scalars(select(OfficeClosure).where(OfficeClosure.office_id == current_office_id())
-                                   .order_by(OfficeClosure.day)))
+    rows = list(_office_rows(OfficeClosure, OfficeClosure.day))
     year = clock.local_now(_tz()).year
     holidays = sorted({**public_holidays(year), **public_holidays(year + 1)}.items())
     return render_template("schedule/closures.html", form=form, rows=rows, holidays=holidays), status
@@ -415,36 +424,35 @@ def feeds():
     form = FeedTokenForm()
     issued = None
     status = 200
-    if request.method == "POST":
-        if not can(current_user, "edit"):
-            abort(403)
+    if _posted_by_editor():
         if form.validate():
-            try:
-                if form.action.data == "revoke":
-                    ops.revoke_feed_tokens(office.id, form.journalist_id.data)
-                    flash(_("Đã thu hồi đường dẫn lịch cá nhân."), "success")
-                else:
-                    token = ops.rotate_feed_token(office.id, form.journalist_id.data)[1]
-                    url = external_url("personal_calendar.personal_feed", token=token)
-                    issued = _links(url, _("Lịch họp báo"))
-            except DomainError as exc:
-                apply_errors(form, exc, {"_": "journalist_id"})
-                form.journalist_id.errors = list(form.journalist_id.errors) + [exc.message]
-                status = 404 if exc.status == 404 else 422
+            issued, status = _change_feed_token(office.id, form)
         else:
             status = 422
     public_url = external_url("calendar.office_feed", office_slug=office.slug)
-    beats = list(db.session.scalars(select(Beat).where(Beat.office_id == office.id).order_by(Beat.name)))
+    beats = list(_office_rows(Beat, Beat.name))
     beat_links = [(beat, _links(external_url("calendar.beat_feed", office_slug=office.slug, beat_slug=beat.slug),
                                 beat.name)) for beat in beats]
     return render_template("schedule/feeds.html", public=_links(public_url, office.name), beat_links=beat_links,
                            form=form, issued=issued), status
 
 
+def _change_feed_token(office_id: int, form: FeedTokenForm) -> tuple[dict | None, int]:
+    """Revoke a journalist's personal feed, or give them a new one (its links shown once). Returns the
+    links issued and the page's status (404 for a journalist not found)."""
+    try:
+        if form.action.data == "revoke":
+            ops.revoke_feed_tokens(office_id, form.journalist_id.data)
+            flash(_("Đã thu hồi đường dẫn lịch cá nhân."), "success")
+            return None, 200
+        token = ops.rotate_feed_token(office_id, form.journalist_id.data)[1]
+        return _links(external_url("personal_calendar.personal_feed", token=token), _("Lịch họp báo")), 200
+    except DomainError as exc:
+        apply_errors(form, exc, {"_": "journalist_id"})
+        form.journalist_id.errors = list(form.journalist_id.errors) + [exc.message]
+        return None, 404 if exc.status == 404 else 422
+
+
 def _links(url: str, name: str) -> dict:
     return {"url": url, "webcal": ical.webcal_url(url), "google": ical.google_subscribe_url(url),
             "outlook": ical.outlook_subscribe_url(url, name)}
-
-
-def now_utc() -> datetime:
-    return clock.now()

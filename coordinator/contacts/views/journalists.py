@@ -1,0 +1,161 @@
+"""Journalist pages: the searchable list, a journalist, the form, status, vCard, merging, export."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from coordinator.contacts import exporter
+from coordinator.contacts import operations as ops
+from coordinator.contacts.forms import JournalistForm, MergeForm, StatusForm
+from coordinator.contacts.models import STATUSES, DistributionList, DistributionListMember, Journalist
+from coordinator.contacts.search import JournalistFilters, count, journalist_query
+from coordinator.contacts.views.common import (
+    PER_PAGE,
+    beat_rows,
+    bp,
+    find_journalist,
+    form_status,
+    outlet_choices,
+    page_number,
+    save,
+)
+from coordinator.core.errors import DomainError, ValidationError
+from coordinator.core.permissions import require
+from coordinator.core.tenancy import current_office_id, get_or_404
+from coordinator.extensions import db
+from coordinator.web.forms import apply_errors
+
+
+@bp.get("/")
+@require("read")
+def journalists() -> Any:
+    try:
+        filters = JournalistFilters.from_args(request.args)
+    except ValidationError:  # a hand-edited address: search by the words, ignore the rest
+        filters = JournalistFilters(q=request.args.get("q", ""))
+    query = journalist_query(current_office_id(), filters)
+    total = count(query)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(page_number(), pages)
+    rows = list(db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).unique())
+    return render_template("contacts/journalists.html", rows=rows, total=total, page=page, pages=pages,
+                           filters=filters, args=filters.as_args(), outlets=outlet_choices(), beats=beat_rows(),
+                           statuses=STATUSES)
+
+
+def _journalist_data(form: JournalistForm) -> dict:
+    data = {"full_name": form.full_name.data, "email": form.email.data, "outlet_id": form.outlet_id.data,
+            "phone": form.phone.data, "beats": form.beats.data or "", "language": form.language.data,
+            "notes": form.notes.data}
+    if form.outlet_since.data:
+        data["outlet_since"] = form.outlet_since.data.isoformat()
+    return data
+
+
+@bp.route("/journalists/new", methods=["GET", "POST"])
+@require("edit")
+def new_journalist() -> Any:
+    return _journalist_page(None)
+
+
+@bp.route("/journalists/<int:journalist_id>/edit", methods=["GET", "POST"])
+@require("edit")
+def edit_journalist(journalist_id: int) -> Any:
+    return _journalist_page(get_or_404(Journalist, journalist_id))
+
+
+def _journalist_page(person: Journalist | None) -> Any:
+    """The journalist form, adding (``person`` None) or changing one; to the journalist's page once saved."""
+    form = JournalistForm(obj=person) if request.method == "GET" else JournalistForm()
+    if person is not None and request.method == "GET":
+        form.beats.data = "; ".join(b.name for b in person.beats)
+        form.phone.data = ops.display_phone(person.phone)
+    form.outlet_id.choices = outlet_choices()
+    if person is None:
+        saved = save(form, lambda: ops.create_journalist(current_office_id(), _journalist_data(form)))
+    else:
+        saved = save(form, lambda: ops.update_journalist(person, _journalist_data(form)))
+    if saved is not None:
+        flash(_("Đã thêm nhà báo %(name)s.", name=saved.full_name) if person is None else _("Đã lưu thay đổi."),
+              "success")
+        return redirect(url_for("contacts.journalist", journalist_id=saved.id))
+    return render_template("contacts/journalist_form.html", form=form, journalist=person), form_status(form)
+
+
+@bp.get("/journalists/<int:journalist_id>")
+@require("read")
+def journalist(journalist_id: int) -> Any:
+    person = get_or_404(Journalist, journalist_id)
+    lists = list(db.session.scalars(
+        select(DistributionList).join(DistributionListMember, DistributionListMember.list_id == DistributionList.id)
+        .where(DistributionListMember.journalist_id == person.id).order_by(DistributionList.name)))
+    status_form = StatusForm(status=person.status, reason=person.status_reason)
+    merged_into = db.session.get(Journalist, person.merged_into_id) if person.merged_into_id else None
+    return render_template("contacts/journalist.html", person=person, lists=lists, status_form=status_form,
+                           merged_into=merged_into,
+                           history=sorted(person.history, key=lambda h: h.valid_from, reverse=True))
+
+
+@bp.post("/journalists/<int:journalist_id>/status")
+@require("edit")
+def journalist_status(journalist_id: int) -> Any:
+    person = get_or_404(Journalist, journalist_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        ops.set_status(person, form.status.data, form.reason.data)
+        flash(_("Đã đổi trạng thái thành “%(status)s”.", status=ops.STATUS_LABELS[person.status]), "success")
+    else:
+        flash(_("Trạng thái không hợp lệ."), "error")
+    return redirect(url_for("contacts.journalist", journalist_id=person.id))
+
+
+@bp.get("/journalists/<int:journalist_id>/vcard")
+@require("read")
+def journalist_vcard(journalist_id: int) -> Any:
+    return exporter.vcard_download(get_or_404(Journalist, journalist_id))
+
+
+@bp.route("/merge", methods=["GET", "POST"])
+@require("edit")
+def merge() -> Any:
+    """Two records of one person: GET (with ``?keep=&drop=``) shows both side by side, POST with
+    ``confirm`` merges ``drop`` into ``keep``."""
+    if request.method == "POST":
+        form = MergeForm()
+        submitted = form.validate_on_submit()
+    else:
+        form = MergeForm(formdata=request.args or None, meta={"csrf": False})
+        submitted = bool(request.args) and form.validate()
+    keep = drop = None
+    if submitted:
+        keep, drop = find_journalist(form.keep.data), find_journalist(form.drop.data)
+        if keep is None:
+            form.keep.errors.append(_("Không tìm thấy nhà báo này."))
+        if drop is None:
+            form.drop.errors.append(_("Không tìm thấy nhà báo này."))
+        if keep is not None and drop is not None and request.method == "POST" and request.form.get("confirm"):
+            try:
+                ops.merge_journalists(keep, drop)
+            except DomainError as exc:
+                apply_errors(form, exc, {"drop_id": "drop", "keep_id": "keep"})
+            else:
+                flash(_("Đã gộp hồ sơ #%(drop)s vào #%(keep)s.", drop=drop.id, keep=keep.id), "success")
+                return redirect(url_for("contacts.journalist", journalist_id=keep.id))
+    return render_template("contacts/merge.html", form=form, keep=keep, drop=drop), form_status(form)
+
+
+@bp.get("/export")
+@require("read")
+def export() -> Any:
+    file_format = request.args.get("format", "csv")
+    if file_format not in exporter.EXPORT_FORMATS:
+        abort(400)
+    try:
+        filters = JournalistFilters.from_args(request.args)
+    except ValidationError:
+        abort(400)
+    return exporter.journalists_download(current_office_id(), filters, file_format)
