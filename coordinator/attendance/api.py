@@ -1,7 +1,11 @@
 """``/api/v1``: attendance (CONTRACT.md), check-in by token or code, questions, coverage, reports."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask import g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -67,7 +71,7 @@ PERIOD_PARAMS = [
 ]
 
 
-def _by_param(choices) -> dict:
+def _by_param(choices: Iterable[str]) -> dict:
     return {"name": "by", "in": "query", "schema": {"enum": list(choices)}}
 
 
@@ -191,17 +195,26 @@ def _int(data: dict, key: str, required: bool = True) -> int | None:
     return value
 
 
+def _office_object(model: Any, data: dict, key: str, message: str) -> Any:
+    """The office's ``model`` row whose id is ``data[key]`` (a JSON integer), or a ValidationError on ``key``."""
+    row = db.session.get(model, _int(data, key))
+    if row is None or row.office_id != office_id():
+        raise ValidationError({key: message})
+    return row
+
+
+def _journalist(data: dict) -> Journalist:
+    return _office_object(Journalist, data, "journalist_id", _("Không tìm thấy nhà báo này trong cơ quan."))
+
+
 # --- attendance ---------------------------------------------------------------------------------------
 
 @bp.post("/briefings/<int:briefing_id>/attendance")
-def record_attendance(briefing_id: int):
+def record_attendance(briefing_id: int) -> ResponseReturnValue:
     require("edit")
     briefing = get_scoped(Briefing, briefing_id)
     data = json_body()
-    journalist_id = _int(data, "journalist_id")
-    journalist = db.session.get(Journalist, journalist_id)
-    if journalist is None or journalist.office_id != office_id():
-        raise ValidationError({"journalist_id": _("Không tìm thấy nhà báo này trong cơ quan.")})
+    journalist = _journalist(data)
     mode = data.get("mode", "in_person")
     if mode not in MODES:
         raise ValidationError({"mode": _("mode phải là in_person hoặc online.")})
@@ -210,14 +223,14 @@ def record_attendance(briefing_id: int):
 
 
 @bp.get("/briefings/<int:briefing_id>/attendance")
-def list_attendance(briefing_id: int):
+def list_attendance(briefing_id: int) -> ResponseReturnValue:
     get_scoped(Briefing, briefing_id)
     return paginated(select(Attendance).where(Attendance.briefing_id == briefing_id)
                      .order_by(Attendance.checked_in_at, Attendance.id), attendance_json)
 
 
 @bp.delete("/briefings/<int:briefing_id>/attendance/<int:journalist_id>")
-def delete_attendance(briefing_id: int, journalist_id: int):
+def delete_attendance(briefing_id: int, journalist_id: int) -> ResponseReturnValue:
     require("edit")
     briefing = get_scoped(Briefing, briefing_id)
     row = ops.existing_attendance(briefing.id, journalist_id)
@@ -228,7 +241,7 @@ def delete_attendance(briefing_id: int, journalist_id: int):
 
 
 @bp.post("/briefings/<int:briefing_id>/checkin")
-def checkin_api(briefing_id: int):
+def checkin_api(briefing_id: int) -> ResponseReturnValue:
     require("edit")
     briefing = get_scoped(Briefing, briefing_id)
     data = json_body()
@@ -245,33 +258,29 @@ def checkin_api(briefing_id: int):
 # --- questions ----------------------------------------------------------------------------------------
 
 @bp.get("/briefings/<int:briefing_id>/questions")
-def list_questions(briefing_id: int):
+def list_questions(briefing_id: int) -> ResponseReturnValue:
     get_scoped(Briefing, briefing_id)
     return paginated(select(Question).where(Question.briefing_id == briefing_id)
                      .order_by(Question.merged_into_id.is_not(None), Question.position, Question.id), question_json)
 
 
 @bp.post("/briefings/<int:briefing_id>/questions")
-def create_question(briefing_id: int):
+def create_question(briefing_id: int) -> ResponseReturnValue:
     require("answer")
     briefing = get_scoped(Briefing, briefing_id)
     data = json_body()
-    journalist = None
-    if data.get("journalist_id") is not None:
-        journalist = db.session.get(Journalist, _int(data, "journalist_id"))
-        if journalist is None or journalist.office_id != office_id():
-            raise ValidationError({"journalist_id": _("Không tìm thấy nhà báo này trong cơ quan.")})
+    journalist = _journalist(data) if data.get("journalist_id") is not None else None
     row = ops.ask(briefing, journalist, data.get("text"), source="api")
     return jsonify(question_json(row)), 201
 
 
 @bp.get("/questions/<int:question_id>")
-def get_question(question_id: int):
+def get_question(question_id: int) -> ResponseReturnValue:
     return jsonify(question_json(get_scoped(Question, question_id)))
 
 
 @bp.patch("/questions/<int:question_id>")
-def update_question(question_id: int):
+def update_question(question_id: int) -> ResponseReturnValue:
     require("answer")
     question = get_scoped(Question, question_id)
     data = json_body()
@@ -286,13 +295,11 @@ def update_question(question_id: int):
 
 
 @bp.post("/questions/<int:question_id>/merge")
-def merge_question(question_id: int):
+def merge_question(question_id: int) -> ResponseReturnValue:
     require("answer")
     question = get_scoped(Question, question_id)
     data = json_body()
-    into = db.session.get(Question, _int(data, "into_id"))
-    if into is None or into.office_id != office_id():
-        raise ValidationError({"into_id": _("Không tìm thấy câu hỏi.")})
+    into = _office_object(Question, data, "into_id", _("Không tìm thấy câu hỏi."))
     ops.merge_questions(question, into)
     return jsonify(question_json(question))
 
@@ -300,20 +307,20 @@ def merge_question(question_id: int):
 # --- coverage -----------------------------------------------------------------------------------------
 
 @bp.get("/coverage")
-def list_coverage():
+def list_coverage() -> ResponseReturnValue:
     query = select(Coverage).where(Coverage.office_id == office_id())
     if request.args.get("briefing_id", type=int):
         query = query.where(Coverage.briefing_id == request.args.get("briefing_id", type=int))
     if request.args.get("outlet_id", type=int):
         query = query.where(Coverage.outlet_id == request.args.get("outlet_id", type=int))
     if request.args.get("from") or request.args.get("to"):
-        period = reports.parse_period(request.args.get("from"), request.args.get("to"), g.office.timezone)
+        period = _period()
         query = query.where(Coverage.published_on >= period.start, Coverage.published_on <= period.end)
     return paginated(query.order_by(Coverage.published_on.desc(), Coverage.id.desc()), coverage_json)
 
 
 @bp.post("/coverage")
-def create_coverage():
+def create_coverage() -> ResponseReturnValue:
     require("edit")
     data = json_body()
     row = ops.create_coverage(office_id(), data, user_id=_user_id())
@@ -321,26 +328,26 @@ def create_coverage():
 
 
 @bp.get("/coverage/<int:coverage_id>")
-def get_coverage(coverage_id: int):
+def get_coverage(coverage_id: int) -> ResponseReturnValue:
     return jsonify(coverage_json(get_scoped(Coverage, coverage_id)))
 
 
 @bp.patch("/coverage/<int:coverage_id>")
-def update_coverage(coverage_id: int):
+def update_coverage(coverage_id: int) -> ResponseReturnValue:
     require("edit")
     row = ops.update_coverage(get_scoped(Coverage, coverage_id), json_body())
     return jsonify(coverage_json(row))
 
 
 @bp.delete("/coverage/<int:coverage_id>")
-def delete_coverage(coverage_id: int):
+def delete_coverage(coverage_id: int) -> ResponseReturnValue:
     require("edit")
     ops.delete_coverage(get_scoped(Coverage, coverage_id))
     return "", 204
 
 
 @bp.post("/coverage/paste")
-def paste_coverage():
+def paste_coverage() -> ResponseReturnValue:
     require("edit")
     data = json_body()
     outlets = data.get("outlets") or {}
@@ -349,19 +356,21 @@ def paste_coverage():
     common = {k: data[k] for k in ("briefing_id", "tone", "kind", "published_on") if k in data}
     result = ops.paste_coverage(office_id(), str(data.get("text") or ""), outlets=outlets, common=common,
                                 user_id=_user_id(), dry_run=bool(data.get("dry_run")))
-    def line(row: dict) -> dict:
-        out = {"line": row["line"], "input": row["input"], "url": row["url"], "status": row["status"],
-               "outlet_id": row["outlet"].id if row["outlet"] is not None else None}
-        if row.get("error"):
-            out["error"] = row["error"]
-        if row.get("coverage") is not None:
-            out["coverage_id"] = row["coverage"].id
-        return out
-
     return jsonify({"dry_run": bool(data.get("dry_run")), "created": [coverage_json(c) for c in result["created"]],
-                    "unmatched": [line(r) for r in result["unmatched"]],
-                    "duplicates": [line(r) for r in result["duplicates"]],
-                    "lines": [line(r) for r in result["rows"]]})
+                    "unmatched": [paste_line_json(r) for r in result["unmatched"]],
+                    "duplicates": [paste_line_json(r) for r in result["duplicates"]],
+                    "lines": [paste_line_json(r) for r in result["rows"]]})
+
+
+def paste_line_json(row: dict) -> dict:
+    """One analysed line of a paste (``ops.paste_lines``)."""
+    out = {"line": row["line"], "input": row["input"], "url": row["url"], "status": row["status"],
+           "outlet_id": row["outlet"].id if row["outlet"] is not None else None}
+    if row.get("error"):
+        out["error"] = row["error"]
+    if row.get("coverage") is not None:
+        out["coverage_id"] = row["coverage"].id
+    return out
 
 
 # --- reports ------------------------------------------------------------------------------------------
@@ -370,7 +379,7 @@ def _period() -> reports.Period:
     return reports.parse_period(request.args.get("from"), request.args.get("to"), g.office.timezone)
 
 
-def _page(items: list, extra: dict | None = None):
+def _page(items: list, extra: dict | None = None) -> ResponseReturnValue:
     page, per_page = page_args()
     body = {"items": items[(page - 1) * per_page: page * per_page], "total": len(items), "page": page,
             "per_page": per_page}
@@ -381,45 +390,44 @@ def _page(items: list, extra: dict | None = None):
 
 def _by(default: str, choices: tuple) -> str:
     by = request.args.get("by", default)
-    if by not in choices:
-        raise ValidationError({"by": _("by phải là một trong: %(choices)s.", choices=", ".join(choices))})
+    reports.check_dimension(by, choices)
     return by
 
 
+def _report(items: list, period: reports.Period, **extra: Any) -> ResponseReturnValue:
+    """A page of a report's items, with the period (and the dimension) they cover."""
+    return _page(items, {"from": period.start.isoformat(), "to": period.end.isoformat(), **extra})
+
+
 @bp.get("/reports/attendance")
-def report_attendance():
+def report_attendance() -> ResponseReturnValue:
     period = _period()
     by = _by("outlet", reports.ATTENDANCE_DIMENSIONS)
     items = reports.attendance_report(office_id(), period, by)
-    return _page(items, {"from": period.start.isoformat(), "to": period.end.isoformat(), "by": by,
-                         "summary": reports.totals(items)})
+    return _report(items, period, by=by, summary=reports.totals(items))
 
 
 @bp.get("/reports/coverage")
-def report_coverage():
+def report_coverage() -> ResponseReturnValue:
     period = _period()
     by = _by("outlet", reports.COVERAGE_DIMENSIONS)
-    return _page(reports.coverage_report(office_id(), period, by),
-                 {"from": period.start.isoformat(), "to": period.end.isoformat(), "by": by})
+    return _report(reports.coverage_report(office_id(), period, by), period, by=by)
 
 
 @bp.get("/reports/attended-not-covered")
-def report_attended_not_covered():
+def report_attended_not_covered() -> ResponseReturnValue:
     period = _period()
-    return _page(reports.attended_not_covered(office_id(), period),
-                 {"from": period.start.isoformat(), "to": period.end.isoformat()})
+    return _report(reports.attended_not_covered(office_id(), period), period)
 
 
 @bp.get("/reports/covered-not-attended")
-def report_covered_not_attended():
+def report_covered_not_attended() -> ResponseReturnValue:
     period = _period()
-    return _page(reports.covered_not_attended(office_id(), period),
-                 {"from": period.start.isoformat(), "to": period.end.isoformat()})
+    return _report(reports.covered_not_attended(office_id(), period), period)
 
 
 @bp.get("/reports/questions")
-def report_questions():
+def report_questions() -> ResponseReturnValue:
     period = _period()
     by = _by("briefing", reports.QUESTION_DIMENSIONS)
-    return _page(reports.questions_report(office_id(), period, by),
-                 {"from": period.start.isoformat(), "to": period.end.isoformat(), "by": by})
+    return _report(reports.questions_report(office_id(), period, by), period, by=by)

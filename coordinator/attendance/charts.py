@@ -61,6 +61,25 @@ def _nice_max(value: float) -> float:
     return 4 * 10 * magnitude
 
 
+def _grid(left: int, top: int, plot_w: int, plot_h: int, top_value: float,
+          fmt: Callable[[float], str]) -> list[str]:
+    """Five horizontal grid lines (0 to ``top_value``) with their values on the left axis."""
+    lines = []
+    for step in range(5):
+        value = top_value * step / 4
+        y = top + plot_h - plot_h * step / 4
+        lines.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{COLOURS["grid"]}"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{COLOURS["muted"]}">'
+                     f'{escape(fmt(value))}</text>')
+    return lines
+
+
+def _legend_entry(x: int, name: str, colour: str) -> str:
+    """A colour swatch and the series' name, at the top of the chart."""
+    return (f'<rect x="{x}" y="32" width="12" height="12" fill="{COLOURS[colour]}"/>'
+            f'<text x="{x + 16}" y="42" fill="{COLOURS["text"]}">{escape(name)}</text>')
+
+
 def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, desc: str = "",
               fmt: Callable[[float], str] = integer, max_value: float | None = None, width: int = 720,
               colour: str = "primary") -> Markup:
@@ -100,12 +119,7 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
     desc = desc or "; ".join(f"{name}: " + ", ".join(f"{lab} {fmt(v)}" for lab, v in zip(labels, vals, strict=False))
                              for name, vals, _ in series)
     _uid, parts = _open(width, height, title, desc, "chart--line")
-    for step in range(5):
-        value = top_value * step / 4
-        y = top + plot_h - plot_h * step / 4
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{COLOURS["grid"]}"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{COLOURS["muted"]}">'
-                     f'{escape(fmt(value))}</text>')
+    parts.extend(_grid(left, top, plot_w, plot_h, top_value, fmt))
     count = max(1, len(labels))
     step_x = plot_w / max(1, count - 1) if count > 1 else 0
     every = max(1, count // 12)
@@ -126,9 +140,7 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
         for x, y, value, label in points:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{COLOURS[colour]}">'
                          f'<title>{escape(name)} {escape(label)}: {escape(fmt(value))}</title></circle>')
-        lx = left + s_index * 170
-        parts.append(f'<rect x="{lx}" y="32" width="12" height="12" fill="{COLOURS[colour]}"/>'
-                     f'<text x="{lx + 16}" y="42" fill="{COLOURS["text"]}">{escape(name)}</text>')
+        parts.append(_legend_entry(left + s_index * 170, name, colour))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -145,12 +157,7 @@ def stacked_bars(labels: Sequence[str], segments: Sequence[tuple[str, Sequence[f
     desc = desc or "; ".join(f"{lab}: " + ", ".join(f"{name} {fmt(vals[i])}" for name, vals, _ in segments)
                              for i, lab in enumerate(labels))
     _uid, parts = _open(width, height, title, desc, "chart--stacked")
-    for step in range(5):
-        value = top_value * step / 4
-        y = top + plot_h - plot_h * step / 4
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{COLOURS["grid"]}"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{COLOURS["muted"]}">'
-                     f'{escape(fmt(value))}</text>')
+    parts.extend(_grid(left, top, plot_w, plot_h, top_value, fmt))
     count = max(1, len(labels))
     slot = plot_w / count
     bar_w = max(4.0, slot * 0.7)
@@ -170,9 +177,7 @@ def stacked_bars(labels: Sequence[str], segments: Sequence[tuple[str, Sequence[f
             parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
                          f'fill="{COLOURS["muted"]}">{escape(label)}</text>')
     for s_index, (name, _vals, colour) in enumerate(segments):
-        lx = left + s_index * 140
-        parts.append(f'<rect x="{lx}" y="32" width="12" height="12" fill="{COLOURS[colour]}"/>'
-                     f'<text x="{lx + 16}" y="42" fill="{COLOURS["text"]}">{escape(name)}</text>')
+        parts.append(_legend_entry(left + s_index * 140, name, colour))
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -3,7 +3,9 @@ answers, attendance, questions and coverage, so the reports look real on first r
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
@@ -50,7 +52,26 @@ def load_attendance_demo(office_id: int, days: int = 365) -> str:
         Briefing.start >= now - timedelta(days=days)).order_by(Briefing.start)))
     if not past:
         return "  Điểm danh: chưa có buổi họp báo nào đã qua."
-    # Invitations (rows only: nothing is mailed for the past), with answers.
+    _answer_invitations(past, rng)
+    demo = _Demo(office_id, rng, now,
+                 {o.id: o for o in db.session.scalars(select(Outlet).where(Outlet.office_id == office_id))},
+                 {j.id: j for j in db.session.scalars(select(Journalist).where(Journalist.office_id == office_id))})
+    for briefing in past:
+        demo.add_briefing(briefing)
+    if demo.occurrence_rows:
+        db.session.execute(insert(OccurrenceRsvp), demo.occurrence_rows)
+    if demo.attendance_rows:
+        db.session.execute(insert(Attendance), demo.attendance_rows)
+    if demo.coverage_rows:
+        db.session.execute(insert(Coverage), demo.coverage_rows)
+    db.session.flush()
+    invited = db.session.scalar(select(func.count(Invitation.id)).where(Invitation.office_id == office_id))
+    return (f"  Điểm danh: {len(past)} buổi họp báo đã qua, {invited} lời mời, {len(demo.attendance_rows)} lượt "
+            f"có mặt, {demo.questions_total} câu hỏi, {len(demo.coverage_rows)} tin bài")
+
+
+def _answer_invitations(past: list[Briefing], rng: random.Random) -> None:
+    """Invitations to the past briefings (rows only: nothing is mailed for the past), with answers."""
     targets: dict[tuple[str, int], Series | Briefing] = {}
     for briefing in past:
         target = target_of(briefing)
@@ -61,49 +82,79 @@ def load_attendance_demo(office_id: int, days: int = 365) -> str:
             invitation.rsvp = rng.choices(("accepted", "tentative", "declined", "needs_action"), (55, 12, 8, 25))[0]
             invitation.rsvp_source = "link" if invitation.rsvp != "needs_action" else None
     db.session.flush()
-    outlets = {o.id: o for o in db.session.scalars(select(Outlet).where(Outlet.office_id == office_id))}
-    journalists = {j.id: j for j in db.session.scalars(select(Journalist).where(Journalist.office_id == office_id))}
-    active = [j for j in journalists.values() if j.status == "active"]
-    attendance_rows, occurrence_rows, coverage_rows = [], [], []
-    questions_total = 0
-    seen_urls: set[str] = set()
-    for briefing in past:
-        target = target_of(briefing)
-        invitations = invitations_of(target)
+
+
+@dataclass
+class _Demo:
+    """The rows made up for each past briefing, in turn (one random generator: the same demo every time)."""
+
+    office_id: int
+    rng: random.Random
+    now: datetime
+    outlets: dict[int, Outlet]
+    journalists: dict[int, Journalist]
+    attendance_rows: list[dict[str, Any]] = field(default_factory=list)
+    occurrence_rows: list[dict[str, Any]] = field(default_factory=list)
+    coverage_rows: list[dict[str, Any]] = field(default_factory=list)
+    questions_total: int = 0
+    seen_urls: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.active = [j for j in self.journalists.values() if j.status == "active"]
+
+    def add_briefing(self, briefing: Briefing) -> None:
+        invitations = invitations_of(target_of(briefing))
         day = briefing_day(briefing)
+        present = self._present(briefing, invitations, day)
+        self._attendance(briefing, invitations, present)
+        self._questions(briefing, present)
+        self._coverage(briefing, present, day)
+
+    def _present(self, briefing: Briefing, invitations: list[Invitation], day: date) -> dict[int, int]:
+        """Who came (journalist id -> outlet id): the invited by their outlet's level and their answer (some
+        answering for this occurrence only), and a few walk-ins."""
+        rng = self.rng
         season = 0.9 + 0.2 * ((day.month % 6) / 6)  # a little seasonal swing in the trend
         present: dict[int, int] = {}
         for invitation in invitations:
             answer = invitation.rsvp
             if briefing.series_id is not None and rng.random() < 0.15:
                 answer = rng.choice(("accepted", "declined", "tentative"))
-                occurrence_rows.append({"invitation_id": invitation.id, "briefing_id": briefing.id, "rsvp": answer,
-                                        "source": "portal", "rsvp_at": briefing.start - timedelta(days=1)})
-            journalist = journalists[invitation.journalist_id]
+                self.occurrence_rows.append({"invitation_id": invitation.id, "briefing_id": briefing.id,
+                                             "rsvp": answer, "source": "portal",
+                                             "rsvp_at": briefing.start - timedelta(days=1)})
+            journalist = self.journalists[invitation.journalist_id]
             outlet_id = contacts.outlet_on(journalist, day)
-            chance = LEVEL_PRESENCE[outlets[outlet_id].level] * ANSWER_PRESENCE[answer] * season
+            chance = LEVEL_PRESENCE[self.outlets[outlet_id].level] * ANSWER_PRESENCE[answer] * season
             if rng.random() < min(0.97, chance):
                 present[journalist.id] = outlet_id
-        for journalist in rng.sample(active, min(len(active), rng.randint(0, 3))):  # walk-ins
+        for journalist in rng.sample(self.active, min(len(self.active), rng.randint(0, 3))):  # walk-ins
             if journalist.id not in present:
                 present[journalist.id] = contacts.outlet_on(journalist, day)
+        return present
+
+    def _attendance(self, briefing: Briefing, invitations: list[Invitation], present: dict[int, int]) -> None:
+        rng = self.rng
         invited_ids = {inv.journalist_id for inv in invitations}
         for journalist_id, outlet_id in present.items():
             online = briefing.effective_online_url and rng.random() < 0.18
             method = ("self" if online else rng.choices(("qr", "code", "staff"), (70, 10, 20))[0]) \
                 if journalist_id in invited_ids else "walk_in"
-            attendance_rows.append({
-                "office_id": office_id, "briefing_id": briefing.id, "journalist_id": journalist_id,
+            self.attendance_rows.append({
+                "office_id": self.office_id, "briefing_id": briefing.id, "journalist_id": journalist_id,
                 "outlet_id": outlet_id, "mode": "online" if online else "in_person", "method": method,
                 "checked_in_at": briefing.start + timedelta(minutes=rng.randint(-15, 20))})
-        # Questions from those present; a duplicate now and then.
+
+    def _questions(self, briefing: Briefing, present: dict[int, int]) -> None:
+        """Questions from those present; a duplicate now and then."""
+        rng = self.rng
         askers = rng.sample(sorted(present), min(len(present), rng.choice((0, 1, 2, 3, 3, 4, 5, 6))))
         previous: Question | None = None
         for position, journalist_id in enumerate(askers, start=1):
-            recent = briefing.start > now - timedelta(days=10)
+            recent = briefing.start > self.now - timedelta(days=10)
             status = "pending" if recent and rng.random() < 0.5 else rng.choices(
                 ("answered_at_briefing", "answered_in_writing", "declined"), (75, 18, 7))[0]
-            question = Question(office_id=office_id, briefing_id=briefing.id, journalist_id=journalist_id,
+            question = Question(office_id=self.office_id, briefing_id=briefing.id, journalist_id=journalist_id,
                                 outlet_id=present[journalist_id], text=rng.choice(QUESTIONS), status=status,
                                 position=position, source=rng.choice(("portal", "form", "staff")),
                                 asked_at=briefing.start - timedelta(hours=rng.randint(1, 48)),
@@ -116,35 +167,28 @@ def load_attendance_demo(office_id: int, days: int = 365) -> str:
             db.session.add(question)
             db.session.flush()
             previous = previous or question
-            questions_total += 1
-        # Coverage: most outlets present publish; a few publish without coming.
+            self.questions_total += 1
+
+    def _coverage(self, briefing: Briefing, present: dict[int, int], day: date) -> None:
+        """Most outlets present publish; a few publish without coming."""
+        rng = self.rng
         covering = {oid for oid in set(present.values()) if rng.random() < 0.7}
-        covering |= {oid for oid in rng.sample(sorted(outlets), 2) if rng.random() < 0.3}
+        covering |= {oid for oid in rng.sample(sorted(self.outlets), 2) if rng.random() < 0.3}
         for outlet_id in covering:
-            outlet = outlets[outlet_id]
+            outlet = self.outlets[outlet_id]
             for n in range(rng.choice((1, 1, 1, 2))):
                 url = _url(outlet, briefing, n)
-                if url in seen_urls:
+                if url in self.seen_urls:
                     continue
-                seen_urls.add(url)
+                self.seen_urls.add(url)
                 weights = (55, 37, 8 if day.month not in (8, 9) else 20)  # a rough patch in the storm season
                 tone = rng.choices(("positive", "neutral", "negative"), weights)[0]
-                coverage_rows.append({
-                    "office_id": office_id, "briefing_id": briefing.id, "outlet_id": outlet_id, "url": url,
+                self.coverage_rows.append({
+                    "office_id": self.office_id, "briefing_id": briefing.id, "outlet_id": outlet_id, "url": url,
                     "title": f"{briefing.effective_title} – {outlet.name}"[:500],
                     "published_on": day + timedelta(days=rng.choice((0, 0, 0, 1, 1, 2))), "tone": tone,
                     "kind": "broadcast" if outlet.kind in ("tv", "radio") else "article",
                     "source": rng.choice(("manual", "paste")), "created_at": briefing.end + timedelta(days=2)})
-    if occurrence_rows:
-        db.session.execute(insert(OccurrenceRsvp), occurrence_rows)
-    if attendance_rows:
-        db.session.execute(insert(Attendance), attendance_rows)
-    if coverage_rows:
-        db.session.execute(insert(Coverage), coverage_rows)
-    db.session.flush()
-    invited = db.session.scalar(select(func.count(Invitation.id)).where(Invitation.office_id == office_id))
-    return (f"  Điểm danh: {len(past)} buổi họp báo đã qua, {invited} lời mời, {len(attendance_rows)} lượt có mặt, "
-            f"{questions_total} câu hỏi, {len(coverage_rows)} tin bài")
 
 
 def _url(outlet: Outlet, briefing: Briefing, n: int) -> str:

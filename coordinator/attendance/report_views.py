@@ -1,10 +1,15 @@
 """The spokesperson's report pages (role read), their SVG charts and their CSV/XLSX/PDF exports."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from flask import Blueprint, Response, abort, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from coordinator.attendance import charts, exports, reports
 from coordinator.attendance.exports import Table
@@ -33,7 +38,7 @@ def _period() -> tuple[reports.Period, dict[str, str]]:
         return reports.default_period(tz), exc.fields
 
 
-def _date(value) -> str:
+def _date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
@@ -47,9 +52,22 @@ def _by(default: str, choices: tuple) -> str:
     return by if by in choices else default
 
 
+def _asked(default_by: str, choices: tuple, collect: Callable[[reports.Period, str], dict]) -> tuple:
+    """(period, its errors, dimension, data) of a report page: the period and ``by`` asked for, and what
+    ``collect`` gathers for them."""
+    period, errors = _period()
+    by = _by(default_by, choices)
+    return period, errors, by, collect(period, by)
+
+
+def _dim(by: str) -> str:
+    """The dimension's name inside a sentence ("theo cơ quan báo chí")."""
+    return str(DIMENSION_NAMES[by]).lower()
+
+
 # --- charts -------------------------------------------------------------------------------------------
 
-def trend_chart(monthly: list[dict]):
+def trend_chart(monthly: list[dict]) -> Markup:
     return charts.line_chart([i["label"] for i in monthly], [
         (_("Được mời"), [i["invited"] for i in monthly], "secondary"),
         (_("Nhận lời"), [i["accepted"] for i in monthly], "accent"),
@@ -57,18 +75,18 @@ def trend_chart(monthly: list[dict]):
         title=_("Diễn biến tham dự theo tháng"))
 
 
-def rate_trend_chart(monthly: list[dict]):
+def rate_trend_chart(monthly: list[dict]) -> Markup:
     return charts.line_chart([i["label"] for i in monthly], [(_("Tỷ lệ tham dự"), [i["rate"] for i in monthly],
                                                               "primary")],
                              title=_("Tỷ lệ tham dự theo tháng"), fmt=charts.percent, max_value=1)
 
 
-def rate_bars(items: list[dict], title: str, limit: int = 15):
+def rate_bars(items: list[dict], title: str, limit: int = 15) -> Markup:
     rows = [(i["label"], i["rate"]) for i in items if i["invited"]][:limit]
     return charts.bar_chart(rows, title=title, fmt=charts.percent, max_value=1)
 
 
-def tone_chart(tone: list[dict]):
+def tone_chart(tone: list[dict]) -> Markup:
     return charts.stacked_bars([i["label"] for i in tone], [
         (str(TONE_LABELS["positive"]), [i["positive"] for i in tone], "positive"),
         (str(TONE_LABELS["neutral"]), [i["neutral"] for i in tone], "neutral"),
@@ -76,11 +94,11 @@ def tone_chart(tone: list[dict]):
         title=_("Sắc thái tin bài theo tháng"))
 
 
-def coverage_bars(items: list[dict], title: str, limit: int = 15):
+def coverage_bars(items: list[dict], title: str, limit: int = 15) -> Markup:
     return charts.bar_chart([(i["label"], i["total"]) for i in items if i["total"]][:limit], title=title)
 
 
-def questions_chart(monthly: list[dict]):
+def questions_chart(monthly: list[dict]) -> Markup:
     return charts.stacked_bars([i["label"] for i in monthly], [
         (_("Trả lời tại buổi họp"), [i["answered_at_briefing"] for i in monthly], "primary"),
         (_("Trả lời bằng văn bản"), [i["answered_in_writing"] for i in monthly], "positive"),
@@ -117,63 +135,54 @@ def _questions_data(period: reports.Period, by: str) -> dict:
     office_id = current_office_id()
     items = reports.questions_report(office_id, period, by)
     monthly = reports.questions_report(office_id, period, "month")
-    return {"items": items, "monthly": monthly,
-            "totals": {k: sum(i[k] for i in monthly) for k in ("asked", "duplicates", "pending", "answered",
-                                                               "answered_at_briefing", "answered_in_writing",
-                                                               "declined")}}
+    return {"items": items, "monthly": monthly, "totals": reports.sums(monthly, reports.QUESTION_KEYS)}
 
 
 # --- pages ----------------------------------------------------------------------------------------------
 
+def _page(report: str, period: reports.Period, errors: dict[str, str], **context) -> ResponseReturnValue:
+    """A report page; a bad period answers 422, showing the default period's figures and the errors next to
+    the fields."""
+    return render_template(f"reports/{report}.html", period=period, errors=errors, report=report,
+                           dimensions=DIMENSION_NAMES, **context), 422 if errors else 200
+
+
 @bp.get("/")
 @require("read")
-def overview():
+def overview() -> ResponseReturnValue:
     period, errors = _period()
     data = reports.overview(current_office_id(), period)
     by_outlet = reports.attendance_report(current_office_id(), period, "outlet")
-    return render_template("reports/overview.html", period=period, errors=errors, data=data, by_outlet=by_outlet,
-                           trend=trend_chart(data["monthly"]), outlet_chart=rate_bars(
-                               by_outlet, _("Tỷ lệ tham dự theo cơ quan (15 cơ quan được mời nhiều nhất)")),
-                           tone=tone_chart(data["tone"]), report="overview"), 422 if errors else 200
+    return _page("overview", period, errors, data=data, by_outlet=by_outlet, trend=trend_chart(data["monthly"]),
+                 outlet_chart=rate_bars(by_outlet, _("Tỷ lệ tham dự theo cơ quan (15 cơ quan được mời nhiều nhất)")),
+                 tone=tone_chart(data["tone"]))
 
 
 @bp.get("/attendance")
 @require("read")
-def attendance():
-    period, errors = _period()
-    by = _by("outlet", reports.ATTENDANCE_DIMENSIONS)
-    data = _attendance_data(period, by)
-    return render_template(
-        "reports/attendance.html", period=period, errors=errors, by=by, data=data, report="attendance",
-        dimensions=DIMENSION_NAMES, trend=trend_chart(data["monthly"]), rate_trend=rate_trend_chart(data["monthly"]),
-        bars=rate_bars(data["items"], _("Tỷ lệ tham dự theo %(dim)s", dim=str(DIMENSION_NAMES[by]).lower()))
-        if by not in ("month", "briefing") else None,
-        level_chart=rate_bars(data["by_level"], _("Tỷ lệ tham dự theo cấp cơ quan")),
-        kind_chart=rate_bars(data["by_kind"], _("Tỷ lệ tham dự theo loại hình"))), 422 if errors else 200
+def attendance() -> ResponseReturnValue:
+    period, errors, by, data = _asked("outlet", reports.ATTENDANCE_DIMENSIONS, _attendance_data)
+    return _page("attendance", period, errors, by=by, data=data, trend=trend_chart(data["monthly"]),
+                 rate_trend=rate_trend_chart(data["monthly"]),
+                 bars=rate_bars(data["items"], _("Tỷ lệ tham dự theo %(dim)s", dim=_dim(by)))
+                 if by not in ("month", "briefing") else None,
+                 level_chart=rate_bars(data["by_level"], _("Tỷ lệ tham dự theo cấp cơ quan")),
+                 kind_chart=rate_bars(data["by_kind"], _("Tỷ lệ tham dự theo loại hình")))
 
 
 @bp.get("/coverage")
 @require("read")
-def coverage():
-    period, errors = _period()
-    by = _by("outlet", ("outlet", "level", "kind"))
-    data = _coverage_data(period, by)
-    return render_template("reports/coverage.html", period=period, errors=errors, by=by, data=data, report="coverage",
-                           dimensions=DIMENSION_NAMES, tone=tone_chart(data["tone"]),
-                           bars=coverage_bars(data["items"], _("Số tin bài theo %(dim)s",
-                                                               dim=str(DIMENSION_NAMES[by]).lower()))), \
-        422 if errors else 200
+def coverage() -> ResponseReturnValue:
+    period, errors, by, data = _asked("outlet", ("outlet", "level", "kind"), _coverage_data)
+    return _page("coverage", period, errors, by=by, data=data, tone=tone_chart(data["tone"]),
+                 bars=coverage_bars(data["items"], _("Số tin bài theo %(dim)s", dim=_dim(by))))
 
 
 @bp.get("/questions")
 @require("read")
-def questions():
-    period, errors = _period()
-    by = _by("briefing", reports.QUESTION_DIMENSIONS)
-    data = _questions_data(period, by)
-    return render_template("reports/questions.html", period=period, errors=errors, by=by, data=data,
-                           report="questions", dimensions=DIMENSION_NAMES,
-                           chart=questions_chart(data["monthly"])), 422 if errors else 200
+def questions() -> ResponseReturnValue:
+    period, errors, by, data = _asked("briefing", reports.QUESTION_DIMENSIONS, _questions_data)
+    return _page("questions", period, errors, by=by, data=data, chart=questions_chart(data["monthly"]))
 
 
 # --- exports and chart downloads ----------------------------------------------------------------------
@@ -187,58 +196,71 @@ def _att_rows(items: list[dict]) -> list[list]:
              i["online"]] for i in items]
 
 
-def _tables(name: str, period: reports.Period, by: str) -> tuple[str, list[Table], list]:
+def _attendance_tables(period: reports.Period, by: str) -> tuple[str, list[Table], list]:
     h = [str(x) for x in ATT_HEADERS]
-    if name == "attendance":
-        data = _attendance_data(period, by)
-        return _("Báo cáo tham dự họp báo"), [
-            Table(_("Theo %(dim)s", dim=str(DIMENSION_NAMES[by]).lower()), [str(DIMENSION_NAMES[by]), *h],
-                  _att_rows(data["items"])),
-            Table(_("Theo tháng"), [_("Tháng"), *h], _att_rows(data["monthly"])),
-            Table(_("Theo cấp cơ quan"), [_("Cấp"), *h], _att_rows(data["by_level"])),
-            Table(_("Theo loại hình"), [_("Loại hình"), *h], _att_rows(data["by_kind"])),
-        ], [trend_chart(data["monthly"])]
-    if name == "coverage":
-        data = _coverage_data(period, by)
-        tone_headers = [_("Tổng"), *[str(v) for v in TONE_LABELS.values()], _("Phát sóng")]
+    data = _attendance_data(period, by)
+    return _("Báo cáo tham dự họp báo"), [
+        Table(_("Theo %(dim)s", dim=_dim(by)), [str(DIMENSION_NAMES[by]), *h], _att_rows(data["items"])),
+        Table(_("Theo tháng"), [_("Tháng"), *h], _att_rows(data["monthly"])),
+        Table(_("Theo cấp cơ quan"), [_("Cấp"), *h], _att_rows(data["by_level"])),
+        Table(_("Theo loại hình"), [_("Loại hình"), *h], _att_rows(data["by_kind"])),
+    ], [trend_chart(data["monthly"])]
 
-        def tone_rows(items):
-            return [[i["label"], i["total"], i["positive"], i["neutral"], i["negative"], i["broadcast"]] for i in items]
 
-        return _("Báo cáo đưa tin"), [
-            Table(_("Theo %(dim)s", dim=str(DIMENSION_NAMES[by]).lower()), [str(DIMENSION_NAMES[by]), *tone_headers],
-                  tone_rows(data["items"])),
-            Table(_("Sắc thái theo tháng"), [_("Tháng"), *tone_headers], tone_rows(data["tone"])),
-            Table(_("Theo buổi họp báo"), [_("Buổi họp báo"), _("Ngày"), *tone_headers, _("Cơ quan có mặt"),
-                                           _("Cơ quan đưa tin")],
-                  [[i["label"], i.get("start", "")[:10], i["total"], i["positive"], i["neutral"], i["negative"],
-                    i["broadcast"], i["outlets_attended"], i["outlets_covering"]] for i in data["by_briefing"]]),
-            Table(_("Có mặt nhưng không đưa tin"), [_("Buổi họp báo"), _("Ngày"), _("Cơ quan báo chí"), _("Số người")],
-                  [[p["briefing"], p["start"][:10], p["outlet"], p["count"]] for p in data["not_covered"]]),
-            Table(_("Đưa tin nhưng không dự họp"), [_("Buổi họp báo"), _("Ngày"), _("Cơ quan báo chí"), _("Số tin")],
-                  [[p["briefing"], p["start"][:10], p["outlet"], p["count"]] for p in data["not_attended"]]),
-        ], [tone_chart(data["tone"])]
-    if name == "questions":
-        data = _questions_data(period, by)
-        headers = [_("Số câu hỏi"), _("Trùng (đã gộp)"), _("Trả lời tại buổi họp"), _("Trả lời bằng văn bản"),
-                   _("Từ chối"), _("Chờ trả lời")]
+def _tone_rows(items: list[dict]) -> list[list]:
+    return [[i["label"], i["total"], i["positive"], i["neutral"], i["negative"], i["broadcast"]] for i in items]
 
-        def q_rows(items):
-            return [[i["label"], i["asked"], i["duplicates"], i["answered_at_briefing"], i["answered_in_writing"],
-                     i["declined"], i["pending"]] for i in items]
 
-        return _("Báo cáo câu hỏi của báo chí"), [
-            Table(_("Theo %(dim)s", dim=str(DIMENSION_NAMES[by]).lower()), [str(DIMENSION_NAMES[by]), *headers],
-                  q_rows(data["items"])),
-            Table(_("Theo tháng"), [_("Tháng"), *headers], q_rows(data["monthly"])),
-        ], [questions_chart(data["monthly"])]
-    abort(404)
+def _pair_rows(pairs: list[dict]) -> list[list]:
+    return [[p["briefing"], p["start"][:10], p["outlet"], p["count"]] for p in pairs]
+
+
+def _coverage_tables(period: reports.Period, by: str) -> tuple[str, list[Table], list]:
+    data = _coverage_data(period, by)
+    tone_headers = [_("Tổng"), *[str(v) for v in TONE_LABELS.values()], _("Phát sóng")]
+    return _("Báo cáo đưa tin"), [
+        Table(_("Theo %(dim)s", dim=_dim(by)), [str(DIMENSION_NAMES[by]), *tone_headers], _tone_rows(data["items"])),
+        Table(_("Sắc thái theo tháng"), [_("Tháng"), *tone_headers], _tone_rows(data["tone"])),
+        Table(_("Theo buổi họp báo"), [_("Buổi họp báo"), _("Ngày"), *tone_headers, _("Cơ quan có mặt"),
+                                       _("Cơ quan đưa tin")],
+              [[i["label"], i.get("start", "")[:10], i["total"], i["positive"], i["neutral"], i["negative"],
+                i["broadcast"], i["outlets_attended"], i["outlets_covering"]] for i in data["by_briefing"]]),
+        Table(_("Có mặt nhưng không đưa tin"), [_("Buổi họp báo"), _("Ngày"), _("Cơ quan báo chí"), _("Số người")],
+              _pair_rows(data["not_covered"])),
+        Table(_("Đưa tin nhưng không dự họp"), [_("Buổi họp báo"), _("Ngày"), _("Cơ quan báo chí"), _("Số tin")],
+              _pair_rows(data["not_attended"])),
+    ], [tone_chart(data["tone"])]
+
+
+def _question_rows(items: list[dict]) -> list[list]:
+    return [[i["label"], i["asked"], i["duplicates"], i["answered_at_briefing"], i["answered_in_writing"],
+             i["declined"], i["pending"]] for i in items]
+
+
+def _questions_tables(period: reports.Period, by: str) -> tuple[str, list[Table], list]:
+    data = _questions_data(period, by)
+    headers = [_("Số câu hỏi"), _("Trùng (đã gộp)"), _("Trả lời tại buổi họp"), _("Trả lời bằng văn bản"),
+               _("Từ chối"), _("Chờ trả lời")]
+    return _("Báo cáo câu hỏi của báo chí"), [
+        Table(_("Theo %(dim)s", dim=_dim(by)), [str(DIMENSION_NAMES[by]), *headers], _question_rows(data["items"])),
+        Table(_("Theo tháng"), [_("Tháng"), *headers], _question_rows(data["monthly"])),
+    ], [questions_chart(data["monthly"])]
+
+
+TABLES = {"attendance": _attendance_tables, "coverage": _coverage_tables, "questions": _questions_tables}
+
+
+def _tables(name: str, period: reports.Period, by: str) -> tuple[str, list[Table], list]:
+    """(title, tables, charts) of the export of report ``name``."""
+    if name not in TABLES:
+        abort(404)
+    return TABLES[name](period, by)
 
 
 @bp.get("/export/<name>.<fmt>")
 @require("read")
-def export(name: str, fmt: str):
-    if name not in ("attendance", "coverage", "questions") or fmt not in exports.MIMETYPES:
+def export(name: str, fmt: str) -> ResponseReturnValue:
+    if name not in TABLES or fmt not in exports.MIMETYPES:
         abort(404)
     period, errors = _period()
     if errors:
@@ -262,7 +284,7 @@ def export(name: str, fmt: str):
 
 @bp.get("/charts/<name>.svg")
 @require("read")
-def chart(name: str):
+def chart(name: str) -> ResponseReturnValue:
     """Each chart as a standalone .svg file, to paste into a slide."""
     period, errors = _period()
     if errors:
@@ -274,7 +296,7 @@ def chart(name: str):
         svg = rate_trend_chart(reports.attendance_report(office_id, period, "month"))
     elif name in ("outlet", "journalist", "level", "kind"):
         svg = rate_bars(reports.attendance_report(office_id, period, name),
-                        _("Tỷ lệ tham dự theo %(dim)s", dim=str(DIMENSION_NAMES[name]).lower()))
+                        _("Tỷ lệ tham dự theo %(dim)s", dim=_dim(name)))
     elif name == "tone":
         svg = tone_chart(reports.coverage_report(office_id, period, "month"))
     elif name == "coverage-outlet":

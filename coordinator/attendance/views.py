@@ -1,9 +1,10 @@
-"""Staff pages: check-in at the door (phone camera), the roster, questions and the running order, coverage.
-(The journalist's self check-in and question form, and staff opening a QR code's URL, are in
-``coordinator.portal``.)"""
+"""Staff pages: check-in at the door (phone camera), the roster, questions and the running order.
+(Coverage pages are in ``coverage_views``, on this blueprint; the journalist's self check-in and question
+form, and staff opening a QR code's URL, are in ``coordinator.portal``.)"""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -15,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,8 +26,6 @@ from wtforms.fields import SelectChoice
 from coordinator.attendance import operations as ops
 from coordinator.attendance.forms import (
     AnswerForm,
-    CoverageForm,
-    PasteForm,
     StaffQuestionForm,
     WalkInForm,
 )
@@ -74,17 +74,7 @@ def _outlet_choices(blank: str | None = None) -> list[SelectChoice]:
     return ([SelectChoice(0, blank)] if blank is not None else []) + choices
 
 
-def _briefing_choices() -> list[SelectChoice]:
-    rows = db.session.scalars(select(Briefing).where(Briefing.office_id == current_office_id(),
-                                                     Briefing.status != "cancelled",
-                                                     Briefing.start <= clock.now() + timedelta(days=1))
-                              .order_by(Briefing.start.desc()).limit(120))
-    tz = _office().timezone
-    return [SelectChoice(0, _("— Không gắn với buổi họp báo —"))] + [
-        SelectChoice(b.id, f"{format_local(b.start, tz, pattern='dd/MM/yyyy')} · {b.effective_title}") for b in rows]
-
-
-def _counts_by(model, column, ids: list[int]) -> dict[int, int]:
+def _counts_by(model: Any, column: Any, ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
     return dict(db.session.execute(select(column, func.count()).where(column.in_(ids)).group_by(column)).all())
@@ -94,7 +84,7 @@ def _counts_by(model, column, ids: list[int]) -> dict[int, int]:
 
 @bp.get("/attendance/")
 @require("read")
-def index():
+def index() -> ResponseReturnValue:
     now = clock.now()
     rows = list(db.session.scalars(select(Briefing).where(
         Briefing.office_id == current_office_id(), Briefing.start >= now - timedelta(days=45),
@@ -113,11 +103,11 @@ def _briefing(briefing_id: int) -> Briefing:
 
 @bp.get("/attendance/briefings/<int:briefing_id>/checkin")
 @require("edit")
-def checkin_page(briefing_id: int):
+def checkin_page(briefing_id: int) -> ResponseReturnValue:
     return _checkin_page(_briefing(briefing_id))
 
 
-def _checkin_page(briefing: Briefing, **form_state):
+def _checkin_page(briefing: Briefing, **form_state) -> ResponseReturnValue:
     """The door page; ``form_state`` (code_error, code, mode) re-shows a refused short code next to its field."""
     recent = list(db.session.scalars(select(Attendance).where(Attendance.briefing_id == briefing.id)
                                      .order_by(Attendance.checked_in_at.desc()).limit(8)))
@@ -142,7 +132,7 @@ def _checkin_answer(briefing: Briefing, row: Attendance, created: bool) -> dict:
 
 @bp.post("/attendance/briefings/<int:briefing_id>/checkin")
 @require("edit")
-def checkin_submit(briefing_id: int):
+def checkin_submit(briefing_id: int) -> ResponseReturnValue:
     """The scanner posts JSON {token} or {code}; the short-code form without JavaScript posts a form."""
     briefing = _briefing(briefing_id)
     data = request.get_json(silent=True) if request.is_json else request.form
@@ -171,7 +161,7 @@ def checkin_submit(briefing_id: int):
 
 @bp.get("/attendance/briefings/<int:briefing_id>/roster")
 @require("read")
-def roster(briefing_id: int):
+def roster(briefing_id: int) -> ResponseReturnValue:
     briefing = _briefing(briefing_id)
     rows = ops.roster(briefing)
     show = request.args.get("show", "all")
@@ -190,7 +180,7 @@ def roster(briefing_id: int):
 
 @bp.post("/attendance/briefings/<int:briefing_id>/roster/<int:journalist_id>")
 @require("edit")
-def roster_mark(briefing_id: int, journalist_id: int):
+def roster_mark(briefing_id: int, journalist_id: int) -> ResponseReturnValue:
     briefing = _briefing(briefing_id)
     journalist = get_or_404(Journalist, journalist_id)
     show = request.form.get("show", "all")
@@ -213,7 +203,7 @@ def roster_mark(briefing_id: int, journalist_id: int):
 
 @bp.post("/attendance/briefings/<int:briefing_id>/walk-in")
 @require("edit")
-def walk_in(briefing_id: int):
+def walk_in(briefing_id: int) -> ResponseReturnValue:
     briefing = _briefing(briefing_id)
     form = WalkInForm()
     form.outlet_id.choices = _outlet_choices()
@@ -236,7 +226,7 @@ def walk_in(briefing_id: int):
 
 @bp.post("/attendance/checkins/<int:attendance_id>/undo")
 @require("edit")
-def undo(attendance_id: int):
+def undo(attendance_id: int) -> ResponseReturnValue:
     row = get_or_404(Attendance, attendance_id)
     briefing_id = row.briefing_id
     name = row.journalist.full_name
@@ -249,7 +239,7 @@ def undo(attendance_id: int):
 
 @bp.route("/attendance/briefings/<int:briefing_id>/questions", methods=["GET", "POST"])
 @require("read")
-def questions(briefing_id: int):
+def questions(briefing_id: int) -> ResponseReturnValue:
     briefing = _briefing(briefing_id)
     form = StaffQuestionForm()
     invited = ops.roster(briefing)
@@ -291,7 +281,7 @@ def questions(briefing_id: int):
 
 @bp.post("/attendance/questions/<int:question_id>/status")
 @require("answer")
-def question_status(question_id: int):
+def question_status(question_id: int) -> ResponseReturnValue:
     question = get_or_404(Question, question_id)
     form = AnswerForm(prefix=f"q{question.id}")
     if not form.validate_on_submit():
@@ -312,7 +302,7 @@ def question_status(question_id: int):
 
 @bp.post("/attendance/questions/<int:question_id>/merge")
 @require("answer")
-def question_merge(question_id: int):
+def question_merge(question_id: int) -> ResponseReturnValue:
     question = get_or_404(Question, question_id)
     into_id = request.form.get("into_id", type=int)
     into = db.session.get(Question, into_id) if into_id else None
@@ -330,7 +320,7 @@ def question_merge(question_id: int):
 
 @bp.post("/attendance/questions/<int:question_id>/unmerge")
 @require("answer")
-def question_unmerge(question_id: int):
+def question_unmerge(question_id: int) -> ResponseReturnValue:
     question = get_or_404(Question, question_id)
     ops.unmerge_question(question)
     return redirect(url_for("attendance.questions", briefing_id=question.briefing_id))
@@ -338,7 +328,7 @@ def question_unmerge(question_id: int):
 
 @bp.post("/attendance/questions/<int:question_id>/move")
 @require("answer")
-def question_move(question_id: int):
+def question_move(question_id: int) -> ResponseReturnValue:
     question = get_or_404(Question, question_id)
     ops.move_question(question, "up" if request.form.get("direction") == "up" else "down")
     return redirect(url_for("attendance.questions", briefing_id=question.briefing_id, _anchor=f"q{question.id}"))
@@ -346,7 +336,7 @@ def question_move(question_id: int):
 
 @bp.get("/attendance/briefings/<int:briefing_id>/questions/print")
 @require("read")
-def running_order_print(briefing_id: int):
+def running_order_print(briefing_id: int) -> ResponseReturnValue:
     briefing = _briefing(briefing_id)
     order = [q for q in ops.running_order(briefing) if q.status != "declined" or request.args.get("all")]
     duplicates: dict[int, int] = dict(db.session.execute(
@@ -355,145 +345,3 @@ def running_order_print(briefing_id: int):
         .group_by(Question.merged_into_id)).all())
     return render_template("attendance/running_order.html", briefing=briefing, order=order, duplicates=duplicates,
                            office=_office())
-
-
-# --- coverage -----------------------------------------------------------------------------------------
-
-def _coverage_forms() -> tuple[CoverageForm, PasteForm]:
-    form = CoverageForm(prefix="one")
-    paste = PasteForm(prefix="paste")
-    briefings = _briefing_choices()
-    form.outlet_id.choices = _outlet_choices(_("— Nhận từ tên miền —"))
-    form.briefing_id.choices = briefings
-    paste.briefing_id.choices = briefings
-    chosen = request.args.get("briefing_id", type=int)
-    if chosen and request.method == "GET":
-        form.briefing_id.data = chosen
-        paste.briefing_id.data = chosen
-    return form, paste
-
-
-def _coverage_page(form: CoverageForm, paste: PasteForm, status: int = 200, preview: dict | None = None):
-    query = select(Coverage).where(Coverage.office_id == current_office_id())
-    briefing_id = request.args.get("briefing_id", type=int)
-    outlet_id = request.args.get("outlet_id", type=int)
-    tone = request.args.get("tone")
-    if briefing_id:
-        query = query.where(Coverage.briefing_id == briefing_id)
-    if outlet_id:
-        query = query.where(Coverage.outlet_id == outlet_id)
-    if tone in ops.TONE_LABELS:
-        query = query.where(Coverage.tone == tone)
-    page = max(1, request.args.get("page", 1, type=int))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = list(db.session.scalars(query.order_by(Coverage.published_on.desc(), Coverage.id.desc())
-                                    .limit(50).offset((page - 1) * 50)))
-    briefing = db.session.get(Briefing, briefing_id) if briefing_id else None
-    if briefing is not None and briefing.office_id != current_office_id():
-        abort(404)
-    return render_template("attendance/coverage.html", form=form, paste=paste, items=items, total=total, page=page,
-                           pages=max(1, (total + 49) // 50), briefing=briefing, preview=preview,
-                           outlets=_outlet_choices(), can_edit=can(current_user, "edit"),
-                           filters={"briefing_id": briefing_id, "outlet_id": outlet_id, "tone": tone}), status
-
-
-@bp.get("/attendance/coverage")
-@require("read")
-def coverage():
-    form, paste = _coverage_forms()
-    return _coverage_page(form, paste)
-
-
-@bp.post("/attendance/coverage")
-@require("edit")
-def coverage_add():
-    form, paste = _coverage_forms()
-    if form.validate_on_submit():
-        try:
-            row = ops.create_coverage(current_office_id(), {
-                "url": form.url.data, "outlet_id": form.outlet_id.data or None,
-                "briefing_id": form.briefing_id.data or None, "title": form.title.data,
-                "published_on": form.published_on.data, "tone": form.tone.data, "kind": form.kind.data},
-                user_id=current_user.id)
-            flash(_("Đã ghi nhận bài của %(outlet)s.", outlet=row.outlet.name), "success")
-            return redirect(url_for("attendance.coverage", briefing_id=row.briefing_id or None))
-        except DomainError as exc:
-            apply_errors(form, exc)
-    return _coverage_page(form, paste, 422)
-
-
-@bp.post("/attendance/coverage/paste")
-@require("edit")
-def coverage_paste():
-    """First a preview (nothing written): each line, its outlet (matched, or to pick); then the save."""
-    form, paste = _coverage_forms()
-    if not paste.validate_on_submit():
-        return _coverage_page(form, paste, 422)
-    outlets = {key[len("outlet-"):]: value for key, value in request.form.items()
-               if key.startswith("outlet-") and value}
-    common = {"briefing_id": paste.briefing_id.data or None, "tone": paste.tone.data, "kind": paste.kind.data}
-    if paste.published_on.data:
-        common["published_on"] = paste.published_on.data
-    confirm = request.form.get("confirm") == "1"
-    try:
-        result = ops.paste_coverage(current_office_id(), paste.text.data, outlets=_outlets_by_url(outlets),
-                                    common=common, user_id=current_user.id, dry_run=not confirm)
-    except DomainError as exc:
-        apply_errors(paste, exc)
-        return _coverage_page(form, paste, 422)
-    if confirm:
-        created = len(result["created"])
-        flash(_("Đã thêm %(n)s bài.", n=created), "success" if created else "info")
-        if result["unmatched"]:
-            flash(_("%(n)s đường dẫn chưa rõ cơ quan báo chí: hãy chọn cơ quan rồi lưu lại.",
-                    n=len(result["unmatched"])), "error")
-            paste.text.data = "\n".join(r["url"] for r in result["unmatched"])
-            rows = ops.paste_lines(current_office_id(), paste.text.data)
-            return _coverage_page(form, paste, 200, preview={"rows": rows})
-        return redirect(url_for("attendance.coverage", briefing_id=common["briefing_id"]))
-    return _coverage_page(form, paste, 200, preview=result)
-
-
-def _outlets_by_url(raw: dict[str, str]) -> dict[str, str]:
-    """The preview names each select ``outlet-<line number>`` and carries the URL in ``url-<n>``."""
-    out = {}
-    for number, outlet_id in raw.items():
-        url = request.form.get(f"url-{number}")
-        if url:
-            out[url] = outlet_id
-    return out
-
-
-@bp.route("/attendance/coverage/<int:coverage_id>/edit", methods=["GET", "POST"])
-@require("edit")
-def coverage_edit(coverage_id: int):
-    row = get_or_404(Coverage, coverage_id)
-    form = CoverageForm(obj=row) if request.method == "GET" else CoverageForm()
-    form.outlet_id.choices = _outlet_choices()
-    form.briefing_id.choices = _briefing_choices()
-    if request.method == "GET":
-        form.briefing_id.data = row.briefing_id or 0
-    status = 200
-    if form.validate_on_submit():
-        try:
-            ops.update_coverage(row, {"url": form.url.data, "outlet_id": form.outlet_id.data,
-                                      "briefing_id": form.briefing_id.data or None, "title": form.title.data,
-                                      "published_on": form.published_on.data, "tone": form.tone.data,
-                                      "kind": form.kind.data})
-            flash(_("Đã lưu."), "success")
-            return redirect(url_for("attendance.coverage"))
-        except DomainError as exc:
-            apply_errors(form, exc)
-            status = 422
-    elif request.method == "POST":
-        status = 422
-    return render_template("attendance/coverage_edit.html", form=form, item=row), status
-
-
-@bp.post("/attendance/coverage/<int:coverage_id>/delete")
-@require("edit")
-def coverage_delete(coverage_id: int):
-    row = get_or_404(Coverage, coverage_id)
-    ops.delete_coverage(row)
-    flash(_("Đã xoá."), "info")
-    return redirect(url_for("attendance.coverage"))

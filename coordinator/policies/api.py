@@ -2,7 +2,12 @@
 the year's export."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
 from flask import Response, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -151,7 +156,7 @@ openapi.operation("/plans/{plan_id}/export", "get", tag=TAG,
 
 # --- serializers ------------------------------------------------------------------------------------
 
-def _day(value) -> str | None:
+def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -183,6 +188,30 @@ def comment_json(comment: PolicyComment) -> dict:
             "created_at": iso(comment.created_at), "triaged_at": iso(comment.triaged_at)}
 
 
+# --- the shape every create / change / delete endpoint shares (role "edit") ---------------------------------
+
+def _create(make: Callable[[], Any], serialize: Callable[[Any], dict]) -> ResponseReturnValue:
+    """201 with the object ``make()`` created."""
+    require("edit")
+    return jsonify(serialize(make())), 201
+
+
+def _update(row_of: Callable[[], Any], change: Callable[[Any, dict], Any],
+            serialize: Callable[[Any], dict]) -> ResponseReturnValue:
+    """200 with the object (found by ``row_of``) after ``change(object, body)``."""
+    require("edit")
+    row = row_of()
+    change(row, json_body())
+    return jsonify(serialize(row))
+
+
+def _delete(row_of: Callable[[], Any], delete: Callable[[Any], None]) -> ResponseReturnValue:
+    """204 once ``delete`` removed the object found by ``row_of``."""
+    require("edit")
+    delete(row_of())
+    return "", 204
+
+
 def _year_arg(errors: dict) -> int | None:
     year = int_arg("year", errors)
     if year is not None and not ops.MIN_YEAR <= year <= ops.MAX_YEAR:
@@ -193,7 +222,7 @@ def _year_arg(errors: dict) -> int | None:
 # --- policies ---------------------------------------------------------------------------------------
 
 @bp.get("/policies")
-def list_policies():
+def list_policies() -> ResponseReturnValue:
     errors: dict[str, str] = {}
     stage = request.args.get("stage")
     if stage and stage not in STAGES:
@@ -211,39 +240,32 @@ def list_policies():
 
 
 @bp.post("/policies")
-def create_policy():
-    require("edit")
-    policy = ops.create_policy(office_id(), json_body())
-    return jsonify(policy_json(policy)), 201
+def create_policy() -> ResponseReturnValue:
+    return _create(lambda: ops.create_policy(office_id(), json_body()), policy_json)
 
 
 @bp.get("/policies/<int:policy_id>")
-def get_policy(policy_id: int):
+def get_policy(policy_id: int) -> ResponseReturnValue:
     return jsonify(policy_json(get_scoped(Policy, policy_id)))
 
 
 @bp.patch("/policies/<int:policy_id>")
-def update_policy(policy_id: int):
-    require("edit")
-    policy = get_scoped(Policy, policy_id)
-    ops.update_policy(policy, json_body())
-    return jsonify(policy_json(policy))
+def update_policy(policy_id: int) -> ResponseReturnValue:
+    return _update(lambda: get_scoped(Policy, policy_id), ops.update_policy, policy_json)
 
 
 @bp.delete("/policies/<int:policy_id>")
-def delete_policy(policy_id: int):
-    require("edit")
-    ops.delete_policy(get_scoped(Policy, policy_id))
-    return "", 204
+def delete_policy(policy_id: int) -> ResponseReturnValue:
+    return _delete(lambda: get_scoped(Policy, policy_id), ops.delete_policy)
 
 
 @bp.get("/policies/<int:policy_id>/links")
-def get_links(policy_id: int):
+def get_links(policy_id: int) -> ResponseReturnValue:
     return jsonify(ops.linked_ids(get_scoped(Policy, policy_id).id))
 
 
 @bp.post("/policies/<int:policy_id>/links")
-def add_link(policy_id: int):
+def add_link(policy_id: int) -> ResponseReturnValue:
     require("edit")
     policy = get_scoped(Policy, policy_id)
     data = json_body()
@@ -251,7 +273,7 @@ def add_link(policy_id: int):
     return jsonify(ops.linked_ids(policy.id)), 201 if created else 200
 
 
-def _unlink(policy_id: int, kind: str, object_id: int):
+def _unlink(policy_id: int, kind: str, object_id: int) -> ResponseReturnValue:
     require("edit")
     policy = get_scoped(Policy, policy_id)
     target = ops.LINK_TARGETS[kind]
@@ -261,37 +283,43 @@ def _unlink(policy_id: int, kind: str, object_id: int):
 
 
 @bp.delete("/policies/<int:policy_id>/briefings/<int:briefing_id>")
-def unlink_briefing(policy_id: int, briefing_id: int):
+def unlink_briefing(policy_id: int, briefing_id: int) -> ResponseReturnValue:
     return _unlink(policy_id, "briefing", briefing_id)
 
 
 @bp.delete("/policies/<int:policy_id>/packs/<int:pack_id>")
-def unlink_pack(policy_id: int, pack_id: int):
+def unlink_pack(policy_id: int, pack_id: int) -> ResponseReturnValue:
     return _unlink(policy_id, "pack", pack_id)
 
 
 @bp.delete("/policies/<int:policy_id>/questions/<int:question_id>")
-def unlink_question(policy_id: int, question_id: int):
+def unlink_question(policy_id: int, question_id: int) -> ResponseReturnValue:
     return _unlink(policy_id, "question", question_id)
 
 
 @bp.delete("/policies/<int:policy_id>/coverage/<int:coverage_id>")
-def unlink_coverage(policy_id: int, coverage_id: int):
+def unlink_coverage(policy_id: int, coverage_id: int) -> ResponseReturnValue:
     return _unlink(policy_id, "coverage", coverage_id)
 
 
 # --- comments ---------------------------------------------------------------------------------------
 
-def _comment(policy_id: int, comment_id: int) -> PolicyComment:
-    policy = get_scoped(Policy, policy_id)
-    comment = get_scoped(PolicyComment, comment_id)
-    if comment.policy_id != policy.id:
+def _child(parent_model: Any, parent_id: int, model: Any, child_id: int, parent_key: str) -> Any:
+    """The office's ``model`` row ``child_id`` that belongs to ``parent_model`` row ``parent_id`` (its
+    ``parent_key``); 404 otherwise."""
+    parent = get_scoped(parent_model, parent_id)
+    child = get_scoped(model, child_id)
+    if getattr(child, parent_key) != parent.id:
         raise NotFound(_("Không tìm thấy."))
-    return comment
+    return child
+
+
+def _comment(policy_id: int, comment_id: int) -> PolicyComment:
+    return _child(Policy, policy_id, PolicyComment, comment_id, "policy_id")
 
 
 @bp.get("/policies/<int:policy_id>/comments")
-def list_comments(policy_id: int):
+def list_comments(policy_id: int) -> ResponseReturnValue:
     policy = get_scoped(Policy, policy_id)
     status = request.args.get("status")
     if status and status not in COMMENT_STATUSES:
@@ -303,12 +331,12 @@ def list_comments(policy_id: int):
 
 
 @bp.get("/policies/<int:policy_id>/comments/<int:comment_id>")
-def get_comment(policy_id: int, comment_id: int):
+def get_comment(policy_id: int, comment_id: int) -> ResponseReturnValue:
     return jsonify(comment_json(_comment(policy_id, comment_id)))
 
 
 @bp.patch("/policies/<int:policy_id>/comments/<int:comment_id>")
-def triage_comment(policy_id: int, comment_id: int):
+def triage_comment(policy_id: int, comment_id: int) -> ResponseReturnValue:
     require("answer")
     comment = _comment(policy_id, comment_id)
     ops.triage_comment(comment, json_body(), user_id=g.api_user.id)
@@ -318,7 +346,7 @@ def triage_comment(policy_id: int, comment_id: int):
 # --- plans ------------------------------------------------------------------------------------------
 
 @bp.get("/plans")
-def list_plans():
+def list_plans() -> ResponseReturnValue:
     errors: dict[str, str] = {}
     year = _year_arg(errors)
     if errors:
@@ -330,70 +358,51 @@ def list_plans():
 
 
 @bp.post("/plans")
-def create_plan():
-    require("edit")
-    plan = ops.create_plan(office_id(), json_body())
-    return jsonify(plan_json(plan)), 201
+def create_plan() -> ResponseReturnValue:
+    return _create(lambda: ops.create_plan(office_id(), json_body()), plan_json)
 
 
 @bp.get("/plans/<int:plan_id>")
-def get_plan(plan_id: int):
+def get_plan(plan_id: int) -> ResponseReturnValue:
     return jsonify(plan_json(get_scoped(CommunicationPlan, plan_id)))
 
 
 @bp.patch("/plans/<int:plan_id>")
-def update_plan(plan_id: int):
-    require("edit")
-    plan = get_scoped(CommunicationPlan, plan_id)
-    ops.update_plan(plan, json_body())
-    return jsonify(plan_json(plan))
+def update_plan(plan_id: int) -> ResponseReturnValue:
+    return _update(lambda: get_scoped(CommunicationPlan, plan_id), ops.update_plan, plan_json)
 
 
 @bp.delete("/plans/<int:plan_id>")
-def delete_plan(plan_id: int):
-    require("edit")
-    ops.delete_plan(get_scoped(CommunicationPlan, plan_id))
-    return "", 204
+def delete_plan(plan_id: int) -> ResponseReturnValue:
+    return _delete(lambda: get_scoped(CommunicationPlan, plan_id), ops.delete_plan)
 
 
 @bp.post("/plans/<int:plan_id>/items")
-def add_item(plan_id: int):
-    require("edit")
-    plan = get_scoped(CommunicationPlan, plan_id)
-    item = ops.add_item(plan, json_body())
-    return jsonify(item_json(item)), 201
+def add_item(plan_id: int) -> ResponseReturnValue:
+    return _create(lambda: ops.add_item(get_scoped(CommunicationPlan, plan_id), json_body()), item_json)
 
 
 def _item(plan_id: int, item_id: int) -> PlanItem:
-    plan = get_scoped(CommunicationPlan, plan_id)
-    item = get_scoped(PlanItem, item_id)
-    if item.plan_id != plan.id:
-        raise NotFound(_("Không tìm thấy."))
-    return item
+    return _child(CommunicationPlan, plan_id, PlanItem, item_id, "plan_id")
 
 
 @bp.patch("/plans/<int:plan_id>/items/<int:item_id>")
-def update_item(plan_id: int, item_id: int):
-    require("edit")
-    item = _item(plan_id, item_id)
-    ops.update_item(item, json_body())
-    return jsonify(item_json(item))
+def update_item(plan_id: int, item_id: int) -> ResponseReturnValue:
+    return _update(lambda: _item(plan_id, item_id), ops.update_item, item_json)
 
 
 @bp.delete("/plans/<int:plan_id>/items/<int:item_id>")
-def delete_item(plan_id: int, item_id: int):
-    require("edit")
-    ops.delete_item(_item(plan_id, item_id))
-    return "", 204
+def delete_item(plan_id: int, item_id: int) -> ResponseReturnValue:
+    return _delete(lambda: _item(plan_id, item_id), ops.delete_item)
 
 
 @bp.get("/plans/<int:plan_id>/progress")
-def plan_progress(plan_id: int):
+def plan_progress(plan_id: int) -> ResponseReturnValue:
     return jsonify(progress.progress(get_scoped(CommunicationPlan, plan_id)))
 
 
 @bp.get("/plans/<int:plan_id>/export")
-def plan_export(plan_id: int):
+def plan_export(plan_id: int) -> ResponseReturnValue:
     plan = get_scoped(CommunicationPlan, plan_id)
     fmt = request.args.get("format", "")
     if fmt not in ("xlsx", "pdf"):

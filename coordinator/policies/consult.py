@@ -9,6 +9,7 @@ CSRF-protected like the other public forms.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -41,7 +42,7 @@ def open_policies(office_id: int) -> list[Policy]:
 
 @bp.route("/<office_slug>/<int:policy_id>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
-def page(office_slug: str, policy_id: int):
+def page(office_slug: str, policy_id: int) -> ResponseReturnValue:
     office, policy = _open_policy(office_slug, policy_id)
     token = (request.values.get("t") or "")[:500]
     journalist = journalist_from_portal_token(token)[0] if token else None

@@ -76,6 +76,16 @@ def load_policies_demo(office_id: int) -> str:
     # The plan of the year with something to show: in the first weeks of January the new year has held no
     # briefing yet, so the demo shows the plan of the year just ended.
     year = (today - timedelta(days=NEW_YEAR_GRACE_DAYS)).year
+    policies = _plan_with_policies(office_id, year, today)
+    now = clock.now()
+    _links(office_id, year, policies, now)
+    _comments(office_id, year, policies, now)
+    db.session.flush()
+    return f"  Chính sách: {len(policies)} chính sách, kế hoạch năm {year}, {len(COMMENTS)} góp ý dự thảo."
+
+
+def _plan_with_policies(office_id: int, year: int, today: date) -> list[Policy]:
+    """The year's plan and its policies (``POLICIES``), each at its stage with the dates it reached them."""
     beats = list(db.session.scalars(select(Beat).where(Beat.office_id == office_id)))
     lists = list(db.session.scalars(select(DistributionList.id).where(DistributionList.office_id == office_id)))
     plan = CommunicationPlan(office_id=office_id, year=year, title=f"Kế hoạch truyền thông chính sách năm {year}",
@@ -107,9 +117,12 @@ def load_policies_demo(office_id: int) -> str:
                                 audience={"beat_ids": [beat.id] if beat else [], "list_ids": lists[index % 2:][:1]
                                           if lists else []}))
     db.session.flush()
-    # Past briefings of the year go to the issued / in-force / under-review policies in turn; one upcoming
-    # briefing to the admissions policy; the tourism policy has none yet (it shows under "needs attention").
-    now = clock.now()
+    return policies
+
+
+def _links(office_id: int, year: int, policies: list[Policy], now: datetime) -> None:
+    """Past briefings of the year go to the issued / in-force / under-review policies in turn; one upcoming
+    briefing to the admissions policy; the tourism policy has none yet (it shows under "needs attention")."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     briefings = list(db.session.scalars(select(Briefing).where(
         Briefing.office_id == office_id, Briefing.status != "cancelled", Briefing.start >= now - timedelta(days=400))
@@ -129,6 +142,10 @@ def load_policies_demo(office_id: int) -> str:
                                     .limit(4)))
     for item in loose:
         db.session.add(PolicyCoverage(policy_id=policies[0].id, coverage_id=item.id))
+
+
+def _comments(office_id: int, year: int, policies: list[Policy], now: datetime) -> None:
+    """``COMMENTS``: every other one from a citizen, the rest from the office's first active journalist."""
     journalist = db.session.scalar(select(Journalist).where(Journalist.office_id == office_id,
                                                             Journalist.status == "active").order_by(Journalist.id))
     for number, (index, text, status, reply) in enumerate(COMMENTS):
@@ -140,5 +157,3 @@ def load_policies_demo(office_id: int) -> str:
             author_email="hoa.nguyen@example.vn" if citizen else journalist.email, is_citizen=citizen,
             created_at=_days_ago_within(year, 10 - number),
             triaged_at=None if status == "pending" else now))
-    db.session.flush()
-    return f"  Chính sách: {len(policies)} chính sách, kế hoạch năm {year}, {len(COMMENTS)} góp ý dự thảo."

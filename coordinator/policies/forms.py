@@ -46,7 +46,7 @@ class PlanForm(FlaskForm):
     notes = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=10000)])
 
 
-def _quarter(label) -> IntegerField:
+def _quarter(label: str) -> IntegerField:
     return IntegerField(label, default=0, validators=[
         Optional(), NumberRange(0, MAX_PER_QUARTER, _l("Từ 0 đến %(n)s.", n=MAX_PER_QUARTER))])
 

@@ -71,6 +71,11 @@ class _Bucket:
                 "outlets_reached": len(self.sets["outlets"])}
 
 
+def _office_zone(office_id: int) -> ZoneInfo:
+    office = db.session.get(Office, office_id)
+    return ZoneInfo(office.timezone or "Asia/Ho_Chi_Minh")
+
+
 def _local_day(moment: datetime, tz: ZoneInfo) -> date:
     return moment.astimezone(tz).date()
 
@@ -99,62 +104,16 @@ def _policy_buckets(policy_id: int, year: int, tz: ZoneInfo, now: datetime) -> d
     """Quarter (1..4) -> bucket of what happened; the planned figures are added by the caller."""
     buckets = {q: _Bucket() for q in (1, 2, 3, 4)}
     ids = _policy_sets(policy_id)
-    briefing_quarter: dict[int, int] = {}
     if ids["briefings"]:
-        for b in db.session.scalars(select(Briefing).where(Briefing.id.in_(ids["briefings"]))):
-            day = _local_day(b.start, tz)
-            if day.year != year or b.status == "cancelled":
-                continue
-            q = quarter_of(day)
-            briefing_quarter[b.id] = q
-            buckets[q].counts["briefings_scheduled"] += 1
-            if b.status == "held" or b.end <= now:
-                buckets[q].counts["briefings_held"] += 1
-            invited = select(Invitation.journalist_id).where(
-                or_(Invitation.briefing_id == b.id, Invitation.series_id == b.series_id) if b.series_id
-                else Invitation.briefing_id == b.id, Invitation.cancelled_at.is_(None))
-            buckets[q].sets["invited"] |= set(db.session.scalars(invited))
-    if briefing_quarter:
-        for row in db.session.execute(select(Attendance.briefing_id, Attendance.journalist_id, Attendance.outlet_id)
-                                      .where(Attendance.briefing_id.in_(briefing_quarter))):
-            q = briefing_quarter[row.briefing_id]
-            buckets[q].sets["attended"].add(row.journalist_id)
-            buckets[q].sets["outlets"].add(row.outlet_id)
+        briefing_quarter = _count_briefings(buckets, ids["briefings"], year, tz, now)
+        if briefing_quarter:
+            _count_attendance(buckets, briefing_quarter)
     if ids["packs"]:
-        first_release: dict[int, datetime] = {}
-        for pack in db.session.scalars(select(Pack).where(Pack.id.in_(ids["packs"]), Pack.status == "released",
-                                                          Pack.released_at.is_not(None))):
-            lineage = pack.lineage_id
-            if lineage not in first_release or pack.released_at < first_release[lineage]:
-                first_release[lineage] = pack.released_at
-        for released_at in first_release.values():
-            day = _local_day(released_at, tz)
-            if day.year == year:
-                buckets[quarter_of(day)].counts["packs_released"] += 1
-        for row in db.session.execute(select(PackDownload.journalist_id, PackDownload.created_at)
-                                      .where(PackDownload.pack_id.in_(ids["packs"]),
-                                             PackDownload.journalist_id.is_not(None))):
-            day = _local_day(row.created_at, tz)
-            if day.year == year:
-                buckets[quarter_of(day)].sets["downloaded"].add(row.journalist_id)
+        _count_packs(buckets, ids["packs"], year, tz)
     if ids["questions"]:
-        for question in db.session.scalars(select(Question).where(Question.id.in_(ids["questions"]),
-                                                                  Question.merged_into_id.is_(None))):
-            day = _local_day(question.asked_at, tz)
-            if day.year != year:
-                continue
-            q = quarter_of(day)
-            buckets[q].counts["questions_asked"] += 1
-            if question.status.startswith("answered"):
-                buckets[q].counts["questions_answered"] += 1
+        _count_questions(buckets, ids["questions"], year, tz)
     if ids["coverage"]:
-        for item in db.session.execute(select(Coverage.published_on, Coverage.tone)
-                                       .where(Coverage.id.in_(ids["coverage"]))):
-            if item.published_on.year != year:
-                continue
-            q = quarter_of(item.published_on)
-            buckets[q].counts["coverage"] += 1
-            buckets[q].counts[f"coverage_{item.tone}"] += 1
+        _count_coverage(buckets, ids["coverage"], year)
     # Outlets of the journalists invited and of those who downloaded (the attendance row has its own).
     for bucket in buckets.values():
         people = bucket.sets["invited"] | bucket.sets["downloaded"]
@@ -162,6 +121,77 @@ def _policy_buckets(policy_id: int, year: int, tz: ZoneInfo, now: datetime) -> d
             bucket.sets["outlets"] |= set(db.session.scalars(select(Journalist.outlet_id).where(
                 Journalist.id.in_(people), Journalist.outlet_id.is_not(None))))
     return buckets
+
+
+def _count_briefings(buckets: dict[int, _Bucket], briefing_ids: set[int], year: int, tz: ZoneInfo,
+                     now: datetime) -> dict[int, int]:
+    """Scheduled and held briefings of the year, and who was invited to them; returns briefing id ->
+    quarter."""
+    briefing_quarter: dict[int, int] = {}
+    for b in db.session.scalars(select(Briefing).where(Briefing.id.in_(briefing_ids))):
+        day = _local_day(b.start, tz)
+        if day.year != year or b.status == "cancelled":
+            continue
+        q = quarter_of(day)
+        briefing_quarter[b.id] = q
+        buckets[q].counts["briefings_scheduled"] += 1
+        if b.status == "held" or b.end <= now:
+            buckets[q].counts["briefings_held"] += 1
+        invited = select(Invitation.journalist_id).where(
+            or_(Invitation.briefing_id == b.id, Invitation.series_id == b.series_id) if b.series_id
+            else Invitation.briefing_id == b.id, Invitation.cancelled_at.is_(None))
+        buckets[q].sets["invited"] |= set(db.session.scalars(invited))
+    return briefing_quarter
+
+
+def _count_attendance(buckets: dict[int, _Bucket], briefing_quarter: dict[int, int]) -> None:
+    for row in db.session.execute(select(Attendance.briefing_id, Attendance.journalist_id, Attendance.outlet_id)
+                                  .where(Attendance.briefing_id.in_(briefing_quarter))):
+        q = briefing_quarter[row.briefing_id]
+        buckets[q].sets["attended"].add(row.journalist_id)
+        buckets[q].sets["outlets"].add(row.outlet_id)
+
+
+def _count_packs(buckets: dict[int, _Bucket], pack_ids: set[int], year: int, tz: ZoneInfo) -> None:
+    """A pack counts once, in the quarter its lineage was first released; downloads by who downloaded."""
+    first_release: dict[int, datetime] = {}
+    for pack in db.session.scalars(select(Pack).where(Pack.id.in_(pack_ids), Pack.status == "released",
+                                                      Pack.released_at.is_not(None))):
+        lineage = pack.lineage_id
+        if lineage not in first_release or pack.released_at < first_release[lineage]:
+            first_release[lineage] = pack.released_at
+    for released_at in first_release.values():
+        day = _local_day(released_at, tz)
+        if day.year == year:
+            buckets[quarter_of(day)].counts["packs_released"] += 1
+    for row in db.session.execute(select(PackDownload.journalist_id, PackDownload.created_at)
+                                  .where(PackDownload.pack_id.in_(pack_ids),
+                                         PackDownload.journalist_id.is_not(None))):
+        day = _local_day(row.created_at, tz)
+        if day.year == year:
+            buckets[quarter_of(day)].sets["downloaded"].add(row.journalist_id)
+
+
+def _count_questions(buckets: dict[int, _Bucket], question_ids: set[int], year: int, tz: ZoneInfo) -> None:
+    for question in db.session.scalars(select(Question).where(Question.id.in_(question_ids),
+                                                              Question.merged_into_id.is_(None))):
+        day = _local_day(question.asked_at, tz)
+        if day.year != year:
+            continue
+        q = quarter_of(day)
+        buckets[q].counts["questions_asked"] += 1
+        if question.status.startswith("answered"):
+            buckets[q].counts["questions_answered"] += 1
+
+
+def _count_coverage(buckets: dict[int, _Bucket], coverage_ids: set[int], year: int) -> None:
+    for item in db.session.execute(select(Coverage.published_on, Coverage.tone)
+                                   .where(Coverage.id.in_(coverage_ids))):
+        if item.published_on.year != year:
+            continue
+        q = quarter_of(item.published_on)
+        buckets[q].counts["coverage"] += 1
+        buckets[q].counts[f"coverage_{item.tone}"] += 1
 
 
 def comment_summary(policy_ids: list[int], year: int | None = None, tz: ZoneInfo | None = None) -> dict[int, dict]:
@@ -185,8 +215,7 @@ def comment_summary(policy_ids: list[int], year: int | None = None, tz: ZoneInfo
 
 
 def progress(plan: CommunicationPlan, *, today: date | None = None, now: datetime | None = None) -> dict[str, Any]:
-    office = db.session.get(Office, plan.office_id)
-    tz = ZoneInfo(office.timezone or "Asia/Ho_Chi_Minh")
+    tz = _office_zone(plan.office_id)
     now = now or clock.now()
     today = today or now.astimezone(tz).date()
     rows = []
@@ -248,8 +277,7 @@ def needs_attention(plan: CommunicationPlan, *, today: date, now: datetime | Non
     - ``briefing_not_scheduled``: a quarter that starts within 14 days (or is under way) has fewer
       briefings on the schedule than planned — a planned briefing is not announced 14 days ahead.
     """
-    office = db.session.get(Office, plan.office_id)
-    tz = ZoneInfo(office.timezone or "Asia/Ho_Chi_Minh")
+    tz = _office_zone(plan.office_id)
     now = now or clock.now()
     found: list[dict[str, Any]] = []
     policies: dict[int, Policy] = {item.policy_id: item.policy for item in plan.items}

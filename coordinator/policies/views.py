@@ -1,12 +1,16 @@
 """Staff pages: policies, the annual plan, progress with the needs-attention list, consultation comments."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms.fields import SelectChoice
 
@@ -82,6 +86,32 @@ def _safe_next(default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else default
 
 
+def _submit(form: FlaskForm, change: Callable[[], Any], reload: Callable[[], Any] | None = None) -> Any:
+    """Run ``change`` when ``form`` was posted and is valid; returns what it returned (the object it created
+    or changed), or None when the form is invalid or the change refused. A refusal abandons the unit of work
+    and puts each message under its field; ``reload`` first reloads the object being edited (the rollback
+    expired it), so the page shows what is stored."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return change()
+    except DomainError as exc:
+        if reload is not None:
+            uow.abandon()
+            reload()
+        apply_errors(form, exc)
+        return None
+
+
+def _filter_arg(query: Any, column: Any, name: str, choices: tuple, default: str = "") -> tuple[Any, str]:
+    """``query`` narrowed to ``column == ?<name>=`` when that is one of ``choices``; the value in force ("" for
+    all)."""
+    value = request.args.get(name, default)
+    if value in choices:
+        return query.where(column == value), value
+    return query, ""
+
+
 def _year() -> int:
     raw = request.args.get("year", "")
     if raw.isdigit() and ops.MIN_YEAR <= int(raw) <= ops.MAX_YEAR:
@@ -93,13 +123,9 @@ def _year() -> int:
 
 @bp.get("/")
 @require("read")
-def index():
-    stage = request.args.get("stage", "")
-    query = select(Policy).where(Policy.office_id == current_office_id())
-    if stage in STAGES:
-        query = query.where(Policy.stage == stage)
-    else:
-        stage = ""
+def index() -> ResponseReturnValue:
+    query, stage = _filter_arg(select(Policy).where(Policy.office_id == current_office_id()), Policy.stage, "stage",
+                               STAGES)
     policies = list(db.session.scalars(query.order_by(Policy.name)))
     pending = dict(db.session.execute(select(PolicyComment.policy_id, func.count()).where(
         PolicyComment.office_id == current_office_id(), PolicyComment.status == "pending")
@@ -128,40 +154,29 @@ def _policy_data(form: PolicyForm) -> dict:
 
 @bp.route("/new", methods=["GET", "POST"])
 @require("edit")
-def new():
+def new() -> ResponseReturnValue:
     form = _policy_form(None)
-    if form.validate_on_submit():
-        try:
-            policy = ops.create_policy(current_office_id(), _policy_data(form))
-        except DomainError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Đã thêm chính sách."), "success")
-            return redirect(url_for("policies.detail", policy_id=policy.id))
+    policy = _submit(form, lambda: ops.create_policy(current_office_id(), _policy_data(form)))
+    if policy is not None:
+        flash(_("Đã thêm chính sách."), "success")
+        return redirect(url_for("policies.detail", policy_id=policy.id))
     return render_template("policies/form.html", form=form, policy=None), 422 if form.errors else 200
 
 
 @bp.route("/<int:policy_id>/edit", methods=["GET", "POST"])
 @require("edit")
-def edit(policy_id: int):
+def edit(policy_id: int) -> ResponseReturnValue:
     policy = get_or_404(Policy, policy_id)
     form = _policy_form(policy)
-    if form.validate_on_submit():
-        try:
-            ops.update_policy(policy, _policy_data(form))
-        except DomainError as exc:
-            uow.abandon()
-            policy = get_or_404(Policy, policy_id)
-            apply_errors(form, exc)
-        else:
-            flash(_("Đã lưu chính sách."), "success")
-            return redirect(url_for("policies.detail", policy_id=policy.id))
+    if _submit(form, lambda: ops.update_policy(policy, _policy_data(form)), lambda: get_or_404(Policy, policy_id)):
+        flash(_("Đã lưu chính sách."), "success")
+        return redirect(url_for("policies.detail", policy_id=policy.id))
     return render_template("policies/form.html", form=form, policy=policy), 422 if form.errors else 200
 
 
 @bp.post("/<int:policy_id>/delete")
 @require("edit")
-def delete(policy_id: int):
+def delete(policy_id: int) -> ResponseReturnValue:
     policy = get_or_404(Policy, policy_id)
     ops.delete_policy(policy)
     flash(_("Đã xoá chính sách."), "success")
@@ -199,7 +214,7 @@ def _linked_objects(policy: Policy) -> dict[str, list]:
 
 @bp.get("/<int:policy_id>")
 @require("read")
-def detail(policy_id: int):
+def detail(policy_id: int) -> ResponseReturnValue:
     policy = get_or_404(Policy, policy_id)
     comments = progress.comment_summary([policy.id])[policy.id]
     plans = list(db.session.scalars(select(CommunicationPlan).join(PlanItem, PlanItem.plan_id == CommunicationPlan.id)
@@ -212,7 +227,7 @@ def detail(policy_id: int):
 
 @bp.post("/links")
 @require("edit")
-def links():
+def links() -> ResponseReturnValue:
     """Link or unlink (``action``) a briefing/pack/question/coverage item; used by every page's link box."""
     raw_policy, raw_object = request.form.get("policy_id", ""), request.form.get("object_id", "")
     policy = get_or_404(Policy, int(raw_policy)) if raw_policy.isdigit() and len(raw_policy) < 10 else None
@@ -267,8 +282,13 @@ def _item_data(form: PlanItemForm) -> dict:
             "responsible": form.responsible.data or ""}
 
 
+def _plan_data(form: PlanForm) -> dict:
+    return {"year": form.year.data, "title": form.title.data or "", "responsible": form.responsible.data or "",
+            "notes": form.notes.data or ""}
+
+
 def _plan_page(year: int, *, plan_form: PlanForm | None = None, item_form: PlanItemForm | None = None,
-               status: int = 200):
+               status: int = 200) -> ResponseReturnValue:
     plan = ops.plan_for_year(current_office_id(), year)
     if plan_form is None:
         plan_form = PlanForm(prefix="plan", obj=plan) if plan is not None else PlanForm(prefix="plan")
@@ -287,24 +307,18 @@ def _plan_page(year: int, *, plan_form: PlanForm | None = None, item_form: PlanI
 
 @bp.get("/plan")
 @require("read")
-def plan_page():
+def plan_page() -> ResponseReturnValue:
     return _plan_page(_year())
 
 
 @bp.post("/plans")
 @require("edit")
-def create_plan():
+def create_plan() -> ResponseReturnValue:
     form = PlanForm(prefix="plan")
-    if form.validate_on_submit():
-        try:
-            plan = ops.create_plan(current_office_id(), {"year": form.year.data, "title": form.title.data or "",
-                                                         "responsible": form.responsible.data or "",
-                                                         "notes": form.notes.data or ""})
-        except DomainError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Đã tạo kế hoạch năm %(y)s.", y=plan.year), "success")
-            return redirect(url_for("policies.plan_page", year=plan.year))
+    plan = _submit(form, lambda: ops.create_plan(current_office_id(), _plan_data(form)))
+    if plan is not None:
+        flash(_("Đã tạo kế hoạch năm %(y)s.", y=plan.year), "success")
+        return redirect(url_for("policies.plan_page", year=plan.year))
     year = form.year.data if isinstance(form.year.data, int) and ops.MIN_YEAR <= form.year.data <= ops.MAX_YEAR \
         else office_today(current_office_id()).year
     return _plan_page(year, plan_form=form, status=422)
@@ -312,26 +326,18 @@ def create_plan():
 
 @bp.post("/plans/<int:plan_id>/edit")
 @require("edit")
-def edit_plan(plan_id: int):
+def edit_plan(plan_id: int) -> ResponseReturnValue:
     plan = get_or_404(CommunicationPlan, plan_id)
     form = PlanForm(prefix="plan")
-    if form.validate_on_submit():
-        try:
-            ops.update_plan(plan, {"year": form.year.data, "title": form.title.data or "",
-                                   "responsible": form.responsible.data or "", "notes": form.notes.data or ""})
-        except DomainError as exc:
-            uow.abandon()
-            plan = get_or_404(CommunicationPlan, plan_id)
-            apply_errors(form, exc)
-        else:
-            flash(_("Đã lưu kế hoạch."), "success")
-            return redirect(url_for("policies.plan_page", year=plan.year))
+    if _submit(form, lambda: ops.update_plan(plan, _plan_data(form)), lambda: get_or_404(CommunicationPlan, plan_id)):
+        flash(_("Đã lưu kế hoạch."), "success")
+        return redirect(url_for("policies.plan_page", year=plan.year))
     return _plan_page(plan.year, plan_form=form, status=422)
 
 
 @bp.post("/plans/<int:plan_id>/delete")
 @require("edit")
-def delete_plan(plan_id: int):
+def delete_plan(plan_id: int) -> ResponseReturnValue:
     plan = get_or_404(CommunicationPlan, plan_id)
     year = plan.year
     ops.delete_plan(plan)
@@ -341,17 +347,12 @@ def delete_plan(plan_id: int):
 
 @bp.post("/plans/<int:plan_id>/items")
 @require("edit")
-def add_item(plan_id: int):
+def add_item(plan_id: int) -> ResponseReturnValue:
     plan = get_or_404(CommunicationPlan, plan_id)
     form = _item_form(plan, None)
-    if form.validate_on_submit():
-        try:
-            ops.add_item(plan, _item_data(form))
-        except DomainError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Đã thêm chính sách vào kế hoạch."), "success")
-            return redirect(url_for("policies.plan_page", year=plan.year))
+    if _submit(form, lambda: ops.add_item(plan, _item_data(form))):
+        flash(_("Đã thêm chính sách vào kế hoạch."), "success")
+        return redirect(url_for("policies.plan_page", year=plan.year))
     return _plan_page(plan.year, item_form=form, status=422)
 
 
@@ -365,25 +366,18 @@ def _item(plan_id: int, item_id: int) -> PlanItem:
 
 @bp.route("/plans/<int:plan_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
 @require("edit")
-def edit_item(plan_id: int, item_id: int):
+def edit_item(plan_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(plan_id, item_id)
     form = _item_form(item.plan, item)
-    if form.validate_on_submit():
-        try:
-            ops.update_item(item, _item_data(form))
-        except DomainError as exc:
-            uow.abandon()
-            item = _item(plan_id, item_id)
-            apply_errors(form, exc)
-        else:
-            flash(_("Đã lưu."), "success")
-            return redirect(url_for("policies.plan_page", year=item.plan.year))
+    if _submit(form, lambda: ops.update_item(item, _item_data(form)), lambda: _item(plan_id, item_id)):
+        flash(_("Đã lưu."), "success")
+        return redirect(url_for("policies.plan_page", year=item.plan.year))
     return render_template("policies/item_form.html", item=item, form=form), 422 if form.errors else 200
 
 
 @bp.post("/plans/<int:plan_id>/items/<int:item_id>/delete")
 @require("edit")
-def delete_item(plan_id: int, item_id: int):
+def delete_item(plan_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(plan_id, item_id)
     year = item.plan.year
     ops.delete_item(item)
@@ -395,7 +389,7 @@ def delete_item(plan_id: int, item_id: int):
 
 @bp.get("/progress")
 @require("read")
-def progress_page():
+def progress_page() -> ResponseReturnValue:
     year = _year()
     plan = ops.plan_for_year(current_office_id(), year)
     data = progress.progress(plan) if plan is not None else None
@@ -404,7 +398,7 @@ def progress_page():
 
 @bp.get("/plans/<int:plan_id>/export.<fmt>")
 @require("read")
-def export(plan_id: int, fmt: str):
+def export(plan_id: int, fmt: str) -> ResponseReturnValue:
     plan = get_or_404(CommunicationPlan, plan_id)
     if fmt not in ("xlsx", "pdf"):
         abort(404)
@@ -416,17 +410,13 @@ def export(plan_id: int, fmt: str):
 
 @bp.get("/comments")
 @require("read")
-def comments():
+def comments() -> ResponseReturnValue:
     return _comments_page()
 
 
-def _comments_page(forms: dict[int, TriageForm] | None = None, status_code: int = 200):
-    status = request.args.get("status", "pending")
-    query = select(PolicyComment).where(PolicyComment.office_id == current_office_id())
-    if status in COMMENT_STATUSES:
-        query = query.where(PolicyComment.status == status)
-    else:
-        status = ""
+def _comments_page(forms: dict[int, TriageForm] | None = None, status_code: int = 200) -> ResponseReturnValue:
+    query, status = _filter_arg(select(PolicyComment).where(PolicyComment.office_id == current_office_id()),
+                                PolicyComment.status, "status", COMMENT_STATUSES, "pending")
     rows = list(db.session.scalars(query.order_by(PolicyComment.created_at.desc()).limit(300)))
     forms = forms or {}
     for row in rows:
@@ -443,16 +433,11 @@ def _comments_page(forms: dict[int, TriageForm] | None = None, status_code: int 
 
 @bp.post("/comments/<int:comment_id>/triage")
 @require("answer")
-def triage(comment_id: int):
+def triage(comment_id: int) -> ResponseReturnValue:
     comment = get_or_404(PolicyComment, comment_id)
     form = TriageForm(prefix=f"c{comment.id}")
-    if form.validate_on_submit():
-        try:
-            ops.triage_comment(comment, {"status": form.status.data, "reply": form.reply.data or ""},
-                               user_id=current_user.id)
-        except DomainError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Đã xử lý góp ý."), "success")
-            return redirect(url_for("policies.comments", status=request.args.get("status", "pending")))
+    if _submit(form, lambda: ops.triage_comment(comment, {"status": form.status.data, "reply": form.reply.data or ""},
+                                                user_id=current_user.id)):
+        flash(_("Đã xử lý góp ý."), "success")
+        return redirect(url_for("policies.comments", status=request.args.get("status", "pending")))
     return _comments_page({comment_id: form}, 422)
