@@ -5,7 +5,8 @@ Every domain adds its endpoints to ``bp`` in its own ``api.py`` module, imported
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -19,13 +20,14 @@ limiter.exempt(bp)
 PUBLIC_ENDPOINTS = {"api.openapi"}
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
+def error_response(status: int, code: str, message: str, fields: dict | None = None) -> tuple[Response, int]:
+    """The one shape of every API error: ``{"error": {"code", "message", "fields"}}``."""
     body = {"error": {"code": code, "message": message, "fields": fields or {}}}
     return jsonify(body), status
 
 
 @bp.before_request
-def _authenticate():
+def _authenticate() -> ResponseReturnValue | None:
     from coordinator.users.operations import authenticate_token
 
     if request.endpoint in PUBLIC_ENDPOINTS:
@@ -52,12 +54,12 @@ def _authenticate():
 
 
 @bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError):
+def _domain_error(exc: DomainError) -> tuple[Response, int]:
     return error_response(exc.status, exc.code, exc.message, exc.fields)
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
+def _http_error(exc: HTTPException) -> tuple[Response, int]:
     codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
              405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
              415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}

@@ -1,12 +1,17 @@
-"""Helpers every API module uses: the acting user, role checks, JSON bodies, pagination."""
+"""Helpers every API module uses: the acting user, role checks, JSON bodies, pagination, and the usual
+endpoint on one object (``act_on``)."""
 from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
 
-from flask import abort, g, jsonify, request
+from flask import Response, abort, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy import Select
 
 from coordinator.core.errors import DomainError, Forbidden, NotFound, ValidationError
 from coordinator.core.permissions import can
@@ -17,13 +22,16 @@ MAX_PAGE = 1_000_000
 # Every integer the API reads is a 32-bit signed integer (the database's INTEGER); the OpenAPI document
 # declares them ``format: int32``.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+T = TypeVar("T")
 
 
 def office_id() -> int:
+    """The office of the token's user: every query of an endpoint is scoped to it."""
     return g.office.id
 
 
 def require(action: str) -> None:
+    """Refuse (403) unless the token's user may do ``action`` (``coordinator.core.permissions.can``)."""
     if not can(g.api_user, action):
         raise Forbidden("Vai trò của bạn không được phép thực hiện thao tác này.")
 
@@ -113,27 +121,30 @@ def int_arg(name: str, errors: dict[str, str], *, minimum: int = 1) -> int | Non
 
 
 def page_args() -> tuple[int, int]:
-    errors = {}
-    try:
-        page = int(request.args.get("page", 1))
-        if not 1 <= page <= MAX_PAGE:
-            raise ValueError
-    except ValueError:
-        errors["page"] = _("page phải là số nguyên từ 1 đến %(max)s.", max=MAX_PAGE)
-        page = 1
-    try:
-        per_page = int(request.args.get("per_page", 50))
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            raise ValueError
-    except ValueError:
-        errors["per_page"] = _("per_page phải là số nguyên từ 1 đến %(max)s.", max=MAX_PER_PAGE)
-        per_page = 50
+    """``page`` and ``per_page`` from the query string (1 and 50 when absent); both bad ones are reported."""
+    errors: dict[str, str] = {}
+    page = _bounded_arg("page", 1, MAX_PAGE, errors,
+                        _("page phải là số nguyên từ 1 đến %(max)s.", max=MAX_PAGE))
+    per_page = _bounded_arg("per_page", 50, MAX_PER_PAGE, errors,
+                            _("per_page phải là số nguyên từ 1 đến %(max)s.", max=MAX_PER_PAGE))
     if errors:
         raise ValidationError(errors)
     return page, per_page
 
 
-def paginated(query, serialize) -> Any:
+def _bounded_arg(name: str, default: int, maximum: int, errors: dict[str, str], message: str) -> int:
+    """A query parameter between 1 and ``maximum``; otherwise ``message`` goes into ``errors``."""
+    try:
+        value = int(request.args.get(name, default))
+        if not 1 <= value <= maximum:
+            raise ValueError
+    except ValueError:
+        errors[name] = message
+        return default
+    return value
+
+
+def paginated(query: Select, serialize: Callable[[Any], dict[str, Any]]) -> Response:
     """``{"items", "total", "page", "per_page"}`` for a select() already scoped to the office."""
     page, per_page = page_args()
     total = db.session.scalar(db.select(db.func.count()).select_from(query.order_by(None).subquery()))
@@ -142,7 +153,7 @@ def paginated(query, serialize) -> Any:
                     "per_page": per_page})
 
 
-def get_scoped(model: Any, object_id: int) -> Any:
+def get_scoped(model: type[T], object_id: int) -> T:
     """The office's object with this id; another office's answers 404, exactly like a missing one."""
     if isinstance(object_id, bool) or not isinstance(object_id, int) or not 1 <= object_id <= INT_MAX:
         raise NotFound(_("Không tìm thấy."))
@@ -152,9 +163,31 @@ def get_scoped(model: Any, object_id: int) -> Any:
     return obj
 
 
+def act_on(model: type[T], object_id: int, operation: Callable[[T], Any],
+           serialize: Callable[[T], dict[str, Any]] | None = None, *, action: str = "edit",
+           role_first: bool = False) -> ResponseReturnValue:
+    """The usual endpoint on one of the office's objects: get it (another office's answers 404), check the
+    role, apply ``operation`` to it, answer ``serialize(obj)`` as JSON (or 204 with no ``serialize``).
+
+    ``operation`` reads the request body itself when it needs one (``json_body()``), so a bad body is
+    refused only after the object and the role were checked. ``role_first`` checks the role before looking
+    the object up: endpoints that have always answered 403 before 404 keep doing so.
+    """
+    if role_first:
+        require(action)
+    obj = get_scoped(model, object_id)
+    if not role_first:
+        require(action)
+    operation(obj)
+    if serialize is None:
+        return "", 204
+    return jsonify(serialize(obj))
+
+
 def not_found() -> None:
     abort(404)
 
 
-def iso(value) -> str | None:
+def iso(value: date | None) -> str | None:
+    """A date or datetime as ISO 8601 text, ``None`` kept."""
     return value.isoformat() if value is not None else None

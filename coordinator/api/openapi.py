@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from flask import jsonify
+from flask import Response, jsonify
 
 from coordinator.api import PUBLIC_ENDPOINTS, bp
 from coordinator.api.common import MAX_PAGE, MAX_PER_PAGE
@@ -123,7 +123,7 @@ def document() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-def openapi():
+def openapi() -> Response:
     return jsonify(document())
 
 

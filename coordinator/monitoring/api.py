@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 from flask import g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.api import bp, openapi
-from coordinator.api.common import get_scoped, iso, json_body, office_id, paginated, require
+from coordinator.api.common import act_on, get_scoped, iso, json_body, office_id, paginated, require
 from coordinator.attendance.models import TONES
 from coordinator.contacts.models import Outlet
 from coordinator.core.errors import ValidationError
 from coordinator.monitoring import operations as ops
-from coordinator.monitoring.models import PROPOSAL_STATUSES, FeedItem, MatchProposal, OutletFeed
+from coordinator.monitoring.models import (
+    PROPOSAL_STATUSES,
+    FeedItem,
+    MatchProposal,
+    MonitoringSettings,
+    OutletFeed,
+)
 
 TAG = "monitoring"
 
@@ -124,14 +131,14 @@ def _user_id() -> int | None:
 
 
 @bp.get("/outlets/<int:outlet_id>/feeds")
-def list_feeds(outlet_id: int):
+def list_feeds(outlet_id: int) -> ResponseReturnValue:
     outlet = get_scoped(Outlet, outlet_id)
     query = select(OutletFeed).where(OutletFeed.outlet_id == outlet.id).order_by(OutletFeed.id)
     return paginated(query, feed_json)
 
 
 @bp.post("/outlets/<int:outlet_id>/feeds")
-def create_feed(outlet_id: int):
+def create_feed(outlet_id: int) -> ResponseReturnValue:
     require("edit")
     outlet = get_scoped(Outlet, outlet_id)
     data = json_body()
@@ -142,35 +149,35 @@ def create_feed(outlet_id: int):
 
 
 @bp.get("/feeds/<int:feed_id>")
-def get_feed(feed_id: int):
+def get_feed(feed_id: int) -> ResponseReturnValue:
     return jsonify(feed_json(get_scoped(OutletFeed, feed_id)))
 
 
-@bp.patch("/feeds/<int:feed_id>")
-def patch_feed(feed_id: int):
-    require("edit")
-    feed = get_scoped(OutletFeed, feed_id)
+def _update_feed(feed: OutletFeed) -> None:
+    """Pause, resume or a new interval; the address is the feed's identity and never changes."""
     data = json_body()
     if "url" in data and data["url"] != feed.url:
         raise ValidationError({"url": _("Không đổi được địa chỉ: hãy xoá nguồn tin và thêm nguồn mới.")})
     ops.update_feed(feed, {k: v for k, v in data.items() if k in ("paused", "interval_minutes")})
-    return jsonify(feed_json(feed))
+
+
+@bp.patch("/feeds/<int:feed_id>")
+def patch_feed(feed_id: int) -> ResponseReturnValue:
+    return act_on(OutletFeed, feed_id, _update_feed, feed_json, role_first=True)
 
 
 @bp.delete("/feeds/<int:feed_id>")
-def delete_feed(feed_id: int):
-    require("edit")
-    ops.delete_feed(get_scoped(OutletFeed, feed_id))
-    return "", 204
+def delete_feed(feed_id: int) -> ResponseReturnValue:
+    return act_on(OutletFeed, feed_id, ops.delete_feed, role_first=True)
 
 
 @bp.get("/feed-items/<int:item_id>")
-def get_item(item_id: int):
+def get_item(item_id: int) -> ResponseReturnValue:
     return jsonify(item_json(get_scoped(FeedItem, item_id)))
 
 
 @bp.get("/coverage-proposals")
-def list_proposals():
+def list_proposals() -> ResponseReturnValue:
     query = (select(MatchProposal).join(FeedItem, FeedItem.id == MatchProposal.item_id)
              .where(MatchProposal.office_id == office_id()))
     status = request.args.get("status")
@@ -188,30 +195,29 @@ def list_proposals():
 
 
 @bp.get("/coverage-proposals/<int:proposal_id>")
-def get_proposal(proposal_id: int):
+def get_proposal(proposal_id: int) -> ResponseReturnValue:
     return jsonify(proposal_json(get_scoped(MatchProposal, proposal_id)))
 
 
 @bp.post("/coverage-proposals/<int:proposal_id>/confirm")
-def confirm_proposal(proposal_id: int):
-    require("edit")
-    proposal = get_scoped(MatchProposal, proposal_id)
-    data = json_body()
-    ops.confirm(proposal, tone=data.get("tone"), user_id=_user_id())
-    return jsonify(proposal_json(proposal))
+def confirm_proposal(proposal_id: int) -> ResponseReturnValue:
+    return act_on(MatchProposal, proposal_id,
+                  lambda proposal: ops.confirm(proposal, tone=json_body().get("tone"), user_id=_user_id()),
+                  proposal_json, role_first=True)
+
+
+def _reject(proposal: MatchProposal) -> None:
+    json_body()  # nothing is read from it, but a body that is not a JSON object is refused like anywhere else
+    ops.reject(proposal, user_id=_user_id())
 
 
 @bp.post("/coverage-proposals/<int:proposal_id>/reject")
-def reject_proposal(proposal_id: int):
-    require("edit")
-    proposal = get_scoped(MatchProposal, proposal_id)
-    json_body()
-    ops.reject(proposal, user_id=_user_id())
-    return jsonify(proposal_json(proposal))
+def reject_proposal(proposal_id: int) -> ResponseReturnValue:
+    return act_on(MatchProposal, proposal_id, _reject, proposal_json, role_first=True)
 
 
 @bp.post("/coverage-proposals/<int:proposal_id>/reassign")
-def reassign_proposal(proposal_id: int):
+def reassign_proposal(proposal_id: int) -> ResponseReturnValue:
     require("edit")
     proposal = get_scoped(MatchProposal, proposal_id)
     data = json_body()
@@ -220,7 +226,7 @@ def reassign_proposal(proposal_id: int):
 
 
 @bp.post("/coverage-proposals/bulk")
-def bulk_proposals():
+def bulk_proposals() -> ResponseReturnValue:
     require("edit")
     data = json_body()
     ids = data.get("ids")
@@ -231,18 +237,18 @@ def bulk_proposals():
     return jsonify(result)
 
 
-def settings_json(row) -> dict:
+def settings_json(row: MonitoringSettings) -> dict:
     return {"window_days": row.window_days, "threshold": row.threshold}
 
 
 @bp.get("/coverage-proposals/settings")
-def get_settings():
+def get_settings() -> ResponseReturnValue:
     row = ops.settings_for(office_id())
     return jsonify(settings_json(row))
 
 
 @bp.patch("/coverage-proposals/settings")
-def patch_settings():
+def patch_settings() -> ResponseReturnValue:
     require("edit")
     data = json_body()
     row = ops.update_settings(office_id(), {k: v for k, v in data.items() if k in ("window_days", "threshold")})

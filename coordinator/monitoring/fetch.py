@@ -131,6 +131,23 @@ def _retry_after(value: str | None) -> int | None:
     return max(0, int((when - clock.now()).total_seconds()))
 
 
+def _read_body(response: requests.Response, max_bytes: int) -> bytes:
+    """A 200's body, refused as soon as it is known to exceed ``max_bytes`` (declared or read)."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError("too_large", f"Larger than {max_bytes} bytes ({declared})", status=200)
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(64 * 1024):
+            body.extend(chunk)
+            if len(body) > max_bytes:
+                raise FetchError("too_large", f"Larger than {max_bytes} bytes", status=200)
+    except requests.RequestException as exc:
+        raise FetchError("timeout" if "timed out" in str(exc).lower() else "connection",
+                         f"Reading failed: {type(exc).__name__}") from None
+    return bytes(body)
+
+
 def fetch(url: str, *, allowed_hosts: set[str], etag: str | None = None, last_modified: str | None = None,
           max_bytes: int | None = None, accept: str = "*/*") -> FetchResult:
     """GET ``url``; raises ``FetchError`` for anything that is not a usable 200 or 304."""
@@ -164,19 +181,7 @@ def fetch(url: str, *, allowed_hosts: set[str], etag: str | None = None, last_mo
             if response.status_code != 200:
                 raise FetchError("http_status", f"HTTP {response.status_code}", status=response.status_code,
                                  retry_after=_retry_after(response.headers.get("Retry-After")))
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError("too_large", f"Larger than {max_bytes} bytes ({declared})", status=200)
-            body = bytearray()
-            try:
-                for chunk in response.iter_content(64 * 1024):
-                    body.extend(chunk)
-                    if len(body) > max_bytes:
-                        raise FetchError("too_large", f"Larger than {max_bytes} bytes", status=200)
-            except requests.RequestException as exc:
-                raise FetchError("timeout" if "timed out" in str(exc).lower() else "connection",
-                                 f"Reading failed: {type(exc).__name__}") from None
-            return FetchResult(200, current, bytes(body), etag=response.headers.get("ETag"),
+            return FetchResult(200, current, _read_body(response, max_bytes), etag=response.headers.get("ETag"),
                                last_modified=response.headers.get("Last-Modified"),
                                content_type=response.headers.get("Content-Type", ""),
                                headers=dict(response.headers))

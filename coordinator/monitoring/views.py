@@ -3,6 +3,7 @@ matching settings, and the outlet's feeds (shown on the outlet page through ``_o
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -81,7 +82,7 @@ def _back(default: str):
 
 @bp.get("/coverage/proposals")
 @require("read")
-def queue():
+def queue() -> ResponseReturnValue:
     office_id = current_office_id()
     status = request.args.get("status", "pending")
     status = status if status in PROPOSAL_STATUSES else "pending"
@@ -125,7 +126,7 @@ def _run(action, success: str):
 
 @bp.post("/coverage/proposals/<int:proposal_id>/confirm")
 @require("edit")
-def confirm(proposal_id: int):
+def confirm(proposal_id: int) -> ResponseReturnValue:
     proposal = _proposal(proposal_id)
     _run(lambda: ops.confirm(proposal, tone=request.form.get("tone"), user_id=current_user.id),
          _("Đã xác nhận: tin bài được ghi vào danh sách đưa tin."))
@@ -134,7 +135,7 @@ def confirm(proposal_id: int):
 
 @bp.post("/coverage/proposals/<int:proposal_id>/reject")
 @require("edit")
-def reject(proposal_id: int):
+def reject(proposal_id: int) -> ResponseReturnValue:
     proposal = _proposal(proposal_id)
     _run(lambda: ops.reject(proposal, user_id=current_user.id), _("Đã loại đề xuất."))
     return _back(url_for("monitoring.queue"))
@@ -142,7 +143,7 @@ def reject(proposal_id: int):
 
 @bp.post("/coverage/proposals/<int:proposal_id>/reassign")
 @require("edit")
-def reassign(proposal_id: int):
+def reassign(proposal_id: int) -> ResponseReturnValue:
     proposal = _proposal(proposal_id)
     _run(lambda: ops.reassign(proposal, request.form.get("briefing_id"), tone=request.form.get("tone"),
                               user_id=current_user.id), _("Đã chuyển sang buổi họp báo khác và xác nhận."))
@@ -151,7 +152,7 @@ def reassign(proposal_id: int):
 
 @bp.post("/coverage/proposals/bulk")
 @require("edit")
-def bulk():
+def bulk() -> ResponseReturnValue:
     action = request.form.get("action")
     ids = request.form.getlist("ids")
     result = _run(lambda: ops.bulk(current_office_id(), ids, action, tone=request.form.get("tone"),
@@ -163,7 +164,7 @@ def bulk():
 
 @bp.post("/coverage/proposals/settings")
 @require("edit")
-def settings():
+def settings() -> ResponseReturnValue:
     form = SettingsForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -183,7 +184,7 @@ def _outlet_page(outlet_id: int):
 
 @bp.post("/contacts/outlets/<int:outlet_id>/feeds")
 @require("edit")
-def add_feed(outlet_id: int):
+def add_feed(outlet_id: int) -> ResponseReturnValue:
     outlet = get_or_404(Outlet, outlet_id)
     form = FeedForm(prefix="feed")
     errors: dict[str, list[str]] = {}

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask import g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from coordinator.api import bp, openapi
-from coordinator.api.common import get_scoped, iso, json_body, office_id, page_args, require
+from coordinator.api.common import act_on, get_scoped, iso, json_body, office_id, page_args, require
 from coordinator.contacts.models import OUTLET_LEVELS, Journalist, Outlet
 from coordinator.core import clock
 from coordinator.core.errors import NotFound, ValidationError
+from coordinator.core.validators import parse_id
 from coordinator.extensions import db
 from coordinator.network import operations as ops
 from coordinator.network import report as reports
@@ -154,8 +156,28 @@ def offer_json(offer: ContactOffer, adopted: set[int] | None = None) -> dict:
             "office_ids": list(offer.office_ids or []), "adopted": offer.id in (adopted or set())}
 
 
+def trust_json(row: NetworkTrust) -> dict:
+    return {"id": row.id, "office_id": row.trusted_office_id, "office": row.trusted_office.name,
+            "created_at": iso(row.created_at)}
+
+
+def _point_json(point: ConnectionPoint) -> dict:
+    """A host's point with its numbers (from the briefing's point summary)."""
+    row = next(r for r in reports.point_summary(point.host_briefing) if r["point_id"] == point.id)
+    return point_json(row, point.host_briefing_id)
+
+
+def _optional_text(data: dict, key: str, message: str) -> str | None:
+    """``data[key]`` as given (``None`` when absent); anything but text is refused with ``message``."""
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValidationError({key: message})
+    return value
+
+
 def _received(point_id: int) -> ConnectionPoint:
-    point = db.session.get(ConnectionPoint, point_id) if 1 <= point_id <= 2**31 - 1 else None
+    """A point this office was invited to be; anything else is a 404."""
+    point = db.session.get(ConnectionPoint, point_id) if parse_id(point_id) is not None else None
     if point is None or point.point_office_id != office_id():
         raise NotFound(_("Không tìm thấy."))
     return point
@@ -164,74 +186,61 @@ def _received(point_id: int) -> ConnectionPoint:
 # --- offices and trust ---------------------------------------------------------------------------------
 
 @bp.get("/network/offices")
-def network_offices():
+def network_offices() -> ResponseReturnValue:
     trusted = {t.trusted_office_id for t in ops.trusts_of(office_id())}
     return _page([{"id": o.id, "slug": o.slug, "name": o.name, "trusted": o.id in trusted}
                   for o in ops.network_offices(office_id())])
 
 
 @bp.get("/network/trust")
-def list_trust():
-    return _page([{"id": t.id, "office_id": t.trusted_office_id, "office": t.trusted_office.name,
-                   "created_at": iso(t.created_at)} for t in ops.trusts_of(office_id())])
+def list_trust() -> ResponseReturnValue:
+    return _page([trust_json(t) for t in ops.trusts_of(office_id())])
 
 
 @bp.post("/network/trust")
-def create_trust():
+def create_trust() -> ResponseReturnValue:
     require("manage_office")
-    data = json_body()
-    row = ops.add_trust(g.office, data.get("office_id"), _user())
-    return jsonify({"id": row.id, "office_id": row.trusted_office_id, "office": row.trusted_office.name,
-                    "created_at": iso(row.created_at)}), 201
+    row = ops.add_trust(g.office, json_body().get("office_id"), _user())
+    return jsonify(trust_json(row)), 201
 
 
 @bp.delete("/network/trust/<int:trust_id>")
-def delete_trust(trust_id: int):
-    row = get_scoped(NetworkTrust, trust_id)
-    require("manage_office")
-    ops.remove_trust(row, _user())
-    return "", 204
+def delete_trust(trust_id: int) -> ResponseReturnValue:
+    return act_on(NetworkTrust, trust_id, lambda row: ops.remove_trust(row, _user()), action="manage_office")
 
 
 # --- host side -------------------------------------------------------------------------------------------
 
 @bp.get("/briefings/<int:briefing_id>/points")
-def list_points(briefing_id: int):
+def list_points(briefing_id: int) -> ResponseReturnValue:
     briefing = get_scoped(Briefing, briefing_id)
     return _page([point_json(r, briefing.id) for r in reports.point_summary(briefing)[1:]])
 
 
 @bp.post("/briefings/<int:briefing_id>/points")
-def create_point(briefing_id: int):
+def create_point(briefing_id: int) -> ResponseReturnValue:
     briefing = get_scoped(Briefing, briefing_id)
     require("edit")
     data = json_body()
-    note = data.get("note")
-    if note is not None and not isinstance(note, str):
-        raise ValidationError({"note": _("Lời nhắn phải là văn bản.")})
+    note = _optional_text(data, "note", _("Lời nhắn phải là văn bản."))
     point = ops.invite_point(briefing, data.get("office_id"), _user(), note)
-    row = next(r for r in reports.point_summary(briefing) if r["point_id"] == point.id)
-    return jsonify(point_json(row, briefing.id)), 201
+    return jsonify(_point_json(point)), 201
 
 
 @bp.post("/network/points/<int:point_id>/withdraw")
-def withdraw_point(point_id: int):
-    point = get_scoped(ConnectionPoint, point_id)
-    require("edit")
-    ops.withdraw_point(point, _user())
-    row = next(r for r in reports.point_summary(point.host_briefing) if r["point_id"] == point.id)
-    return jsonify(point_json(row, point.host_briefing_id))
+def withdraw_point(point_id: int) -> ResponseReturnValue:
+    return act_on(ConnectionPoint, point_id, lambda point: ops.withdraw_point(point, _user()), _point_json)
 
 
 # --- point side ------------------------------------------------------------------------------------------
 
 @bp.get("/network/invitations")
-def list_received():
+def list_received() -> ResponseReturnValue:
     return _page([received_json(p) for p in ops.received_points(office_id())])
 
 
 @bp.post("/network/invitations/<int:point_id>/accept")
-def accept_point(point_id: int):
+def accept_point(point_id: int) -> ResponseReturnValue:
     point = _received(point_id)
     require("edit")
     data = json_body()
@@ -239,21 +248,17 @@ def accept_point(point_id: int):
     if not isinstance(audience, dict) or not any(audience.get(k) for k in ("list_ids", "beats", "outlet_ids",
                                                                             "journalist_ids")):
         raise ValidationError({"audience": _("Hãy chọn ít nhất một danh sách hoặc một cơ quan báo chí để mời.")})
-    venue = data.get("venue")
-    if venue is not None and not isinstance(venue, str):
-        raise ValidationError({"venue": _("Địa điểm phải là văn bản.")})
+    venue = _optional_text(data, "venue", _("Địa điểm phải là văn bản."))
     ops.accept_point(point, _user(), audience, venue)
     return jsonify(received_json(point))
 
 
 @bp.post("/network/invitations/<int:point_id>/decline")
-def decline_point(point_id: int):
+def decline_point(point_id: int) -> ResponseReturnValue:
     point = _received(point_id)
     require("edit")
     data = json_body() if request.get_data() else {}
-    reason = data.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        raise ValidationError({"reason": _("Lý do phải là văn bản.")})
+    reason = _optional_text(data, "reason", _("Lý do phải là văn bản."))
     ops.decline_point(point, _user(), reason)
     return jsonify(received_json(point))
 
@@ -270,17 +275,15 @@ def _id_list(data: dict, key: str) -> list:
 
 
 @bp.get("/network/offers")
-def list_offers():
+def list_offers() -> ResponseReturnValue:
     return _page([offer_json(o) for o in ops.offers_of(office_id())])
 
 
 @bp.post("/network/offers")
-def create_offers():
+def create_offers() -> ResponseReturnValue:
     require("manage_office")
     data = json_body()
-    note = data.get("note")
-    if note is not None and not isinstance(note, str):
-        raise ValidationError({"note": _("Ghi chú phải là văn bản.")})
+    note = _optional_text(data, "note", _("Ghi chú phải là văn bản."))
     created = ops.offer_contacts(g.office, _user(), journalist_ids=_id_list(data, "journalist_ids"),
                                  outlet_ids=_id_list(data, "outlet_ids"), office_ids=_id_list(data, "office_ids"),
                                  note=note)
@@ -288,21 +291,19 @@ def create_offers():
 
 
 @bp.post("/network/offers/<int:offer_id>/withdraw")
-def withdraw_offer(offer_id: int):
-    offer = get_scoped(ContactOffer, offer_id)
-    require("manage_office")
-    ops.withdraw_offer(offer, _user())
-    return jsonify(offer_json(offer))
+def withdraw_offer(offer_id: int) -> ResponseReturnValue:
+    return act_on(ContactOffer, offer_id, lambda offer: ops.withdraw_offer(offer, _user()), offer_json,
+                  action="manage_office")
 
 
 @bp.get("/network/directory")
-def list_directory():
+def list_directory() -> ResponseReturnValue:
     adopted = ops.adopted_offer_ids(office_id())
     return _page([offer_json(o, adopted) for o in ops.directory(office_id())])
 
 
 @bp.post("/network/directory/<int:offer_id>/adopt")
-def adopt_offer(offer_id: int):
+def adopt_offer(offer_id: int) -> ResponseReturnValue:
     offer = ops.offer_for(office_id(), offer_id)
     require("edit")
     link = ops.adopt_offer(g.office, offer, _user())
@@ -324,7 +325,7 @@ def _date_arg(name: str, default: date, errors: dict) -> date:
 
 
 @bp.get("/reports/network")
-def network_report():
+def network_report() -> ResponseReturnValue:
     errors: dict[str, str] = {}
     raw = request.args.get("briefing_id")
     if raw:

@@ -2,12 +2,15 @@
 invite this office, contacts shared with the network and the directory of offers, the network report."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
@@ -64,13 +67,49 @@ def _office() -> Office:
     return current_user.office
 
 
-def _field_errors(form, exc: DomainError) -> None:
+def _field_errors(form: FlaskForm, exc: DomainError) -> None:
     for key, message in exc.fields.items():
         target = getattr(form, key, None)
         if target is not None and hasattr(target, "errors"):
             target.errors = list(target.errors) + [message]
         else:
             flash(message, "error")
+
+
+def _submitted(form: FlaskForm, action: str,
+               change: Callable[[], ResponseReturnValue | None]) -> tuple[ResponseReturnValue | None, int]:
+    """A page whose form posts to itself: on POST the role is checked (403), then the form, then ``change``
+    runs. Its response (a redirect) is returned; otherwise the page is shown again with 422 and the errors
+    (a refused change is abandoned and its messages put on the form)."""
+    if request.method != "POST":
+        return None, 200
+    if not can(current_user, action):
+        abort(403)
+    if form.validate():
+        try:
+            response = change()
+        except DomainError as exc:
+            uow.abandon()
+            _field_errors(form, exc)
+        else:
+            if response is not None:
+                return response, 200
+    return None, 422
+
+
+def _attempt(change: Callable[[], object], success: str) -> None:
+    """A change from a button: said to be done, or refused (abandoned, the reason at the top of the next page)."""
+    try:
+        change()
+    except DomainError as exc:
+        flash_error(exc)
+    else:
+        flash(success, "success")
+
+
+def _outlet_choices(office_id: int) -> list[SelectChoice]:
+    return [SelectChoice(o.id, o.name) for o in db.session.scalars(
+        select(Outlet).where(Outlet.office_id == office_id).order_by(Outlet.name))]
 
 
 def _office_choices(blank: str | None = None) -> list[SelectChoice]:
@@ -96,7 +135,7 @@ def _received_point(point_id: int) -> ConnectionPoint:
 
 @bp.get("")
 @require("read")
-def index():
+def index() -> ResponseReturnValue:
     office_id = current_office_id()
     hosted = list(db.session.scalars(select(Briefing).where(
         Briefing.office_id == office_id,
@@ -109,30 +148,26 @@ def index():
 
 @bp.route("/trust", methods=["GET", "POST"])
 @require("read")
-def trust():
+def trust() -> ResponseReturnValue:
     form = TrustForm()
     trusted = ops.trusts_of(current_office_id())
     taken = {row.trusted_office_id for row in trusted}
     form.office_id.choices = [c for c in _office_choices(_("— Chọn văn phòng —")) if c.value not in taken]
-    status = 200
-    if request.method == "POST":
-        if not can(current_user, "manage_office"):
-            abort(403)
-        if form.validate():
-            try:
-                row = ops.add_trust(_office(), form.office_id.data or None, current_user)
-                flash(_("%(name)s đã được phép mời văn phòng làm điểm cầu.", name=row.trusted_office.name), "success")
-                return redirect(url_for("network.trust"))
-            except DomainError as exc:
-                uow.abandon()
-                _field_errors(form, exc)
-        status = 422
+
+    def change() -> ResponseReturnValue:
+        row = ops.add_trust(_office(), form.office_id.data or None, current_user)
+        flash(_("%(name)s đã được phép mời văn phòng làm điểm cầu.", name=row.trusted_office.name), "success")
+        return redirect(url_for("network.trust"))
+
+    done, status = _submitted(form, "manage_office", change)
+    if done is not None:
+        return done
     return render_template("network/trust.html", form=form, trusted=trusted), status
 
 
 @bp.post("/trust/<int:trust_id>/delete")
 @require("manage_office")
-def trust_remove(trust_id: int):
+def trust_remove(trust_id: int) -> ResponseReturnValue:
     row = get_or_404(NetworkTrust, trust_id)
     name = row.trusted_office.name
     ops.remove_trust(row, current_user)
@@ -144,36 +179,29 @@ def trust_remove(trust_id: int):
 
 @bp.route("/briefings/<int:briefing_id>/points", methods=["GET", "POST"])
 @require("read")
-def points(briefing_id: int):
+def points(briefing_id: int) -> ResponseReturnValue:
     briefing = get_or_404(Briefing, briefing_id)
     form = InvitePointForm()
     form.office_id.choices = _office_choices(_("— Chọn văn phòng —"))
-    status = 200
-    if request.method == "POST":
-        if not can(current_user, "edit"):
-            abort(403)
-        if form.validate():
-            try:
-                point = ops.invite_point(briefing, form.office_id.data or None, current_user, form.note.data)
-                flash(_("Đã mời %(name)s làm điểm cầu.", name=point.point_office.name), "success")
-                return redirect(url_for("network.points", briefing_id=briefing.id))
-            except DomainError as exc:
-                uow.abandon()
-                _field_errors(form, exc)
-        status = 422
+
+    def change() -> ResponseReturnValue:
+        point = ops.invite_point(briefing, form.office_id.data or None, current_user, form.note.data)
+        flash(_("Đã mời %(name)s làm điểm cầu.", name=point.point_office.name), "success")
+        return redirect(url_for("network.points", briefing_id=briefing.id))
+
+    done, status = _submitted(form, "edit", change)
+    if done is not None:
+        return done
     return render_template("network/points.html", briefing=briefing, form=form,
                            rows=reports.point_summary(briefing), local_of=ops.point_of_local(briefing.id)), status
 
 
 @bp.post("/points/<int:point_id>/withdraw")
 @require("edit")
-def point_withdraw(point_id: int):
+def point_withdraw(point_id: int) -> ResponseReturnValue:
     point = _host_point(point_id)
-    try:
-        ops.withdraw_point(point, current_user)
-        flash(_("Đã rút lời mời %(name)s.", name=point.point_office.name), "success")
-    except DomainError as exc:
-        flash_error(exc)
+    _attempt(lambda: ops.withdraw_point(point, current_user),
+             _("Đã rút lời mời %(name)s.", name=point.point_office.name))
     return redirect(url_for("network.points", briefing_id=point.host_briefing_id))
 
 
@@ -183,46 +211,37 @@ def _accept_choices(form: AcceptForm) -> None:
     office_id = current_office_id()
     form.list_ids.choices = [SelectChoice(row.id, row.name) for row in db.session.scalars(
         select(DistributionList).where(DistributionList.office_id == office_id).order_by(DistributionList.name))]
-    form.outlet_ids.choices = [SelectChoice(row.id, row.name) for row in db.session.scalars(
-        select(Outlet).where(Outlet.office_id == office_id).order_by(Outlet.name))]
+    form.outlet_ids.choices = _outlet_choices(office_id)
 
 
 @bp.route("/invitations/<int:point_id>", methods=["GET", "POST"])
 @require("read")
-def invitation(point_id: int):
+def invitation(point_id: int) -> ResponseReturnValue:
     point = _received_point(point_id)
     form = AcceptForm()
     _accept_choices(form)
-    status = 200
-    if request.method == "POST":
-        if not can(current_user, "edit"):
-            abort(403)
-        if form.validate():
-            audience = {"list_ids": form.list_ids.data or [], "outlet_ids": form.outlet_ids.data or []}
-            if not audience["list_ids"] and not audience["outlet_ids"]:
-                form.list_ids.errors = [_("Hãy chọn ít nhất một danh sách hoặc một cơ quan báo chí để mời.")]
-            else:
-                try:
-                    local = ops.accept_point(point, current_user, audience, form.venue.data)
-                    flash(_("Đã nhận lời làm điểm cầu; buổi họp báo đã có trong lịch của văn phòng."), "success")
-                    return redirect(url_for("schedule.briefing_detail", briefing_id=local.id))
-                except DomainError as exc:
-                    uow.abandon()
-                    _field_errors(form, exc)
-        status = 422
+
+    def change() -> ResponseReturnValue | None:
+        audience = {"list_ids": form.list_ids.data or [], "outlet_ids": form.outlet_ids.data or []}
+        if not audience["list_ids"] and not audience["outlet_ids"]:
+            form.list_ids.errors = [_("Hãy chọn ít nhất một danh sách hoặc một cơ quan báo chí để mời.")]
+            return None
+        local = ops.accept_point(point, current_user, audience, form.venue.data)
+        flash(_("Đã nhận lời làm điểm cầu; buổi họp báo đã có trong lịch của văn phòng."), "success")
+        return redirect(url_for("schedule.briefing_detail", briefing_id=local.id))
+
+    done, status = _submitted(form, "edit", change)
+    if done is not None:
+        return done
     return render_template("network/invitation.html", point=point, form=form, decline=DeclineForm()), status
 
 
 @bp.post("/invitations/<int:point_id>/decline")
 @require("edit")
-def invitation_decline(point_id: int):
+def invitation_decline(point_id: int) -> ResponseReturnValue:
     point = _received_point(point_id)
     form = DeclineForm()
-    try:
-        ops.decline_point(point, current_user, form.reason.data)
-        flash(_("Đã từ chối làm điểm cầu."), "success")
-    except DomainError as exc:
-        flash_error(exc)
+    _attempt(lambda: ops.decline_point(point, current_user, form.reason.data), _("Đã từ chối làm điểm cầu."))
     return redirect(url_for("network.index"))
 
 
@@ -230,30 +249,25 @@ def invitation_decline(point_id: int):
 
 @bp.route("/offers", methods=["GET", "POST"])
 @require("read")
-def offers():
+def offers() -> ResponseReturnValue:
     office_id = current_office_id()
     form = OfferForm()
     form.journalist_ids.choices = [SelectChoice(j.id, f"{j.full_name} · {j.outlet.name}") for j in db.session.scalars(
         select(Journalist).where(Journalist.office_id == office_id, Journalist.status != "archived")
         .order_by(Journalist.full_name_folded))]
-    form.outlet_ids.choices = [SelectChoice(o.id, o.name) for o in db.session.scalars(
-        select(Outlet).where(Outlet.office_id == office_id).order_by(Outlet.name))]
+    form.outlet_ids.choices = _outlet_choices(office_id)
     form.office_ids.choices = _office_choices()
-    status = 200
-    if request.method == "POST":
-        if not can(current_user, "manage_office"):
-            abort(403)
-        if form.validate():
-            try:
-                created = ops.offer_contacts(_office(), current_user, journalist_ids=form.journalist_ids.data,
-                                             outlet_ids=form.outlet_ids.data, office_ids=form.office_ids.data,
-                                             note=form.note.data)
-                flash(_("Đã chia sẻ %(n)s mục với mạng lưới.", n=len(created)), "success")
-                return redirect(url_for("network.offers"))
-            except DomainError as exc:
-                uow.abandon()
-                _field_errors(form, exc)
-        status = 422
+
+    def change() -> ResponseReturnValue:
+        created = ops.offer_contacts(_office(), current_user, journalist_ids=form.journalist_ids.data,
+                                     outlet_ids=form.outlet_ids.data, office_ids=form.office_ids.data,
+                                     note=form.note.data)
+        flash(_("Đã chia sẻ %(n)s mục với mạng lưới.", n=len(created)), "success")
+        return redirect(url_for("network.offers"))
+
+    done, status = _submitted(form, "manage_office", change)
+    if done is not None:
+        return done
     names = {o.id: o.name for o in ops.network_offices(office_id)}
     return render_template("network/offers.html", form=form, offers=ops.offers_of(office_id), office_names=names,
                            adoptions=_adoption_counts(office_id)), status
@@ -272,19 +286,16 @@ def _adoption_counts(office_id: int) -> dict[int, int]:
 
 @bp.post("/offers/<int:offer_id>/withdraw")
 @require("manage_office")
-def offer_withdraw(offer_id: int):
+def offer_withdraw(offer_id: int) -> ResponseReturnValue:
     offer = get_or_404(ContactOffer, offer_id)
-    try:
-        ops.withdraw_offer(offer, current_user)
-        flash(_("Đã thôi chia sẻ; các văn phòng đã thêm vẫn giữ liên hệ của họ."), "success")
-    except DomainError as exc:
-        flash_error(exc)
+    _attempt(lambda: ops.withdraw_offer(offer, current_user),
+             _("Đã thôi chia sẻ; các văn phòng đã thêm vẫn giữ liên hệ của họ."))
     return redirect(url_for("network.offers"))
 
 
 @bp.get("/directory")
 @require("read")
-def directory():
+def directory() -> ResponseReturnValue:
     office_id = current_office_id()
     return render_template("network/directory.html", offers=ops.directory(office_id),
                            adopted=ops.adopted_offer_ids(office_id))
@@ -292,7 +303,7 @@ def directory():
 
 @bp.post("/directory/<int:offer_id>/adopt")
 @require("edit")
-def adopt(offer_id: int):
+def adopt(offer_id: int) -> ResponseReturnValue:
     try:
         offer = ops.offer_for(current_office_id(), offer_id)
     except DomainError:
@@ -332,7 +343,7 @@ def _period() -> tuple[date, date, dict[str, str]]:
 
 @bp.get("/report")
 @require("read")
-def report():
+def report() -> ResponseReturnValue:
     office = _office()
     briefing = None
     raw_id = request.args.get("briefing_id", "")

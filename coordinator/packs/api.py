@@ -4,11 +4,12 @@ version), lists and the download log."""
 from __future__ import annotations
 
 from flask import g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.api import bp, openapi
-from coordinator.api.common import get_scoped, iso, json_body, paginated, require
+from coordinator.api.common import act_on, get_scoped, iso, json_body, paginated, require
 from coordinator.core.errors import ValidationError
 from coordinator.core.ids import parse_id
 from coordinator.packs import operations as ops
@@ -138,7 +139,7 @@ def _created(pack: Pack):
 
 
 @bp.post("/briefings/<int:briefing_id>/packs")
-def create_briefing_pack(briefing_id: int):
+def create_briefing_pack(briefing_id: int) -> ResponseReturnValue:
     briefing = get_scoped(Briefing, briefing_id)
     require("edit")
     data, uploads, _remove = _input()
@@ -146,7 +147,7 @@ def create_briefing_pack(briefing_id: int):
 
 
 @bp.post("/packs")
-def create_standalone_pack():
+def create_standalone_pack() -> ResponseReturnValue:
     require("edit")
     data, uploads, _remove = _input()
     briefing = None
@@ -159,7 +160,7 @@ def create_standalone_pack():
 
 
 @bp.get("/packs")
-def list_packs():
+def list_packs() -> ResponseReturnValue:
     query = select(Pack).where(Pack.office_id == g.office.id).order_by(Pack.created_at.desc(), Pack.id.desc())
     status = request.args.get("status")
     if status:
@@ -171,19 +172,19 @@ def list_packs():
 
 
 @bp.get("/briefings/<int:briefing_id>/packs")
-def list_briefing_packs(briefing_id: int):
+def list_briefing_packs(briefing_id: int) -> ResponseReturnValue:
     briefing = get_scoped(Briefing, briefing_id)
     return paginated(select(Pack).where(Pack.office_id == g.office.id, Pack.briefing_id == briefing.id)
                      .order_by(Pack.root_id, Pack.version), serialize)
 
 
 @bp.get("/packs/<int:pack_id>")
-def get_pack(pack_id: int):
+def get_pack(pack_id: int) -> ResponseReturnValue:
     return jsonify(serialize(get_scoped(Pack, pack_id)))
 
 
 @bp.patch("/packs/<int:pack_id>")
-def edit_pack(pack_id: int):
+def edit_pack(pack_id: int) -> ResponseReturnValue:
     pack = get_scoped(Pack, pack_id)
     require("edit")
     data, uploads, remove = _input()
@@ -192,40 +193,33 @@ def edit_pack(pack_id: int):
 
 
 @bp.post("/packs/<int:pack_id>/submit")
-def submit_pack(pack_id: int):
-    pack = get_scoped(Pack, pack_id)
-    require("edit")
-    ops.submit(pack, g.api_user)
-    return jsonify(serialize(pack))
+def submit_pack(pack_id: int) -> ResponseReturnValue:
+    return act_on(Pack, pack_id, lambda pack: ops.submit(pack, g.api_user), serialize)
 
 
 @bp.post("/packs/<int:pack_id>/approve")
-def approve_pack(pack_id: int):
-    pack = get_scoped(Pack, pack_id)
-    require("approve")
-    ops.approve(pack, g.api_user)
-    return jsonify(serialize(pack))
+def approve_pack(pack_id: int) -> ResponseReturnValue:
+    return act_on(Pack, pack_id, lambda pack: ops.approve(pack, g.api_user), serialize, action="approve")
+
+
+def _reason() -> str | None:
+    """Why a pack is sent back, from a JSON body or a form."""
+    reason = json_body().get("reason") if request.is_json else request.form.get("reason")
+    return reason if isinstance(reason, str) else None
 
 
 @bp.post("/packs/<int:pack_id>/reject")
-def reject_pack(pack_id: int):
-    pack = get_scoped(Pack, pack_id)
-    require("approve")
-    reason = json_body().get("reason") if request.is_json else request.form.get("reason")
-    ops.reject(pack, g.api_user, reason if isinstance(reason, str) else None)
-    return jsonify(serialize(pack))
+def reject_pack(pack_id: int) -> ResponseReturnValue:
+    return act_on(Pack, pack_id, lambda pack: ops.reject(pack, g.api_user, _reason()), serialize, action="approve")
 
 
 @bp.post("/packs/<int:pack_id>/release")
-def release_pack(pack_id: int):
-    pack = get_scoped(Pack, pack_id)
-    require("approve")
-    ops.release_now(pack, g.api_user)
-    return jsonify(serialize(pack))
+def release_pack(pack_id: int) -> ResponseReturnValue:
+    return act_on(Pack, pack_id, lambda pack: ops.release_now(pack, g.api_user), serialize, action="approve")
 
 
 @bp.get("/packs/<int:pack_id>/downloads")
-def pack_downloads(pack_id: int):
+def pack_downloads(pack_id: int) -> ResponseReturnValue:
     pack = get_scoped(Pack, pack_id)
     query = select(PackDownload).where(PackDownload.pack_id == pack.id).order_by(PackDownload.created_at.desc())
     return paginated(query, lambda d: {"file": d.file.display_name if d.file else None,

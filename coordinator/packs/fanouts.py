@@ -13,6 +13,7 @@ from coordinator.contacts.models import Journalist
 from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.mail.fanout import Recipient, Target, target
+from coordinator.mail.message import OutgoingMessage
 from coordinator.offices.models import Office
 from coordinator.packs import messages
 from coordinator.packs.models import Pack, PackRecipient
@@ -42,7 +43,7 @@ class PackTarget(Target):
                                   .where(PackRecipient.id.in_(list(row_ids)))).unique()
         return {row.id: row for row in rows}
 
-    def build(self, recipient: PackRecipient):
+    def build(self, recipient: PackRecipient) -> OutgoingMessage:
         return messages.pack_message(self.pack, recipient.journalist, self.office, self.purpose)
 
     def record(self, connection: Connection, finished: Sequence[tuple[Any, int, str]]) -> None:

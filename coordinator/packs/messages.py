@@ -18,7 +18,7 @@ from coordinator.mail import service as mail
 from coordinator.mail.message import OutgoingMessage
 from coordinator.offices.models import Office
 from coordinator.packs.models import Pack
-from coordinator.packs.operations import embargo_active
+from coordinator.packs.reading import embargo_active
 from coordinator.packs.tokens import download_token
 from coordinator.schedule.models import Briefing
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from coordinator.core import clock
@@ -53,7 +54,7 @@ def _upcoming(office: Office) -> list[Briefing]:
 
 
 @bp.get("/<slug>")
-def home(slug: str):
+def home(slug: str) -> ResponseReturnValue:
     office = _office(slug)
     q = (request.args.get("q") or "").strip()[:200]
     packs = ops.public_packs(office.id, q=q or None)
@@ -61,7 +62,7 @@ def home(slug: str):
 
 
 @bp.get("/<slug>/packs/<int:pack_id>")
-def pack_page(slug: str, pack_id: int):
+def pack_page(slug: str, pack_id: int) -> ResponseReturnValue:
     office = _office(slug)
     pack = _public_pack(office, pack_id)
     newest = db.session.scalar(select(Pack).where(Pack.root_id == pack.lineage_id, Pack.status == "released")
@@ -75,7 +76,7 @@ def pack_page(slug: str, pack_id: int):
 
 @bp.get("/<slug>/packs/<int:pack_id>/files/<int:file_id>")
 @limiter.limit("120 per minute")
-def download(slug: str, pack_id: int, file_id: int):
+def download(slug: str, pack_id: int, file_id: int) -> ResponseReturnValue:
     office = _office(slug)
     pack = db.session.get(Pack, pack_id)
     if pack is not None and pack.office_id == office.id and pack.status == "released" and ops.embargo_active(pack):
@@ -91,7 +92,7 @@ def download(slug: str, pack_id: int, file_id: int):
 
 
 @bp.get("/<slug>/feed.xml")
-def feed(slug: str):
+def feed(slug: str) -> ResponseReturnValue:
     """Atom 1.0 (RFC 4287): the released packs, newest first."""
     office = _office(slug)
     packs = ops.public_packs(office.id)[:50]

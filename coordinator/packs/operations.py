@@ -16,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from coordinator.contacts.audience import validate_audience
-from coordinator.contacts.models import Journalist
 from coordinator.core import audit, clock, events
 from coordinator.core.errors import Conflict, DomainError, Forbidden, ValidationError
 from coordinator.core.i18n import format_local
@@ -24,13 +23,13 @@ from coordinator.core.permissions import can
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.packs import sanitize, sniff
-from coordinator.packs.models import (
-    DEFAULT_MAX_FILE_BYTES,
-    Pack,
-    PackApproval,
-    PackFile,
-    PackRecipient,
-    PackSettings,
+from coordinator.packs.models import DEFAULT_MAX_FILE_BYTES, Pack, PackApproval, PackFile, PackSettings
+from coordinator.packs.reading import (  # noqa: F401 (re-exported: what readers see, kept in one module)
+    embargo_active,
+    is_recipient,
+    public_packs,
+    publicly_visible,
+    received_by,
 )
 from coordinator.packs.storage import delete_after_commit, save_in_transaction
 from coordinator.schedule.models import Briefing
@@ -201,8 +200,7 @@ def _store(pack: Pack, office: Office, checked: list[tuple[Upload, str, sniff.Sn
 
 def create_pack(office: Office, user: Any, data: dict, uploads: list[Upload] | None = None,
                 briefing: Briefing | None = None) -> Pack:
-    if not can(user, "edit"):
-        raise Forbidden(_("Chỉ điều phối viên và quản trị viên được tạo tài liệu."))
+    _require(user, "edit", _("Chỉ điều phối viên và quản trị viên được tạo tài liệu."))
     fields = _clean_fields(office, data, partial=False)
     checked = check_uploads(office.id, uploads or [])
     if briefing is not None and briefing.office_id != office.id:
@@ -255,8 +253,7 @@ def new_version(pack: Pack, user: Any) -> Pack:
 def update_pack(pack: Pack, user: Any, data: dict, uploads: list[Upload] | None = None,
                 remove_file_ids: list[int] | None = None) -> Pack:
     """Change a draft in place; a frozen (approved or released) pack becomes a new draft version."""
-    if not can(user, "edit"):
-        raise Forbidden(_("Chỉ điều phối viên và quản trị viên được sửa tài liệu."))
+    _require(user, "edit", _("Chỉ điều phối viên và quản trị viên được sửa tài liệu."))
     office = db.session.get(Office, pack.office_id)
     fields = _clean_fields(office, data, partial=True)
     checked = check_uploads(office.id, uploads or [])
@@ -306,12 +303,22 @@ def _label(user: Any) -> str:
     return getattr(user, "email", "") or "system"
 
 
+def _require(user: Any, action: str, refusal: str) -> None:
+    """Refused (403) with ``refusal`` unless ``user`` may do ``action``: services check too, not only views."""
+    if not can(user, action):
+        raise Forbidden(refusal)
+
+
+def _require_status(pack: Pack, status: str, refusal: str) -> None:
+    if pack.status != status:
+        raise Conflict(refusal)
+
+
 def submit(pack: Pack, user: Any) -> Pack:
-    if not can(user, "edit"):
-        raise Forbidden(_("Chỉ điều phối viên và quản trị viên được gửi duyệt."))
-    if pack.status != "draft":
-        raise Conflict(_("Chỉ gửi duyệt được tài liệu ở trạng thái nháp (hiện: %(status)s).",
-                         status=status_name(pack.status)))
+    """A draft goes to the approvers; each submission is a new round (earlier approvals no longer count)."""
+    _require(user, "edit", _("Chỉ điều phối viên và quản trị viên được gửi duyệt."))
+    _require_status(pack, "draft", _("Chỉ gửi duyệt được tài liệu ở trạng thái nháp (hiện: %(status)s).",
+                                     status=status_name(pack.status)))
     if latest_version(pack).id != pack.id:
         raise Conflict(_("Đã có phiên bản mới hơn của tài liệu này."))
     pack.status = "submitted"
@@ -335,11 +342,11 @@ def current_approvers(pack: Pack) -> list[int]:
 
 
 def approve(pack: Pack, user: Any) -> Pack:
-    if not can(user, "approve"):
-        raise Forbidden(_("Chỉ người phát ngôn hoặc quản trị viên được duyệt tài liệu."))
-    if pack.status != "submitted":
-        raise Conflict(_("Chỉ duyệt được tài liệu đang chờ duyệt (hiện: %(status)s).",
-                         status=status_name(pack.status)))
+    """One approval of this round; with enough of them (one, or two different people) the pack is approved
+    and its release scheduled."""
+    _require(user, "approve", _("Chỉ người phát ngôn hoặc quản trị viên được duyệt tài liệu."))
+    _require_status(pack, "submitted", _("Chỉ duyệt được tài liệu đang chờ duyệt (hiện: %(status)s).",
+                                         status=status_name(pack.status)))
     needed = approvals_needed(pack)
     if needed > 1 and user.id in (pack.submitted_by_id, pack.created_by_id):
         raise Forbidden(_("Cơ quan yêu cầu hai người duyệt: người soạn hoặc gửi duyệt không được tự duyệt "
@@ -363,14 +370,13 @@ def approve(pack: Pack, user: Any) -> Pack:
 
 
 def reject(pack: Pack, user: Any, reason: str | None) -> Pack:
-    if not can(user, "approve"):
-        raise Forbidden(_("Chỉ người phát ngôn hoặc quản trị viên được trả lại tài liệu."))
+    """Back to draft with a reason the editors see."""
+    _require(user, "approve", _("Chỉ người phát ngôn hoặc quản trị viên được trả lại tài liệu."))
     reason = sanitize.plain(reason, 2000)
     if not reason:
         raise ValidationError({"reason": _("Hãy ghi lý do trả lại.")})
-    if pack.status != "submitted":
-        raise Conflict(_("Chỉ trả lại được tài liệu đang chờ duyệt (hiện: %(status)s).",
-                         status=status_name(pack.status)))
+    _require_status(pack, "submitted", _("Chỉ trả lại được tài liệu đang chờ duyệt (hiện: %(status)s).",
+                                         status=status_name(pack.status)))
     db.session.add(PackApproval(office_id=pack.office_id, pack_id=pack.id, user_id=user.id, user_label=_label(user),
                                 decision="rejected", reason=reason, submission_round=pack.submission_round))
     pack.status = "draft"
@@ -382,10 +388,6 @@ def reject(pack: Pack, user: Any, reason: str | None) -> Pack:
 
 
 # --- release -------------------------------------------------------------------------------------------
-
-def embargo_active(pack: Pack, now: datetime | None = None) -> bool:
-    return pack.embargo_until is not None and pack.embargo_until > (now or clock.now())
-
 
 def release_time(pack: Pack) -> datetime:
     """The latest of approval, the set time and (unless sent under embargo) the embargo lift."""
@@ -406,8 +408,7 @@ def schedule_release(pack: Pack) -> None:
 
 def release_now(pack: Pack, user: Any) -> Pack:
     """Release an approved pack now instead of at its set time; never before an embargo it is not sent under."""
-    if not can(user, "approve"):
-        raise Forbidden(_("Chỉ người phát ngôn hoặc quản trị viên được phát hành tài liệu."))
+    _require(user, "approve", _("Chỉ người phát ngôn hoặc quản trị viên được phát hành tài liệu."))
     if pack.status == "released":
         raise Conflict(_("Tài liệu đã được phát hành."))
     if pack.status != "approved" or pack.superseded_at is not None:
@@ -440,7 +441,7 @@ def mark_released(pack: Pack, *, now: datetime | None = None, actor_label: str |
     db.session.flush()
 
 
-# --- reading -------------------------------------------------------------------------------------------
+# --- names ---------------------------------------------------------------------------------------------
 
 STATUS_NAMES = {"draft": _l("Nháp"), "submitted": _l("Chờ duyệt"), "approved": _l("Đã duyệt"),
                 "released": _l("Đã phát hành")}
@@ -449,50 +450,3 @@ STATUS_NAMES = {"draft": _l("Nháp"), "submitted": _l("Chờ duyệt"), "approve
 def status_name(status: str) -> str:
     """A pack status in the reader's language."""
     return str(STATUS_NAMES.get(status, status))
-
-
-def publicly_visible(pack: Pack, now: datetime | None = None) -> bool:
-    """In the newsroom: released, the newest released version of its lineage, embargo lifted."""
-    return pack.status == "released" and not embargo_active(pack, now)
-
-
-def public_packs(office_id: int, now: datetime | None = None, q: str | None = None) -> list[Pack]:
-    """The newest released version of each lineage whose embargo has lifted, newest first."""
-    from coordinator.contacts.text import fold
-
-    now = now or clock.now()
-    newest = (select(Pack.root_id, func.max(Pack.version).label("version"))
-              .where(Pack.office_id == office_id, Pack.status == "released").group_by(Pack.root_id).subquery())
-    rows = db.session.scalars(
-        select(Pack).join(newest, (Pack.root_id == newest.c.root_id) & (Pack.version == newest.c.version))
-        .where(Pack.office_id == office_id, Pack.status == "released")
-        .order_by(Pack.released_at.desc(), Pack.id.desc()))
-    packs = [p for p in rows if publicly_visible(p, now)]
-    if q:
-        needle = fold(q)
-        packs = [p for p in packs if needle in fold(f"{p.title} {p.summary} {_text_of(p.body)}")]
-    return packs
-
-
-def _text_of(html: str) -> str:
-    import re
-
-    return re.sub(r"<[^>]+>", " ", html or "")
-
-
-def received_by(journalist: Journalist, limit: int = 50) -> list[Pack]:
-    """Released packs this journalist was sent (the newest released version of each lineage)."""
-    roots = select(PackRecipient.root_id).where(PackRecipient.journalist_id == journalist.id,
-                                                PackRecipient.office_id == journalist.office_id).distinct()
-    rows = db.session.scalars(select(Pack).where(Pack.root_id.in_(roots), Pack.status == "released")
-                              .order_by(Pack.root_id, Pack.version.desc()))
-    newest: dict[int, Pack] = {}
-    for pack in rows:
-        newest.setdefault(pack.root_id, pack)
-    return sorted(newest.values(), key=lambda p: p.released_at or p.created_at, reverse=True)[:limit]
-
-
-def is_recipient(pack: Pack, journalist_id: int) -> bool:
-    return db.session.scalar(select(PackRecipient.id).where(PackRecipient.root_id == pack.lineage_id,
-                                                            PackRecipient.journalist_id == journalist_id)
-                             .limit(1)) is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coordinator.contacts.models import Journalist
 from coordinator.packs.models import Pack
-from coordinator.packs.operations import received_by
+from coordinator.packs.reading import received_by
 from coordinator.packs.tokens import download_token
 
 

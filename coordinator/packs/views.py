@@ -2,10 +2,12 @@
 version history, distribution progress and the download log; the office's pack settings."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -89,7 +91,7 @@ def _form_data(form: PackForm) -> dict:
 
 @bp.get("")
 @require("read")
-def index():
+def index() -> ResponseReturnValue:
     status = request.args.get("status", "")
     query = select(Pack).where(Pack.office_id == current_office_id())
     if status in STATUSES:
@@ -103,7 +105,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @require("edit")
-def new():
+def new() -> ResponseReturnValue:
     form = PackForm()
     _choices(form)
     loose, status = [], 200
@@ -134,7 +136,7 @@ def new():
 
 @bp.route("/<int:pack_id>/edit", methods=["GET", "POST"])
 @require("edit")
-def edit(pack_id: int):
+def edit(pack_id: int) -> ResponseReturnValue:
     pack = get_or_404(Pack, pack_id)
     form = PackForm(obj=None)
     _choices(form)
@@ -176,7 +178,7 @@ def edit(pack_id: int):
 
 @bp.get("/<int:pack_id>")
 @require("read")
-def detail(pack_id: int):
+def detail(pack_id: int) -> ResponseReturnValue:
     pack = get_or_404(Pack, pack_id)
     return _detail(pack)
 
@@ -205,11 +207,13 @@ def _detail(pack: Pack, status: int = 200):
     ), status
 
 
-def _action(pack_id: int, action):
+def _action(pack_id: int, change: Callable[[Pack], object], success: str | Callable[[Pack], str]):
+    """A button on the detail page: ``change`` the pack and say so (``success``, or what it says of the changed
+    pack), or show the page again with the refusal and its status."""
     pack = get_or_404(Pack, pack_id)
     try:
-        message = action(pack)
-        flash(message, "success")
+        change(pack)
+        flash(success(pack) if callable(success) else success, "success")
     except Forbidden as exc:
         uow.abandon()
         if not can(current_user, "approve") and not can(current_user, "edit"):
@@ -224,39 +228,39 @@ def _action(pack_id: int, action):
 
 @bp.post("/<int:pack_id>/submit")
 @require("edit")
-def submit(pack_id: int):
-    return _action(pack_id, lambda p: (ops.submit(p, current_user), _("Đã gửi duyệt."))[1])
+def submit(pack_id: int) -> ResponseReturnValue:
+    return _action(pack_id, lambda pack: ops.submit(pack, current_user), _("Đã gửi duyệt."))
+
+
+def _approved(pack: Pack) -> str:
+    if pack.status == "approved":
+        return _("Đã duyệt. Tài liệu sẽ được phát hành lúc %(when)s.",
+                 when=format_local(pack.release_due_at, _office().timezone))
+    return _("Đã ghi nhận ý kiến duyệt; cần thêm một người duyệt khác.")
 
 
 @bp.post("/<int:pack_id>/approve")
 @require("approve")
-def approve(pack_id: int):
-    def run(pack: Pack) -> str:
-        ops.approve(pack, current_user)
-        if pack.status == "approved":
-            return _("Đã duyệt. Tài liệu sẽ được phát hành lúc %(when)s.",
-                     when=format_local(pack.release_due_at, _office().timezone))
-        return _("Đã ghi nhận ý kiến duyệt; cần thêm một người duyệt khác.")
-
-    return _action(pack_id, run)
+def approve(pack_id: int) -> ResponseReturnValue:
+    return _action(pack_id, lambda pack: ops.approve(pack, current_user), _approved)
 
 
 @bp.post("/<int:pack_id>/reject")
 @require("approve")
-def reject(pack_id: int):
+def reject(pack_id: int) -> ResponseReturnValue:
     form = RejectForm()
-    return _action(pack_id, lambda p: (ops.reject(p, current_user, form.reason.data), _("Đã trả lại tài liệu."))[1])
+    return _action(pack_id, lambda pack: ops.reject(pack, current_user, form.reason.data), _("Đã trả lại tài liệu."))
 
 
 @bp.post("/<int:pack_id>/release")
 @require("approve")
-def release(pack_id: int):
-    return _action(pack_id, lambda p: (ops.release_now(p, current_user), _("Đang phát hành và gửi tài liệu."))[1])
+def release(pack_id: int) -> ResponseReturnValue:
+    return _action(pack_id, lambda pack: ops.release_now(pack, current_user), _("Đang phát hành và gửi tài liệu."))
 
 
 @bp.get("/<int:pack_id>/files/<int:file_id>")
 @require("read")
-def file(pack_id: int, file_id: int):
+def file(pack_id: int, file_id: int) -> ResponseReturnValue:
     pack = get_or_404(Pack, pack_id)
     row = db.session.get(PackFile, file_id)
     if row is None or row.pack_id != pack.id:
@@ -266,7 +270,7 @@ def file(pack_id: int, file_id: int):
 
 @bp.get("/<int:pack_id>/progress.json")
 @require("read")
-def progress(pack_id: int):
+def progress(pack_id: int) -> ResponseReturnValue:
     pack = get_or_404(Pack, pack_id)
     return jsonify([{"id": f.id, "purpose": f.purpose, "label": f.label, "total": f.total, "sent": f.sent,
                      "failed": f.failed, "suppressed": f.suppressed, "pending": f.pending,
@@ -275,7 +279,7 @@ def progress(pack_id: int):
 
 @bp.route("/settings", methods=["GET", "POST"])
 @require("manage_office")
-def settings():
+def settings() -> ResponseReturnValue:
     row = ops.settings_for(current_office_id())
     form = SettingsForm()
     status = 200
