@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -20,7 +18,6 @@ from coordinator.core.i18n import format_local
 from coordinator.core.urls import external_url
 from coordinator.extensions import db
 from coordinator.mail import service as mail
-from coordinator.mail.message import OutgoingMessage
 from coordinator.network import operations as ops
 from coordinator.network.models import ConnectionPoint
 from coordinator.packs.models import Pack
@@ -61,18 +58,13 @@ def point_invited(event: OutboxEvent) -> None:
 
 def _mail_point_invitation(point: ConnectionPoint, user: User, *, event_id: int) -> None:
     office, host, briefing = point.point_office, point.host_office, point.host_briefing
-    with force_locale(user.locale or office.locale):
-        context = {"user": user, "host": host, "office": office, "briefing": briefing, "note": point.note,
-                   "when": format_local(briefing.start, office.timezone, user.locale or office.locale),
-                   "link": external_url("network.invitation", point_id=point.id)}
-        subject = _("Lời mời làm điểm cầu: %(title)s", title=briefing.effective_title)
-        text = render_template("mail/network_point_invited.txt", **context)
-        html = render_template("mail/network_point_invited.html", subject=subject, **context)
-    sender, sender_name = mail.sender_for(office)
-    mail.send(OutgoingMessage(
-        key=f"network-point-invited:{point.id}:{event_id}:{user.id}", office_id=office.id, office_slug=office.slug,
-        purpose="network_point", to_email=user.email, to_name=user.full_name, from_email=sender,
-        from_name=sender_name, subject=subject, text=text, html=html))
+    mail.send_to_staff(
+        user, office, key=f"network-point-invited:{point.id}:{event_id}:{user.id}", purpose="network_point",
+        template="network_point_invited",
+        subject=lambda: _("Lời mời làm điểm cầu: %(title)s", title=briefing.effective_title),
+        context={"host": host, "briefing": briefing, "note": point.note,
+                 "when": format_local(briefing.start, office.timezone, user.locale or office.locale),
+                 "link": external_url("network.invitation", point_id=point.id)})
 
 
 def point_accepted(event: OutboxEvent) -> None:

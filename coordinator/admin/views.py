@@ -1,7 +1,7 @@
 """Admin pages: staff, API tokens, background jobs, the mail outbox, the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
@@ -19,6 +19,7 @@ from coordinator.extensions import db
 from coordinator.mail.models import Delivery, FanOut
 from coordinator.users import operations as users
 from coordinator.users.models import ApiToken, User
+from coordinator.web.args import choice_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -114,9 +115,7 @@ JOB_FILTERS = ("unfinished", "failed", "done", "all")
 @bp.get("/jobs")
 @require("manage_jobs")
 def jobs():
-    state = request.args.get("state", "unfinished")
-    if state not in JOB_FILTERS:
-        state = "unfinished"
+    state = choice_arg("state", JOB_FILTERS, "unfinished")
     query = db.select(OutboxEvent).where(OutboxEvent.office_id == current_office_id())
     if state == "unfinished":
         query = query.where(OutboxEvent.processed_at.is_(None), OutboxEvent.failed_at.is_(None))
@@ -172,12 +171,18 @@ def mail():
                            deliveries=list(deliveries), backend=current_app.config["MAIL_BACKEND"])
 
 
-@bp.get("/mail/<name>")
-@require("read_mail")
-def mail_message(name: str):
+def _mail_or_404(name: str):
+    """A message of this office's outbox folder (another office's, or none, is a 404)."""
     message = outbox_files.get_mail(current_user.office.slug, name)
     if message is None:
         abort(404)
+    return message
+
+
+@bp.get("/mail/<name>")
+@require("read_mail")
+def mail_message(name: str):
+    message = _mail_or_404(name)
     return render_template("admin/mail_message.html", mail=message)
 
 
@@ -185,8 +190,8 @@ def mail_message(name: str):
 @require("read_mail")
 def mail_html(name: str):
     """The HTML part alone, for the preview frame; sandboxed so nothing in it runs."""
-    message = outbox_files.get_mail(current_user.office.slug, name)
-    if message is None or message.part("html") is None:
+    message = _mail_or_404(name)
+    if message.part("html") is None:
         abort(404)
     response = Response(message.part("html"), mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
@@ -197,9 +202,7 @@ def mail_html(name: str):
 @bp.get("/mail/<name>/raw")
 @require("read_mail")
 def mail_raw(name: str):
-    message = outbox_files.get_mail(current_user.office.slug, name)
-    if message is None:
-        abort(404)
+    message = _mail_or_404(name)
     return Response(message.path.read_bytes(), mimetype="message/rfc822",
                     headers={"Content-Disposition": f'attachment; filename="{name}.eml"'})
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.contacts.models import Journalist, Outlet
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import OfficeRow, UTCDateTime
 from coordinator.extensions import db
 from coordinator.schedule.models import Briefing
 
@@ -21,7 +21,7 @@ COVERAGE_KINDS = ("article", "broadcast")
 COVERAGE_SOURCES = ("manual", "paste", "feed")
 
 
-class Attendance(db.Model):
+class Attendance(OfficeRow, db.Model):
     """One journalist present at one briefing, counted for the outlet they belonged to that day."""
 
     __tablename__ = "attendance"
@@ -31,8 +31,6 @@ class Attendance(db.Model):
         Index("ix_attendance_journalist", "journalist_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     briefing_id: Mapped[int] = mapped_column(ForeignKey("briefing.id", ondelete="CASCADE"))
     journalist_id: Mapped[int] = mapped_column(ForeignKey("journalist.id", ondelete="CASCADE"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id", ondelete="CASCADE"))
@@ -46,7 +44,7 @@ class Attendance(db.Model):
     briefing: Mapped[Briefing] = relationship()
 
 
-class Question(db.Model):
+class Question(OfficeRow, db.Model):
     """A question sent before or during a briefing; duplicates point at the one that is answered."""
 
     __tablename__ = "question"
@@ -55,8 +53,6 @@ class Question(db.Model):
         Index("ix_question_office_asked", "office_id", "asked_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     briefing_id: Mapped[int] = mapped_column(ForeignKey("briefing.id", ondelete="CASCADE"))
     journalist_id: Mapped[int | None] = mapped_column(ForeignKey("journalist.id", ondelete="SET NULL"),
                                                       index=True)
@@ -75,10 +71,10 @@ class Question(db.Model):
 
     journalist: Mapped[Journalist | None] = relationship(lazy="joined")
     briefing: Mapped[Briefing] = relationship()
-    merged_into: Mapped[Question | None] = relationship(remote_side=[id])
+    merged_into: Mapped[Question | None] = relationship(remote_side="Question.id")
 
 
-class Coverage(db.Model):
+class Coverage(OfficeRow, db.Model):
     """An article or broadcast: outlet, URL (normalised, unique per office), tone, the briefing it came of."""
 
     __tablename__ = "coverage"
@@ -89,8 +85,6 @@ class Coverage(db.Model):
         Index("ix_coverage_outlet", "outlet_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     briefing_id: Mapped[int | None] = mapped_column(ForeignKey("briefing.id", ondelete="SET NULL"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id", ondelete="CASCADE"))
     url: Mapped[str] = mapped_column(String(1000))

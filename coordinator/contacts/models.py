@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import OfficeRow, Row, UTCDateTime
 from coordinator.extensions import db
 
 OUTLET_KINDS = ("newspaper", "online", "tv", "radio", "news_agency", "magazine", "social")
@@ -39,13 +39,12 @@ journalist_beat = Table(
 )
 
 
-class Beat(db.Model):
+class Beat(Row, db.Model):
     """A topic a journalist covers (Kinh tế, Y tế...), per office."""
 
     __tablename__ = "beat"
     __table_args__ = (UniqueConstraint("office_id", "slug"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     slug: Mapped[str] = mapped_column(String(120))
@@ -55,13 +54,12 @@ class Beat(db.Model):
         return f"<Beat {self.slug}>"
 
 
-class Outlet(db.Model):
+class Outlet(Row, db.Model):
     """A press agency: newspaper, TV, radio, online paper, news agency, magazine, social channel."""
 
     __tablename__ = "outlet"
     __table_args__ = (UniqueConstraint("office_id", "name_folded"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(255))
     name_folded: Mapped[str] = mapped_column(String(255))
@@ -77,7 +75,7 @@ class Outlet(db.Model):
         return f"<Outlet {self.name}>"
 
 
-class Journalist(db.Model):
+class Journalist(OfficeRow, db.Model):
     """A contact: a journalist working for an outlet. Not a staff user."""
 
     __tablename__ = "journalist"
@@ -88,8 +86,6 @@ class Journalist(db.Model):
         Index("ix_journalist_office_updated", "office_id", "updated_at"),  # the invitations' safety net
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     full_name: Mapped[str] = mapped_column(String(255))
     # Lowercase, no diacritics ('đ' → 'd'), whitespace collapsed: what search compares against.
     full_name_folded: Mapped[str] = mapped_column(String(255))
@@ -120,13 +116,12 @@ class Journalist(db.Model):
         return f"<Journalist {self.id} {self.email}>"
 
 
-class JournalistOutletHistory(db.Model):
+class JournalistOutletHistory(Row, db.Model):
     """Where a journalist worked, and when (``valid_to`` inclusive; None = still there)."""
 
     __tablename__ = "journalist_outlet_history"
     __table_args__ = (Index("ix_journalist_outlet_history_journalist", "journalist_id", "valid_from"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     journalist_id: Mapped[int] = mapped_column(ForeignKey("journalist.id", ondelete="CASCADE"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id", ondelete="CASCADE"), index=True)
     valid_from: Mapped[date] = mapped_column(Date)
@@ -136,7 +131,7 @@ class JournalistOutletHistory(db.Model):
     outlet: Mapped[Outlet] = relationship(lazy="joined")
 
 
-class DistributionList(db.Model):
+class DistributionList(Row, db.Model):
     """Fixed members and/or a rule. The rule ANDs its criteria; each criterion is any-of:
     ``{"beat_ids": [..], "outlet_kinds": [..], "levels": [..], "outlet_ids": [..]}``."""
 
@@ -144,7 +139,6 @@ class DistributionList(db.Model):
     __table_args__ = (UniqueConstraint("office_id", "name"),
                       Index("ix_distribution_list_office_updated", "office_id", "updated_at"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
@@ -171,13 +165,12 @@ class DistributionListMember(db.Model):
     journalist: Mapped[Journalist] = relationship()
 
 
-class ContactImport(db.Model):
+class ContactImport(Row, db.Model):
     """An uploaded contacts file run in the background; the file is kept in the database so any
     worker on any machine can run it, and the report is kept for the status endpoint."""
 
     __tablename__ = "contact_import"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     filename: Mapped[str] = mapped_column(String(255))

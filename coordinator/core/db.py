@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, TypeDecorator, event
+from sqlalchemy import DateTime, ForeignKey, Integer, TypeDecorator, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
 
 
 class UTCDateTime(TypeDecorator):
@@ -43,3 +44,15 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+class Row:
+    """A table's own integer id (the primary key every model has)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class OfficeRow(Row):
+    """A row of one office (a tenant): every query on it is scoped by ``office_id``."""
+
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))

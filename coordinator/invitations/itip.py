@@ -97,19 +97,7 @@ def fill(shell: str, journalist: Journalist, rsvp: str = "needs_action") -> str:
 def calendar(method: str, components: list[Event], *, office: Office, sender: tuple[str, str],
              journalist: Journalist, rsvp: str = "needs_action") -> str:
     """A complete METHOD:REQUEST or CANCEL calendar for one journalist."""
-    cal = Calendar.new(prodid=PRODID, method=method)
-    partstat = RSVP_TO_PARTSTAT.get(rsvp, "NEEDS-ACTION")
-    for component in components:
-        for name in ("ORGANIZER", "ATTENDEE", "X-COORDINATOR-STATUS"):
-            component.pop(name, None)
-        component.add("organizer", _organizer(*sender), encode=False)
-        component.add("attendee", _attendee(journalist, partstat), encode=False)
-        if method == "CANCEL":
-            component.pop("STATUS", None)
-            component.add("status", "CANCELLED")
-        cal.add_component(component)
-    add_missing_timezones(cal)
-    return cal.to_ical().decode()
+    return fill(calendar_shell(method, components, office=office, sender=sender), journalist, rsvp)
 
 
 def cancel_component(uid: str, sequence: int, *, summary: str, start: datetime, end: datetime, tz,

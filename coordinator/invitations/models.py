@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.contacts.models import Journalist
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import OfficeRow, Row, UTCDateTime
 from coordinator.extensions import db
 
 RSVP_STATES = ("needs_action", "accepted", "tentative", "declined")
@@ -16,7 +16,7 @@ PARTSTAT_TO_RSVP = {value: key for key, value in RSVP_TO_PARTSTAT.items()}
 RSVP_SOURCES = ("link", "portal", "imip", "staff")
 
 
-class Invitation(db.Model):
+class Invitation(OfficeRow, db.Model):
     __tablename__ = "invitation"
     __table_args__ = (
         UniqueConstraint("series_id", "journalist_id"),
@@ -25,8 +25,6 @@ class Invitation(db.Model):
         Index("ix_invitation_office_journalist", "office_id", "journalist_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     journalist_id: Mapped[int] = mapped_column(ForeignKey("journalist.id", ondelete="CASCADE"))
     series_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_series.id", ondelete="CASCADE"))
     briefing_id: Mapped[int | None] = mapped_column(ForeignKey("briefing.id", ondelete="CASCADE"))
@@ -48,13 +46,12 @@ class Invitation(db.Model):
     journalist: Mapped[Journalist] = relationship(lazy="joined")
 
 
-class OccurrenceRsvp(db.Model):
+class OccurrenceRsvp(Row, db.Model):
     """An answer for one occurrence of a series (a calendar client's REPLY with RECURRENCE-ID)."""
 
     __tablename__ = "occurrence_rsvp"
     __table_args__ = (UniqueConstraint("invitation_id", "briefing_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"))
     briefing_id: Mapped[int] = mapped_column(ForeignKey("briefing.id", ondelete="CASCADE"), index=True)
     rsvp: Mapped[str] = mapped_column(String(20))

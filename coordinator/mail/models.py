@@ -4,20 +4,19 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import OfficeRow, Row, UTCDateTime
 from coordinator.extensions import db
 
 DELIVERY_STATES = ("queued", "sending", "sent", "failed", "suppressed")
 
 
-class Delivery(db.Model):
+class Delivery(Row, db.Model):
     """One logical message to one recipient, identified by its idempotency key."""
 
     __tablename__ = "delivery"
     __table_args__ = (Index("ix_delivery_office_created", "office_id", "created_at"),
                       Index("ix_delivery_claim_token", "claim_token"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(200), unique=True)
     purpose: Mapped[str] = mapped_column(String(40))
@@ -37,26 +36,23 @@ class Delivery(db.Model):
     sent_at = mapped_column(UTCDateTime())
 
 
-class Suppression(db.Model):
+class Suppression(OfficeRow, db.Model):
     """An address nobody may mail (bounce, spam report, unsubscribe) until staff clears it."""
 
     __tablename__ = "suppression"
     __table_args__ = (UniqueConstraint("office_id", "email"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
-class ProviderEvent(db.Model):
+class ProviderEvent(Row, db.Model):
     """One event from the provider's webhook, kept once (SendGrid sends duplicates)."""
 
     __tablename__ = "provider_event"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     provider: Mapped[str] = mapped_column(String(20), default="sendgrid")
     event_id: Mapped[str] = mapped_column(String(120), unique=True)
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id", ondelete="SET NULL"), index=True)
@@ -68,7 +64,7 @@ class ProviderEvent(db.Model):
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
-class FanOut(db.Model):
+class FanOut(OfficeRow, db.Model):
     """One mailing to many (invites, updates, cancellations, reminders, packs): what it sends (a target
     kind and its spec, see ``coordinator.mail.fanout``), its progress, and who is running it."""
 
@@ -76,8 +72,6 @@ class FanOut(db.Model):
     __table_args__ = (UniqueConstraint("key"), Index("ix_fan_out_office_started", "office_id", "started_at"),
                       Index("ix_fan_out_unfinished", "finished_at", "heartbeat_at"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str | None] = mapped_column(String(40))  # the target kind (coordinator.mail.fanout.TARGETS)
     spec: Mapped[dict | None] = mapped_column(JSON)

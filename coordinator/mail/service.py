@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -167,3 +169,18 @@ def _suppression(session: Session, office_id: int | None, email: str) -> Suppres
 def _reloaded(session: Session, delivery: Delivery) -> Delivery:
     session.refresh(delivery)
     return delivery
+
+
+def send_to_staff(user, office: Office, *, key: str, purpose: str, template: str,
+                  subject: Callable[[], str], context: dict) -> Delivery:
+    """One mail to one staff member, in their language: ``templates/mail/<template>.txt`` and ``.html``,
+    with ``subject()`` computed in that language too."""
+    with force_locale(user.locale or office.locale):
+        title = subject()
+        context = {"user": user, "office": office, **context}
+        text = render_template(f"mail/{template}.txt", **context)
+        html = render_template(f"mail/{template}.html", subject=title, **context)
+    sender, sender_name = sender_for(office)
+    return send(OutgoingMessage(key=key, office_id=office.id, office_slug=office.slug, purpose=purpose,
+                                to_email=user.email, to_name=user.full_name, from_email=sender,
+                                from_name=sender_name, subject=title, text=text, html=html))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.contacts.models import Outlet
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import OfficeRow, Row, UTCDateTime
 from coordinator.extensions import db
 from coordinator.schedule.models import Briefing
 
@@ -18,7 +18,7 @@ PROPOSAL_STATUSES = ("pending", "confirmed", "rejected")
 FETCH_STATES = ("never", "ok", "not_modified", "error")
 
 
-class OutletFeed(db.Model):
+class OutletFeed(Row, db.Model):
     """One RSS or Atom feed of an outlet, with its polling schedule and health."""
 
     __tablename__ = "outlet_feed"
@@ -28,7 +28,6 @@ class OutletFeed(db.Model):
         Index("ix_outlet_feed_outlet", "outlet_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id", ondelete="CASCADE"))
     url: Mapped[str] = mapped_column(String(1000))
@@ -54,7 +53,7 @@ class OutletFeed(db.Model):
     outlet: Mapped[Outlet] = relationship(lazy="joined")
 
 
-class FeedItem(db.Model):
+class FeedItem(OfficeRow, db.Model):
     """An article seen in a feed: one row per normalised URL per office, whichever feeds carried it."""
 
     __tablename__ = "feed_item"
@@ -63,8 +62,6 @@ class FeedItem(db.Model):
         Index("ix_feed_item_office_published", "office_id", "published_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id", ondelete="CASCADE"), index=True)
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("outlet_feed.id", ondelete="SET NULL"), index=True)
     url: Mapped[str] = mapped_column(String(1000))  # normalised as coverage URLs are
@@ -82,7 +79,7 @@ class FeedItem(db.Model):
     feed: Mapped[OutletFeed | None] = relationship()
 
 
-class MatchProposal(db.Model):
+class MatchProposal(OfficeRow, db.Model):
     """'This item likely came from that briefing': a score, the phrases that matched, and staff's decision."""
 
     __tablename__ = "match_proposal"
@@ -91,8 +88,6 @@ class MatchProposal(db.Model):
         Index("ix_match_proposal_office_status", "office_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("feed_item.id", ondelete="CASCADE"), index=True)
     briefing_id: Mapped[int] = mapped_column(ForeignKey("briefing.id", ondelete="CASCADE"), index=True)
     score: Mapped[float] = mapped_column(Float)
@@ -109,14 +104,12 @@ class MatchProposal(db.Model):
     briefing: Mapped[Briefing] = relationship(lazy="joined")
 
 
-class PhraseWeight(db.Model):
+class PhraseWeight(OfficeRow, db.Model):
     """How often a phrase led to a confirmed or a rejected proposal in this office."""
 
     __tablename__ = "match_phrase_weight"
     __table_args__ = (UniqueConstraint("office_id", "phrase"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     phrase: Mapped[str] = mapped_column(String(255))
     confirms: Mapped[int] = mapped_column(Integer, default=0)
     rejects: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import OfficeRow, Row, UTCDateTime
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.schedule.models import Briefing
@@ -19,13 +19,12 @@ POINT_STATUSES = ("invited", "accepted", "declined", "withdrawn")
 OFFER_STATUSES = ("active", "withdrawn")
 
 
-class NetworkTrust(db.Model):
+class NetworkTrust(Row, db.Model):
     """Office ``office_id`` lets ``trusted_office_id`` invite it as a connection point."""
 
     __tablename__ = "network_trust"
     __table_args__ = (UniqueConstraint("office_id", "trusted_office_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     trusted_office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -34,13 +33,12 @@ class NetworkTrust(db.Model):
     trusted_office: Mapped[Office] = relationship(foreign_keys=[trusted_office_id], lazy="joined")
 
 
-class ConnectionPoint(db.Model):
+class ConnectionPoint(Row, db.Model):
     """One office taking part in another office's briefing. ``office_id`` is the host office."""
 
     __tablename__ = "connection_point"
     __table_args__ = (UniqueConstraint("host_briefing_id", "point_office_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     host_briefing_id: Mapped[int] = mapped_column(ForeignKey("briefing.id", ondelete="CASCADE"), index=True)
     point_office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
@@ -59,14 +57,13 @@ class ConnectionPoint(db.Model):
     local_briefing: Mapped[Briefing | None] = relationship(foreign_keys=[local_briefing_id])
 
 
-class NetworkPackCopy(db.Model):
+class NetworkPackCopy(Row, db.Model):
     """A host pack version copied onto a point's local briefing (one per point and version: a retry
     finds it and never makes a second copy). ``office_id`` is the point office."""
 
     __tablename__ = "network_pack_copy"
     __table_args__ = (UniqueConstraint("point_id", "host_pack_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     point_id: Mapped[int] = mapped_column(ForeignKey("connection_point.id", ondelete="CASCADE"), index=True)
     host_pack_id: Mapped[int] = mapped_column(ForeignKey("pack.id", ondelete="CASCADE"), index=True)
@@ -75,15 +72,13 @@ class NetworkPackCopy(db.Model):
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
-class ContactOffer(db.Model):
+class ContactOffer(OfficeRow, db.Model):
     """An outlet (``journalist_id`` empty) or a journalist an office offers to the network, or only to
     the offices in ``office_ids``."""
 
     __tablename__ = "contact_offer"
     __table_args__ = (Index("ix_contact_offer_office_status", "office_id", "status"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id", ondelete="CASCADE"), index=True)
     journalist_id: Mapped[int | None] = mapped_column(ForeignKey("journalist.id", ondelete="CASCADE"), index=True)
     office_ids: Mapped[list] = mapped_column(JSON, default=list)  # empty: every office of the network
@@ -96,14 +91,13 @@ class ContactOffer(db.Model):
     office: Mapped[Office] = relationship(lazy="joined")
 
 
-class ContactLink(db.Model):
+class ContactLink(Row, db.Model):
     """A local copy (outlet, and journalist if any) made from an offer; remembers its network origin.
     ``office_id`` is the adopting office."""
 
     __tablename__ = "network_contact_link"
     __table_args__ = (UniqueConstraint("offer_id", "office_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("contact_offer.id", ondelete="SET NULL"))
     origin_office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)

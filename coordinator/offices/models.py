@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import Row, UTCDateTime
 from coordinator.extensions import db
 
 
-class Office(db.Model):
+class Office(Row, db.Model):
     """One press office: the tenant every other record belongs to."""
 
     __tablename__ = "office"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.contacts.models import Journalist
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import OfficeRow, Row, UTCDateTime
 from coordinator.extensions import db
 
 STATUSES = ("draft", "submitted", "approved", "released")
@@ -40,7 +40,7 @@ class PackSettings(db.Model):
     updated_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
-class Pack(db.Model):
+class Pack(OfficeRow, db.Model):
     """One version of a pack. ``root_id`` is the first version's id (its own for the first)."""
 
     __tablename__ = "pack"
@@ -49,8 +49,6 @@ class Pack(db.Model):
         Index("ix_pack_office_status", "office_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     briefing_id: Mapped[int | None] = mapped_column(ForeignKey("briefing.id", ondelete="SET NULL"), index=True)
     root_id: Mapped[int | None] = mapped_column(ForeignKey("pack.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -99,12 +97,11 @@ class Pack(db.Model):
         return f"<Pack {self.id} v{self.version} {self.status}>"
 
 
-class PackFile(db.Model):
+class PackFile(Row, db.Model):
     """A document of a pack. Storage names are ours (uuid-based), never the uploader's."""
 
     __tablename__ = "pack_file"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     pack_id: Mapped[int] = mapped_column(ForeignKey("pack.id", ondelete="CASCADE"), index=True)
     original_name: Mapped[str] = mapped_column(String(500))  # as sent, for the record only
@@ -119,12 +116,11 @@ class PackFile(db.Model):
     pack: Mapped[Pack] = relationship(back_populates="files")
 
 
-class PackApproval(db.Model):
+class PackApproval(Row, db.Model):
     """A decision on a submitted pack: approved or rejected (with the reason)."""
 
     __tablename__ = "pack_approval"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     pack_id: Mapped[int] = mapped_column(ForeignKey("pack.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -135,7 +131,7 @@ class PackApproval(db.Model):
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
-class PackRecipient(db.Model):
+class PackRecipient(OfficeRow, db.Model):
     """A journalist a version was (or is being) sent to, and why. Shaped like an ``Invitation`` where the
     fan-out engine looks (``journalist``, ``last_delivery_id``)."""
 
@@ -145,8 +141,6 @@ class PackRecipient(db.Model):
         Index("ix_pack_recipient_root_journalist", "root_id", "journalist_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     pack_id: Mapped[int] = mapped_column(ForeignKey("pack.id", ondelete="CASCADE"), index=True)
     root_id: Mapped[int] = mapped_column(ForeignKey("pack.id", ondelete="CASCADE"))
     journalist_id: Mapped[int] = mapped_column(ForeignKey("journalist.id", ondelete="CASCADE"), index=True)
@@ -158,13 +152,12 @@ class PackRecipient(db.Model):
     journalist: Mapped[Journalist] = relationship(lazy="joined")
 
 
-class PackDownload(db.Model):
+class PackDownload(Row, db.Model):
     """One download of one file: by a recipient's link (journalist known) or from the newsroom."""
 
     __tablename__ = "pack_download"
     __table_args__ = (Index("ix_pack_download_pack_created", "pack_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     pack_id: Mapped[int] = mapped_column(ForeignKey("pack.id", ondelete="CASCADE"))
     file_id: Mapped[int | None] = mapped_column(ForeignKey("pack_file.id", ondelete="SET NULL"), index=True)

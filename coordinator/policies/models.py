@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.contacts.models import Beat, Journalist
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import OfficeRow, Row, UTCDateTime
 from coordinator.extensions import db
 
 STAGES = ("drafting", "issued", "in_force", "under_review")
@@ -17,14 +17,12 @@ LINK_KINDS = ("briefing", "pack", "question", "coverage")
 QUARTERS = (1, 2, 3, 4)
 
 
-class Policy(db.Model):
+class Policy(OfficeRow, db.Model):
     """A policy an office communicates, with the date it reached each stage."""
 
     __tablename__ = "policy"
     __table_args__ = (Index("ix_policy_office_stage", "office_id", "stage"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     beat_id: Mapped[int | None] = mapped_column(ForeignKey("beat.id", ondelete="SET NULL"))
@@ -74,14 +72,12 @@ LINK_MODELS = {"briefing": PolicyBriefing, "pack": PolicyPack, "question": Polic
                "coverage": PolicyCoverage}
 
 
-class CommunicationPlan(db.Model):
+class CommunicationPlan(OfficeRow, db.Model):
     """The office's communication plan for one year."""
 
     __tablename__ = "communication_plan"
     __table_args__ = (UniqueConstraint("office_id", "year"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
     responsible: Mapped[str] = mapped_column(String(255), default="")
@@ -93,13 +89,12 @@ class CommunicationPlan(db.Model):
                                                  cascade="all, delete-orphan", passive_deletes=True)
 
 
-class PlanItem(db.Model):
+class PlanItem(Row, db.Model):
     """One policy in a year's plan: briefings and packs planned per quarter, audiences, who is responsible."""
 
     __tablename__ = "plan_item"
     __table_args__ = (UniqueConstraint("plan_id", "policy_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("communication_plan.id", ondelete="CASCADE"))
     policy_id: Mapped[int] = mapped_column(ForeignKey("policy.id", ondelete="CASCADE"), index=True)
@@ -115,15 +110,13 @@ class PlanItem(db.Model):
     policy: Mapped[Policy] = relationship(lazy="joined")
 
 
-class PolicyComment(db.Model):
+class PolicyComment(OfficeRow, db.Model):
     """A comment sent on a policy's public consultation page; staff triage it like a question."""
 
     __tablename__ = "policy_comment"
     __table_args__ = (Index("ix_policy_comment_policy_created", "policy_id", "created_at"),
                       Index("ix_policy_comment_office_status", "office_id", "status"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     policy_id: Mapped[int] = mapped_column(ForeignKey("policy.id", ondelete="CASCADE"))
     journalist_id: Mapped[int | None] = mapped_column(ForeignKey("journalist.id", ondelete="SET NULL"))
     author_name: Mapped[str] = mapped_column(String(255))

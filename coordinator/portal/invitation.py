@@ -54,30 +54,6 @@ def _briefing_for(invitation: Invitation) -> Briefing | None:
 ANSWERS = ("accepted", "tentative", "declined")
 
 
-def _invitation_or_410(token: str) -> Invitation:
-    invitation = invitation_from_token(token)
-    if invitation is None:
-        abort(410)
-    speak_to(invitation.journalist)
-    return invitation
-
-
-def _briefing_for(invitation: Invitation) -> Briefing | None:
-    """The briefing the page is about: the ad hoc one, or the series' next (or a chosen) occurrence."""
-    from coordinator.core import clock
-
-    if invitation.briefing_id is not None:
-        return db.session.get(Briefing, invitation.briefing_id)
-    chosen = request.args.get("b", type=int)
-    if chosen:
-        briefing = db.session.get(Briefing, chosen)
-        if briefing is not None and briefing.series_id == invitation.series_id:
-            return briefing
-    return db.session.scalar(db.select(Briefing).where(Briefing.series_id == invitation.series_id,
-                                                       Briefing.end >= clock.now(),
-                                                       Briefing.status != "cancelled").order_by(Briefing.start))
-
-
 @bp.get("/i/<token>")
 def invitation_page(token: str):
     invitation = _invitation_or_410(token)

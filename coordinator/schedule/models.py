@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import OfficeRow, Row, UTCDateTime
 from coordinator.extensions import db
 
 HOLIDAY_POLICIES = ("none", "skip", "move_next_working_day")
@@ -34,12 +34,11 @@ STATUSES = ("scheduled", "moved", "cancelled", "held")
 DEFAULT_REMINDERS = [1440, 60]
 
 
-class Series(db.Model):
+class Series(Row, db.Model):
     """A recurring briefing: one RRULE from a local start time, one VEVENT in every feed."""
 
     __tablename__ = "schedule_series"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
     title: Mapped[str] = mapped_column(String(255))
@@ -67,7 +66,7 @@ class Series(db.Model):
 
     __mapper_args__ = {"version_id_col": version_id}
 
-    split_from: Mapped[Series | None] = relationship(remote_side=[id])
+    split_from: Mapped[Series | None] = relationship(remote_side="Series.id")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -85,7 +84,7 @@ class Series(db.Model):
         return f"<Series {self.id} {self.title!r}>"
 
 
-class Briefing(db.Model):
+class Briefing(OfficeRow, db.Model):
     """One briefing: an occurrence of a series (``series_id`` and ``recurrence_id`` set) or ad hoc."""
 
     __tablename__ = "briefing"
@@ -94,8 +93,6 @@ class Briefing(db.Model):
         Index("ix_briefing_office_start", "office_id", "start"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"))
     series_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_series.id", ondelete="CASCADE"),
                                                   index=True)
     recurrence_id = mapped_column(UTCDateTime())  # original start of the occurrence, kept for life
@@ -163,27 +160,25 @@ class Briefing(db.Model):
         return f"<Briefing {self.id} {self.start:%Y-%m-%d %H:%M} {self.status}>"
 
 
-class OfficeClosure(db.Model):
+class OfficeClosure(Row, db.Model):
     """A day the office adds itself (extra days off the government announces each year)."""
 
     __tablename__ = "office_closure"
     __table_args__ = (UniqueConstraint("office_id", "day"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     day = mapped_column(Date(), nullable=False)
     name: Mapped[str] = mapped_column(String(255))
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
 
-class JournalistFeedToken(db.Model):
+class JournalistFeedToken(Row, db.Model):
     """A personal calendar feed token: revocable and rotatable. The database keeps a SHA-256 hash (for
     lookup) and a random salt; the token itself is HMAC(SECRET_KEY, salt), so it can be shown to the
     journalist again (portal) but never read from the database alone."""
 
     __tablename__ = "journalist_feed_token"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     journalist_id: Mapped[int] = mapped_column(ForeignKey("journalist.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

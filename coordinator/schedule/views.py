@@ -37,6 +37,7 @@ from coordinator.schedule.forms import (
 from coordinator.schedule.holidays import DaysOff, public_holidays
 from coordinator.schedule.models import Briefing, OfficeClosure, Series
 from coordinator.web import navigation
+from coordinator.web.args import choice_arg
 from coordinator.web.forms import apply_errors
 from coordinator.web.navigation import NavItem
 
@@ -98,9 +99,7 @@ def _audience_form(form_class: type[F]) -> F:
 @bp.get("/")
 @require("read")
 def calendar():
-    view = request.args.get("view", "month")
-    if view not in VIEWS:
-        view = "month"
+    view = choice_arg("view", VIEWS, "month")
     tz = _tz()
     today = clock.today(tz)
     try:

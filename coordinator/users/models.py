@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.core import clock
-from coordinator.core.db import UTCDateTime
+from coordinator.core.db import Row, UTCDateTime
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 
@@ -39,12 +39,11 @@ class User(UserMixin, db.Model):
         return self.full_name or self.email
 
 
-class ApiToken(db.Model):
+class ApiToken(Row, db.Model):
     """A bearer token for the API. Only a SHA-256 hash is stored; the token is shown once."""
 
     __tablename__ = "api_token"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120), default="")

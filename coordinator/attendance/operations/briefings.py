@@ -92,3 +92,8 @@ def next_briefing(invitation: Invitation, now: datetime | None = None) -> Briefi
     """The invitation's briefing that has not ended yet, the soonest first."""
     now = now or clock.now()
     return _first_briefing(invitation, Briefing.end >= now)
+
+# What the package (``attendance.operations``) offers from this module.
+__all__ = ["DOOR_AFTER", "DOOR_BEFORE", "SELF_BEFORE", "STAFF_BEFORE", "_check_briefing_open", "_in_window",
+    "briefing_day", "briefing_now", "invitation_covers", "invitation_of", "next_briefing", "office_tz",
+    "window_error"]

@@ -184,3 +184,8 @@ def add_walk_in(briefing: Briefing, data: dict, *, user_id: int | None,
         created = True
     attendance, _new = check_in(briefing, journalist, mode=mode, method="walk_in", user_id=user_id)
     return journalist, attendance, created
+
+# What the package (``attendance.operations``) offers from this module.
+__all__ = ["CODE_RE", "_invitation_for_checkin", "add_walk_in", "check_in", "check_in_by_code",
+    "check_in_by_token", "existing_attendance", "normalise_code", "self_check_in", "token_from_text",
+    "undo_check_in"]

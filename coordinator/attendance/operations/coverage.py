@@ -195,3 +195,7 @@ def delete_coverage(coverage: Coverage) -> None:
     audit.record("coverage.deleted", coverage, data={"url": coverage.url})
     db.session.delete(coverage)
     db.session.flush()
+
+# What the package (``attendance.operations``) offers from this module.
+__all__ = ["TRACKING_PARAMS", "_coverage_values", "create_coverage", "delete_coverage", "find_coverage",
+    "normalise_url", "update_coverage"]

@@ -12,3 +12,6 @@ QUESTION_STATUS_LABELS = {
     "pending": _l("Chờ trả lời"), "answered_at_briefing": _l("Đã trả lời tại buổi họp"),
     "answered_in_writing": _l("Đã trả lời bằng văn bản"), "declined": _l("Từ chối trả lời"),
 }
+
+# What the package (``attendance.operations``) offers from this module.
+__all__ = ["KIND_LABELS", "METHOD_LABELS", "MODE_LABELS", "QUESTION_STATUS_LABELS", "TONE_LABELS"]

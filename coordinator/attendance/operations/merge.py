@@ -18,3 +18,6 @@ def merge_journalists_hook(keep_id: int, drop_id: int) -> None:
             row.journalist_id = keep_id
     db.session.execute(update(Question).where(Question.journalist_id == drop_id).values(journalist_id=keep_id))
     db.session.flush()
+
+# What the package (``attendance.operations``) offers from this module.
+__all__ = ["merge_journalists_hook"]

@@ -90,3 +90,6 @@ def paste_coverage(office_id: int, text: str, *, outlets: dict[str, Any] | None 
     return {"rows": rows, "created": created,
             "unmatched": [r for r in rows if r["status"] == "unmatched"],
             "duplicates": [r for r in rows if r["status"] in ("duplicate", "repeated")]}
+
+# What the package (``attendance.operations``) offers from this module.
+__all__ = ["paste_coverage", "paste_lines"]

@@ -50,3 +50,6 @@ def roster_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
         "without_rsvp": sum(1 for r in rows if r["attendance"] is not None and r["rsvp"] != "accepted"),
         "online": sum(1 for r in rows if r["attendance"] is not None and r["attendance"].mode == "online"),
     }
+
+# What the package (``attendance.operations``) offers from this module.
+__all__ = ["attended_journalist_ids", "roster", "roster_counts"]

@@ -157,3 +157,7 @@ def answer_mail_key(question: Question) -> str:
     """The idempotency key of the mail carrying this answer: a changed answer is a new message."""
     digest = hashlib.sha256((question.answer or "").encode()).hexdigest()[:12]
     return f"question-answer:{question.id}:{digest}"
+
+# What the package (``attendance.operations``) offers from this module.
+__all__ = ["QUESTION_MAX", "_question_text", "answer_mail_key", "ask", "duplicates_of", "merge_questions",
+    "move_question", "running_order", "set_question_status", "unmerge_question"]

@@ -106,3 +106,6 @@ def delete_beat(beat: Beat) -> None:
     drop_from_rules(beat.office_id, "beat_ids", beat.id)
     db.session.delete(beat)
     db.session.flush()
+
+# What the package (``contacts.operations``) offers from this module.
+__all__ = ["create_beat", "delete_beat", "find_beat", "get_or_create_beats", "parse_beat_names", "rename_beat"]

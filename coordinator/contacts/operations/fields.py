@@ -203,3 +203,9 @@ def office_today(office_id: int) -> date:
     """Today in the office's time zone: the day an outlet period starts unless told otherwise."""
     tz = db.session.scalar(select(Office.timezone).where(Office.id == office_id)) or "Asia/Ho_Chi_Minh"
     return clock.today(tz)
+
+# What the package (``contacts.operations``) offers from this module.
+__all__ = ["EMAIL_RE", "HOST_RE", "KIND_ALIASES", "KIND_LABELS", "LANGUAGE_LABELS", "LEVEL_ALIASES",
+    "LEVEL_LABELS", "STATUS_LABELS", "display_phone", "guess_kind", "host_of", "is_int", "is_int_list",
+    "normalize_email", "normalize_phone", "normalize_website", "office_today", "parse_domains", "parse_kind",
+    "parse_language", "parse_level"]

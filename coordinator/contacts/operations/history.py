@@ -50,3 +50,6 @@ def outlet_on(journalist: Journalist, on: date | datetime) -> int:
     if rows and on < rows[-1].valid_from:
         return rows[-1].outlet_id
     return journalist.outlet_id
+
+# What the package (``contacts.operations``) offers from this module.
+__all__ = ["move_to_outlet", "outlet_on"]

@@ -154,3 +154,6 @@ def _apply_details(journalist: Journalist, values: dict) -> dict[str, Any]:
             changes["beats"] = [[b.name for b in journalist.beats], [b.name for b in beats]]
             journalist.beats = beats
     return changes
+
+# What the package (``contacts.operations``) offers from this module.
+__all__ = ["JOURNALIST_FIELDS", "create_journalist", "update_journalist"]

@@ -223,3 +223,7 @@ def member_counts(members: list[dict]) -> tuple[int, int]:
     """How many of ``list_members``' people are included, and how many excluded."""
     included = sum(1 for m in members if m["included"])
     return included, len(members) - included
+
+# What the package (``contacts.operations``) offers from this module.
+__all__ = ["add_members", "create_list", "delete_list", "fixed_member_ids", "list_members", "member_counts",
+    "remove_member", "update_list", "validate_rule"]

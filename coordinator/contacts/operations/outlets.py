@@ -116,3 +116,7 @@ def outlet_for_url(office_id: int, url: str) -> Outlet | None:
             if (host == domain or host.endswith("." + domain)) and (best is None or len(domain) > best[0]):
                 best = (len(domain), outlet)
     return best[1] if best else None
+
+# What the package (``contacts.operations``) offers from this module.
+__all__ = ["OUTLET_FIELDS", "create_outlet", "delete_outlet", "find_outlet_by_name", "outlet_for_url",
+    "update_outlet"]

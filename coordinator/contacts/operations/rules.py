@@ -21,3 +21,6 @@ def drop_from_rules(office_id: int, key: str, object_id: int) -> None:
         if object_id in (rule.get(key) or []):
             rule[key] = [i for i in rule[key] if i != object_id]
             dl.rule = rule
+
+# What the package (``contacts.operations``) offers from this module.
+__all__ = ["RULE_KEYS"]

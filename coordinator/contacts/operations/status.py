@@ -115,3 +115,6 @@ def _move_memberships(keep: Journalist, drop: Journalist) -> int:
             moved += 1
         db.session.delete(member)
     return moved
+
+# What the package (``contacts.operations``) offers from this module.
+__all__ = ["archive_journalist", "mark_by_email", "merge_journalists", "set_status"]

@@ -180,3 +180,6 @@ def counts(office_id: int) -> dict[str, int]:
     rows = db.session.execute(select(MatchProposal.status, func.count()).where(MatchProposal.office_id == office_id)
                               .group_by(MatchProposal.status)).all()
     return {status: int(n) for status, n in rows}
+
+# What the package (``monitoring.operations``) offers from this module.
+__all__ = ["STATUS_LABELS", "bulk", "confirm", "counts", "learn", "reassign", "reject"]

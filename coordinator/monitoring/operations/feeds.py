@@ -133,3 +133,7 @@ def due_hosts(now: datetime | None = None, limit: int = 500) -> dict[str, list[i
     for feed_id, host in rows:
         out.setdefault(host, []).append(feed_id)
     return out
+
+# What the package (``monitoring.operations``) offers from this module.
+__all__ = ["MAX_INTERVAL", "MIN_INTERVAL", "add_feed", "allowed_hosts", "delete_feed", "due_hosts", "feed_url",
+    "feeds_of", "fetch_now", "update_feed"]

@@ -78,3 +78,7 @@ def outlet_feed_states(office_id: int) -> dict[int, str]:
 def healthy_outlet_ids(office_id: int) -> set[int]:
     """Outlets whose coverage is found by their feeds: for them "attended but did not cover" is trustworthy."""
     return {outlet_id for outlet_id, state in outlet_feed_states(office_id).items() if state == "working"}
+
+# What the package (``monitoring.operations``) offers from this module.
+__all__ = ["HEALTHY_WITHIN", "MAX_BACKOFF", "MAX_PROBLEMS", "STATE_LABELS", "healthy_outlet_ids", "is_working",
+    "note_problem", "outlet_feed_states", "record_error", "record_fetched"]

@@ -93,3 +93,6 @@ def unmatched_item_ids(now: datetime | None = None, grace_seconds: int = 120, li
     return list(db.session.scalars(select(FeedItem.id).where(FeedItem.matched_at.is_(None),
                                                              FeedItem.fetched_at <= cutoff)
                                    .order_by(FeedItem.id).limit(limit)))
+
+# What the package (``monitoring.operations``) offers from this module.
+__all__ = ["store_items", "unmatched_item_ids"]

@@ -138,3 +138,7 @@ def match_item(item: FeedItem) -> list[MatchProposal]:
     item.matched_at = clock.now()
     db.session.flush()
     return kept
+
+# What the package (``monitoring.operations``) offers from this module.
+__all__ = ["EARLY_MARGIN", "KIND_LABELS", "PHRASE_SOURCES", "candidates", "generic_pairs", "learned_weights",
+    "match_item", "phrases_for"]

@@ -55,3 +55,6 @@ def update_settings(office_id: int, data: dict) -> MonitoringSettings:
     db.session.flush()
     audit.record("monitoring.settings", ("monitoring_settings", office_id), office_id=office_id, data=values)
     return row
+
+# What the package (``monitoring.operations``) offers from this module.
+__all__ = ["settings_for", "update_settings"]

@@ -136,3 +136,7 @@ def network_origin(journalist: Journalist) -> ContactLink | None:
 def outlet_origin(outlet: Outlet) -> ContactLink | None:
     """The link an outlet copied from the network came through (``None`` for the office's own)."""
     return db.session.scalar(select(ContactLink).where(ContactLink.local_outlet_id == outlet.id).limit(1))
+
+# What the package (``network.operations``) offers from this module.
+__all__ = ["adopt_offer", "contact_status_changed", "is_linked", "linked_group", "network_origin",
+    "outlet_origin", "propagate_suppression"]

@@ -37,3 +37,6 @@ def other_office(office_id: int, value: Any, field: str = "office_id") -> Office
     if other is None or other.id == office_id:
         raise ValidationError({field: _("Không tìm thấy văn phòng này trong mạng lưới.")})
     return other
+
+# What the package (``network.operations``) offers from this module.
+__all__ = ["network_offices"]

@@ -163,3 +163,7 @@ def shared_offer(office_id: int, *, journalist_id: int | None = None, outlet_id:
     else:
         query = query.where(ContactOffer.outlet_id == outlet_id, ContactOffer.journalist_id.is_(None))
     return db.session.scalar(query.limit(1)) is not None
+
+# What the package (``network.operations``) offers from this module.
+__all__ = ["adopted_offer_ids", "directory", "offer_contacts", "offer_for", "offers_of", "shared_offer",
+    "visible_to", "withdraw_offer"]

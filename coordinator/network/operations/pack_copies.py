@@ -95,3 +95,6 @@ def copy_pack(host_pack: Pack, point: ConnectionPoint) -> Pack | None:
     audit.record("network.pack_copied", point, actor_label="system",
                  data={"host_pack_id": host_pack.id, "point_office": office.slug, "version": copy.version})
     return copy
+
+# What the package (``network.operations``) offers from this module.
+__all__ = ["copy_pack", "host_label", "released_host_packs"]

@@ -112,3 +112,6 @@ def sync_local_briefing(point: ConnectionPoint) -> bool:
     audit.record("network.local_updated", local, actor_label="system",
                  data={"host_office": point.host_office.slug, "fields": sorted(changes)})
     return True
+
+# What the package (``network.operations``) offers from this module.
+__all__ = ["accept_point", "decline_point", "received_points", "sync_local_briefing"]

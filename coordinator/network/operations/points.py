@@ -100,3 +100,7 @@ def withdraw_point(point: ConnectionPoint, user: Any) -> ConnectionPoint:
     audit.record("network.point_withdrawn", ("connection_point", point.id), office_id=point.point_office_id,
                  data={"host_office": point.host_office.slug})
     return point
+
+# What the package (``network.operations``) offers from this module.
+__all__ = ["POINT_STATUS_NAMES", "POINT_STATUS_TONES", "accepted_points", "invite_point", "point_of_local",
+    "point_status_name", "points_of", "withdraw_point"]

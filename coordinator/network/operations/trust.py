@@ -53,3 +53,6 @@ def remove_trust(row: NetworkTrust, user: Any) -> None:
     audit.record("network.trust_removed", row, data={"trusted_office": row.trusted_office.slug})
     db.session.delete(row)
     db.session.flush()
+
+# What the package (``network.operations``) offers from this module.
+__all__ = ["add_trust", "is_trusted", "remove_trust", "trusts_of"]

@@ -74,3 +74,6 @@ def triage_comment(comment: PolicyComment, data: dict, *, user_id: int | None) -
     db.session.flush()
     audit.record("policy.comment_triaged", comment, data={"status": [before, status]})
     return comment
+
+# What the package (``policies.operations``) offers from this module.
+__all__ = ["COMMENT_MAX", "COMMENT_STATUS_LABELS", "submit_comment", "triage_comment"]

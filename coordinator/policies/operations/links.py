@@ -73,3 +73,7 @@ def policies_linked_to(office_id: int, kind: str, object_id: int) -> list[Policy
     model = LINK_MODELS[kind]
     return list(db.session.scalars(select(Policy).join(model, model.policy_id == Policy.id).where(
         Policy.office_id == office_id, getattr(model, f"{kind}_id") == object_id).order_by(Policy.name)))
+
+# What the package (``policies.operations``) offers from this module.
+__all__ = ["LINK_LABELS", "LINK_TARGETS", "is_linked", "link", "link_target", "linked_ids", "policies_linked_to",
+    "unlink"]

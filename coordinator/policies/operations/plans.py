@@ -146,3 +146,7 @@ def update_item(item: PlanItem, data: dict) -> PlanItem:
 
 def delete_item(item: PlanItem) -> None:
     _delete(item, "plan.item_removed", {"policy_id": item.policy_id}, audited=item.plan)
+
+# What the package (``policies.operations``) offers from this module.
+__all__ = ["MAX_PER_QUARTER", "MAX_YEAR", "MIN_YEAR", "add_item", "create_plan", "delete_item", "delete_plan",
+    "plan_for_year", "update_item", "update_plan"]

@@ -109,3 +109,6 @@ def update_policy(policy: Policy, data: dict) -> Policy:
 
 def delete_policy(policy: Policy) -> None:
     _delete(policy, "policy.deleted", {"name": policy.name})
+
+# What the package (``policies.operations``) offers from this module.
+__all__ = ["POLICY_FIELDS", "STAGE_LABELS", "create_policy", "delete_policy", "update_policy"]

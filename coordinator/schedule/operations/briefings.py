@@ -182,3 +182,6 @@ def _record_change(briefing: Briefing, changes: dict, before_start: str) -> None
                          "sequence": briefing.sequence, "changes": changes,
                          "recurrence_id": _iso(briefing.recurrence_id)},
                 queue=lane_for(briefing, now, datetime.fromisoformat(before_start)))
+
+# What the package (``schedule.operations``) offers from this module.
+__all__ = ["BRIEFING_EDITABLE", "URGENT_WITHIN", "create_briefing", "lane_for", "update_briefing"]

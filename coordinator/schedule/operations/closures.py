@@ -51,3 +51,6 @@ def remove_closure(closure: OfficeClosure) -> None:
     db.session.delete(closure)
     db.session.flush()
     _reconcile_office(office_id)
+
+# What the package (``schedule.operations``) offers from this module.
+__all__ = ["_reconcile_office", "add_closure", "remove_closure"]

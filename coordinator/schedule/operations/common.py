@@ -97,3 +97,7 @@ def _audience(office_id: int, value: Any, errors: dict) -> dict:
     except ValidationError as exc:
         errors.update(exc.fields)
         return {}
+
+# What the package (``schedule.operations``) offers from this module.
+__all__ = ["DEFAULT_HORIZON_DAYS", "MAX_RANGE_DAYS", "_audience", "_changes", "_check_version", "_iso",
+    "bump_state", "collect", "horizon_days", "new_uid"]

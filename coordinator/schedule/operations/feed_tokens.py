@@ -95,3 +95,7 @@ def active_feed_tokens(office_id: int, journalist_ids: Iterable[int]) -> dict[in
         JournalistFeedToken.office_id == office_id, JournalistFeedToken.journalist_id.in_(ids),
         JournalistFeedToken.revoked_at.is_(None)).order_by(JournalistFeedToken.created_at))
     return {row.journalist_id: row for row in rows}
+
+# What the package (``schedule.operations``) offers from this module.
+__all__ = ["_derive_token", "_hash", "_journalist", "active_feed_tokens", "authenticate_feed_token",
+    "feed_token_of", "issue_feed_token", "personal_feed_token", "revoke_feed_tokens", "rotate_feed_token"]

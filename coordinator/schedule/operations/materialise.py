@@ -200,3 +200,7 @@ def series_exceptions(series: Series, until: datetime | None = None) -> list[dic
             out.append({"recurrence_id": item.recurrence_id, "kind": "skipped" if item.kind == "skipped" else "moved",
                         "start": item.start, "reason": item.reason, "briefing": None})
     return out
+
+# What the package (``schedule.operations``) offers from this module.
+__all__ = ["ensure_materialised", "list_briefings", "materialise", "materialise_all", "reconcile",
+    "series_exceptions"]

@@ -215,3 +215,6 @@ def end_series_before(briefing: Briefing) -> Series:
                          "from": _iso(cut), "changes": change_log, "removed_briefing_ids": removed})
     bump_state(series.office_id)
     return series
+
+# What the package (``schedule.operations``) offers from this module.
+__all__ = ["_series_snapshot", "create_series", "end_series_before", "split_series", "update_series"]

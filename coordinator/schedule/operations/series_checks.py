@@ -136,3 +136,6 @@ def _clean_rule(data: dict, base: Series | None, given: Given, when: tuple[datet
             out["rrule"] = rule
     elif "rrule" in data:  # still report a broken rule next to a broken dtstart
         collect(errors, recurrence.normalise_rrule, source, datetime(2026, 1, 1, 9), "Asia/Ho_Chi_Minh")
+
+# What the package (``schedule.operations``) offers from this module.
+__all__ = ["SERIES_FIELDS", "TIMING_FIELDS", "_holiday_policy", "_reminders", "clean_series"]
