@@ -329,9 +329,10 @@ def network_report() -> ResponseReturnValue:
     errors: dict[str, str] = {}
     raw = request.args.get("briefing_id")
     if raw:
-        if not raw.isdigit():
+        briefing_id = parse_id(raw)
+        if briefing_id is None:
             raise ValidationError({"briefing_id": _("briefing_id phải là số nguyên.")})
-        briefings = [get_scoped(Briefing, int(raw))]
+        briefings = [get_scoped(Briefing, briefing_id)]
     else:
         today = clock.today(g.office.timezone)
         day_from = _date_arg("from", date(today.year, 1, 1), errors)

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
 from coordinator.contacts.models import DistributionList, Journalist, Outlet
-from coordinator.core import clock, uow
+from coordinator.core import clock
 from coordinator.core.errors import DomainError
+from coordinator.core.ids import parse_id
 from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
@@ -27,7 +28,7 @@ from coordinator.network.models import ConnectionPoint, ContactOffer, NetworkTru
 from coordinator.offices.models import Office
 from coordinator.schedule.models import Briefing
 from coordinator.web import navigation
-from coordinator.web.forms import flash_error
+from coordinator.web.forms import apply_errors, flash_error
 from coordinator.web.navigation import NavItem
 
 bp = Blueprint("network", __name__, url_prefix="/network")
@@ -67,15 +68,6 @@ def _office() -> Office:
     return current_user.office
 
 
-def _field_errors(form: FlaskForm, exc: DomainError) -> None:
-    for key, message in exc.fields.items():
-        target = getattr(form, key, None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = list(target.errors) + [message]
-        else:
-            flash(message, "error")
-
-
 def _submitted(form: FlaskForm, action: str,
                change: Callable[[], ResponseReturnValue | None]) -> tuple[ResponseReturnValue | None, int]:
     """A page whose form posts to itself: on POST the role is checked (403), then the form, then ``change``
@@ -89,8 +81,7 @@ def _submitted(form: FlaskForm, action: str,
         try:
             response = change()
         except DomainError as exc:
-            uow.abandon()
-            _field_errors(form, exc)
+            apply_errors(form, exc)  # a refusal with no field of its own is shown at the top
         else:
             if response is not None:
                 return response, 200
@@ -349,9 +340,10 @@ def report() -> ResponseReturnValue:
     raw_id = request.args.get("briefing_id", "")
     day_from, day_to, errors = _period()
     if raw_id:
-        if not raw_id.isdigit() or not 1 <= int(raw_id) <= 2**31 - 1:
+        briefing_id = parse_id(raw_id)
+        if briefing_id is None:
             abort(404)
-        briefing = get_or_404(Briefing, int(raw_id))
+        briefing = get_or_404(Briefing, briefing_id)
         briefings = [briefing]
     else:
         briefings = [] if errors else reports.host_briefings(office.id, day_from, day_to, office.timezone)

@@ -18,6 +18,7 @@ from coordinator.contacts.models import Beat, DistributionList
 from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError, Forbidden
 from coordinator.core.i18n import format_local
+from coordinator.core.ids import parse_id
 from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
@@ -111,9 +112,9 @@ def new() -> ResponseReturnValue:
     loose, status = [], 200
     if request.method == "GET":
         form.language.data = _office().locale or "vi"
-        briefing_id = request.args.get("briefing_id", "")
-        if briefing_id.isdigit():
-            briefing = get_or_404(Briefing, int(briefing_id))
+        briefing_id = parse_id(request.args.get("briefing_id", ""))
+        if briefing_id is not None:
+            briefing = get_or_404(Briefing, briefing_id)
             if str(briefing.id) not in {choice.value for choice in form.briefing_id.choices}:
                 form.briefing_id.choices.append(SelectChoice(str(briefing.id), briefing.effective_title))
             form.briefing_id.data = str(briefing.id)
@@ -157,7 +158,7 @@ def edit(pack_id: int) -> ResponseReturnValue:
     elif form.validate():
         data = _form_data(form)
         data.pop("_tz")
-        remove = [int(v) for v in request.form.getlist("remove_file_ids") if v.isdigit()]
+        remove = [file_id for v in request.form.getlist("remove_file_ids") if (file_id := parse_id(v)) is not None]
         try:
             result = ops.update_pack(pack, current_user, data, _uploads(), remove)
             if result.id != pack.id:
