@@ -34,6 +34,10 @@ def _sendgrid_env(app_env: dict, server: FakeSendGrid, **extra: str) -> dict:
                       **extra}
 
 
+def _invite_fan(kind: str, target_id: int) -> FanOut | None:
+    return _fan(key=f"invite:{kind}:{target_id}:s0")
+
+
 def _fan(**where) -> FanOut | None:
     db.session.rollback()  # a fresh snapshot: the workers write in their own transactions
     query = select(FanOut)
@@ -59,14 +63,14 @@ def test_a_worker_killed_mid_crisis_is_taken_over_with_production_settings(app, 
             time.sleep(2)
             briefing = domain.adhoc(office, people, crisis=True, title="Sự cố sạt lở đất")
             wait_for(lambda: len(server.messages_by_key()) >= 60, timeout=60, message="a fifth of the invites")
-            fan = wait_for(lambda: (f := _fan(briefing_id=briefing.id)) and f.owner and f, timeout=30,
+            fan = wait_for(lambda: (f := _invite_fan("briefing", briefing.id)) and f.owner and f, timeout=30,
                            message="the fan-out's owner")
             victim = _worker_of(fan.owner, workers)
             kill_tree(victim)
             in_flight_at_kill = len(server.messages_by_key())
             survivor = next(w for w in workers if w is not victim)
             wait_for(lambda: len(server.messages_by_key()) == 300, timeout=150, message="every invitation")
-            fan = wait_for(lambda: (f := _fan(briefing_id=briefing.id)) and f.finished_at and f, timeout=60,
+            fan = wait_for(lambda: (f := _invite_fan("briefing", briefing.id)) and f.finished_at and f, timeout=60,
                            message="the fan-out to close")
         finally:
             for worker in workers:
@@ -102,14 +106,14 @@ def test_the_urgent_lane_serves_a_crisis_while_a_bulk_fan_out_and_the_safety_net
             wait_for(lambda: len(server.messages_by_key()) >= 10, timeout=60, message="the mailing to start")
             tasks.enqueue("invitations.dispatch_due")  # the safety net, queued behind the mailing
             briefing = domain.adhoc(office, crisis_people, crisis=True, title="Cháy rừng ở huyện Hoành Bồ")
-            crisis = wait_for(lambda: (f := _fan(briefing_id=briefing.id)) and f.finished_at and f, timeout=90,
+            crisis = wait_for(lambda: (f := _invite_fan("briefing", briefing.id)) and f.finished_at and f, timeout=90,
                               message="the crisis fan-out")
-            bulk = _fan(series_id=series.id)
+            bulk = _invite_fan("series", series.id)
             assert bulk is not None and bulk.finished_at is None  # still mailing when the crisis was done
             assert bulk.lane == "default" and crisis.lane == "urgent"
             owner_pid = int(crisis.owner.rsplit(":", 1)[1])
             assert owner_pid in [urgent.pid, *descendants(urgent.pid)] or owner_pid not in descendants(general.pid)
-            wait_for(lambda: (f := _fan(series_id=series.id)) and f.finished_at, timeout=180,
+            wait_for(lambda: (f := _invite_fan("series", series.id)) and f.finished_at, timeout=180,
                      message="the mailing to end")
         finally:
             stop_gracefully(general)

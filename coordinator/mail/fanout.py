@@ -36,7 +36,7 @@ from importlib import import_module
 from typing import Any, ClassVar
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from coordinator.core import clock, events, tasks, uow
@@ -51,6 +51,7 @@ from coordinator.mail.models import Delivery, FanOut
 log = logging.getLogger(__name__)
 
 CHUNK = 200
+MAX_PASSES = 5
 HELPER_POLL_SECONDS = 1.0
 LANES = ("urgent", "default")
 
@@ -138,6 +139,8 @@ def plan(kind: str, spec: dict[str, Any], *, office_id: int, key: str, label: st
     fan.series_id, fan.briefing_id = series_id, briefing_id
     fan.finished_at = None
     fan.updated_at = clock.now()
+    # A run that listed its recipients before this plan makes another pass (an SQL increment: plans race).
+    fan.plans = FanOut.plans + 1 if fan.id is not None else 1
     db.session.flush()
     if not _run_pending(fan):
         event = events.emit("fanout.run", office_id=office_id, payload={"fan_id": fan.id, "key": key},
@@ -148,16 +151,16 @@ def plan(kind: str, spec: dict[str, Any], *, office_id: int, key: str, label: st
 
 
 def _run_pending(fan: FanOut) -> bool:
-    """Whether this fan-out has a run that has not started yet (it will read the recipients afresh).
+    """Whether this fan-out's run event is still to be done (queued, running or retrying).
 
-    A run already under way read its recipients when it started: a newcomer planned now needs a run of
-    its own (the two share the work through the message claims, like helpers)."""
+    A run that is under way notices a new plan (``plans`` moved on) before it closes and makes another pass
+    with the recipients as they are then, so a second run beside it is never needed; a run that died is
+    taken over when its lease lapses."""
     if fan.event_id is None:
         return False
-    row = db.session.execute(select(events.OutboxEvent.processed_at, events.OutboxEvent.failed_at,
-                                    events.OutboxEvent.started_at)
+    row = db.session.execute(select(events.OutboxEvent.processed_at, events.OutboxEvent.failed_at)
                              .where(events.OutboxEvent.id == fan.event_id)).first()
-    return row is not None and row.processed_at is None and row.failed_at is None and row.started_at is None
+    return row is not None and row.processed_at is None and row.failed_at is None
 
 
 # --- running ---------------------------------------------------------------------------------------
@@ -188,25 +191,38 @@ class _Run:
 
     def execute(self) -> BulkReport:
         fan = db.session.get(FanOut, self.fan_id, populate_existing=True)
-        cls = target_class(fan.kind) if fan is not None else None
-        if fan is None or fan.finished_at is not None or cls is None:
+        if fan is None or fan.finished_at is not None or target_class(fan.kind) is None:
             return BulkReport()
-        target_ = cls(fan)
+        if self.helper is not None:
+            return self._pass(fan, first=False)[0]
+        total = BulkReport()
+        for number in range(MAX_PASSES):
+            report, closed = self._pass(fan, first=number == 0)
+            total.add(report)
+            if closed:
+                break
+            # Planned again while this pass ran (a newcomer in the audience): one more pass reads the
+            # recipients afresh, instead of a second run working beside this one.
+            fan = db.session.get(FanOut, self.fan_id, populate_existing=True)
+        return total
+
+    def _pass(self, fan: FanOut, *, first: bool) -> tuple[BulkReport, bool]:
+        """One pass over the recipients as they are now. Returns the report and whether the fan-out closed."""
+        plans = _plans(fan.id)  # read before the recipients: a plan committed after this is seen at close
+        target_ = target_class(fan.kind)(fan)
         if not target_.prepare():
-            if self.helper is None:
-                _close(fan.id, pending=0)
-            return BulkReport()
+            return BulkReport(), self.helper is None and _close(fan.id, pending=0, plans=plans)
         recipients = list(target_.recipients())
         mailable = [r for r in recipients if r.mailable]
         if self.helper is None:
-            self._start(fan, recipients, mailable)
+            self._start(fan, recipients, mailable, first=first)
         else:
             mailable = _rotated(mailable, self.helper)
         with Heartbeat(current_app._get_current_object(), *self._beats(fan.id)):
             report = self._send(target_, fan, mailable)
             if self.helper is None:
-                report = self._finish(target_, fan, mailable, report)
-        return report
+                return self._finish(target_, fan, mailable, report, plans)
+        return report, False
 
     def _beats(self, fan_id: int) -> list[Callable[[], None]]:
         """What this run renews while it lives: its claims, and (the owner) its progress row's heartbeat.
@@ -222,12 +238,13 @@ class _Run:
                                        .values(heartbeat_at=now))
         return [claims]
 
-    def _start(self, fan: FanOut, recipients: Sequence[Recipient], mailable: Sequence[Recipient]) -> None:
+    def _start(self, fan: FanOut, recipients: Sequence[Recipient], mailable: Sequence[Recipient], *,
+               first: bool) -> None:
         """Totals, a note when this run takes over from a worker that stopped, and helpers if large."""
         now = clock.now()
         values: dict[str, Any] = {"total": len(recipients), "owner": _identity(), "heartbeat_at": now,
                                   "updated_at": now}
-        if fan.owner is not None and fan.heartbeat_at is not None:
+        if first and fan.owner is not None and fan.heartbeat_at is not None:
             values |= {"resumes": (fan.resumes or 0) + 1, "resumed_at": now}
             log.warning("fan-out %s resumed after %s stopped", fan.key, fan.owner)
         with uow.independent() as connection:
@@ -265,9 +282,10 @@ class _Run:
                 suppressed=FanOut.suppressed + report.suppressed, updated_at=clock.now()))
         return report
 
-    def _finish(self, target_: Target, fan: FanOut, mailable: Sequence[Recipient],
-                report: BulkReport) -> BulkReport:
-        """Wait out live claims of others (helpers), send what they left, close with exact counts."""
+    def _finish(self, target_: Target, fan: FanOut, mailable: Sequence[Recipient], report: BulkReport,
+                plans: int) -> tuple[BulkReport, bool]:
+        """Wait out live claims of others (helpers), send what they left, close with exact counts (unless
+        the fan-out was planned again meanwhile: then the caller makes another pass)."""
         deadline = time.monotonic() + 600
         while report.pending and time.monotonic() < deadline:
             unfinished = [r for r in mailable if r.key not in report.finished]
@@ -280,10 +298,10 @@ class _Run:
             if not held:
                 break  # what is still pending failed for a time (the provider): RQ's retry takes it
         _recount(fan.id, mailable)
-        _close(fan.id, pending=report.pending)
+        closed = _close(fan.id, pending=report.pending, plans=plans)
         if report.pending:
             raise TemporaryMailError(f"{report.pending} message(s) of {fan.key} still to send")
-        return report
+        return report, closed
 
 
 def _builder(target_: Target, row: Any) -> Callable[[], OutgoingMessage]:
@@ -329,13 +347,23 @@ def _recount(fan_id: int, mailable: Sequence[Recipient]) -> None:
             suppressed=counts["suppressed"] + total - len(mailable)))
 
 
-def _close(fan_id: int, *, pending: int) -> None:
+def _plans(fan_id: int) -> int:
+    return db.session.scalar(select(FanOut.plans).where(FanOut.id == fan_id)) or 0
+
+
+def _close(fan_id: int, *, pending: int, plans: int) -> bool:
+    """Record the end of a pass; the fan-out is finished only if nothing was left and it was not planned
+    again since the pass listed its recipients. Returns whether it finished."""
     now = clock.now()
-    values: dict[str, Any] = {"pending": pending, "updated_at": now, "heartbeat_at": None}
-    if pending == 0:
-        values["finished_at"] = now
     with uow.independent() as connection:
-        connection.execute(update(FanOut).where(FanOut.id == fan_id).values(**values))
+        connection.execute(update(FanOut).where(FanOut.id == fan_id).values(pending=pending, updated_at=now))
+        if pending:
+            connection.execute(update(FanOut).where(FanOut.id == fan_id).values(heartbeat_at=None))
+            return False
+        result = connection.execute(update(FanOut).where(
+            FanOut.id == fan_id, func.coalesce(FanOut.plans, 0) == plans)
+            .values(finished_at=now, heartbeat_at=None))
+    return result.rowcount == 1
 
 
 def _identity() -> str:

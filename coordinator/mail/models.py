@@ -89,6 +89,7 @@ class FanOut(OfficeRow, db.Model):
     # Who runs it and when it last showed life; a run that finds a stale heartbeat takes it over.
     owner: Mapped[str | None] = mapped_column(String(120))
     heartbeat_at = mapped_column(UTCDateTime())
+    plans: Mapped[int] = mapped_column(Integer, default=0)  # how often planned: a run closes only if unchanged
     resumes: Mapped[int] = mapped_column(Integer, default=0)
     resumed_at = mapped_column(UTCDateTime())
     started_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)

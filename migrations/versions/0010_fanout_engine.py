@@ -24,6 +24,7 @@ def upgrade():
         batch_op.add_column(sa.Column('event_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('owner', sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column('heartbeat_at', coordinator.core.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('plans', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('resumes', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('resumed_at', coordinator.core.db.UTCDateTime(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_fan_out_event_id_outbox_event'), 'outbox_event', ['event_id'],
@@ -55,7 +56,7 @@ def downgrade():
     with op.batch_alter_table('fan_out', schema=None) as batch_op:
         batch_op.drop_index('ix_fan_out_unfinished')
         batch_op.drop_constraint(batch_op.f('fk_fan_out_event_id_outbox_event'), type_='foreignkey')
-        for name in ('resumed_at', 'resumes', 'heartbeat_at', 'owner', 'event_id', 'lane', 'spec', 'kind'):
+        for name in ('resumed_at', 'resumes', 'plans', 'heartbeat_at', 'owner', 'event_id', 'lane', 'spec', 'kind'):
             batch_op.drop_column(name)
     with op.batch_alter_table('outbox_event', schema=None) as batch_op:
         batch_op.drop_column('queue')
