@@ -203,6 +203,23 @@ def test_office_closure_moves(calendar_of_2027, office):
     ({"rrule": "FREQ=DAILY;BYHOUR=8,9,10"}, "rrule"),
     ({"rrule": "FREQ=WEEKLY;COUNT=3;UNTIL={year_after}"}, "rrule"),
     ({"timezone": "Asia/Sai_Gon"}, "timezone"),
+    # Hostile rules: refused with a 422 naming the field, before any expensive expansion.
+    ({"dtstart": "9999-12-01T15:00"}, "dtstart"),
+    ({"dtstart": "0001-01-02T15:00"}, "dtstart"),
+    ({"rrule": "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30"}, "rrule"),
+    ({"rrule": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"}, "rrule"),  # never occurs
+    ({"rrule": "FREQ=YEARLY;BYMONTH=4,6,9,11;BYMONTHDAY=31"}, "rrule"),  # never occurs
+    ({"rrule": "FREQ=HOURLY;INTERVAL=12;BYMONTH=2"}, "rrule"),
+    ({"rrule": "FREQ=MONTHLY;BYSETPOS=1"}, "rrule"),
+    ({"rrule": "FREQ=DAILY;COUNT=5000"}, "rrule"),
+    ({"rrule": "FREQ=WEEKLY;BYDAY=" + ",".join(["TU"] * 100)}, "rrule"),
+    ({"rrule": "FREQ=WEEKLY;UNTIL=99991231"}, "rrule"),
+    ({"rrule": "FREQ=DAILY;BYWEEKNO=53;BYMONTH=2"}, "rrule"),  # never occurs: BYWEEKNO is not offered
+    ({"rrule": "FREQ=WEEKLY;BYDAY=MO;BYSETPOS=2"}, "rrule"),  # one Monday a week: no second
+    ({"rrule": "FREQ=MONTHLY;BYDAY=6MO"}, "rrule"),
+    ({"rrule": "FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=31"}, "rrule"),
+    ({"rrule": "FREQ=DAILY;BYHOUR=25"}, "rrule"),
+    ({"rrule": "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"}, None),  # the last working day: fine
     ({"title": ""}, "title"),
     ({"online_url": "javascript:alert(1)"}, "online_url"),
     ({"audience": {"list_ids": [999]}}, "audience"),
@@ -233,7 +250,7 @@ def test_bad_series_input_saves_nothing(office, overrides, field):
 
 
 @pytest.mark.parametrize(("rule", "ok"), [
-    ("FREQ=MINUTELY", False),
+    ("FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=29", True),  # rare (leap years) but real
     ("FREQ=HOURLY", False),
     ("FREQ=DAILY;BYHOUR=8,9,10", False),  # 1,095 a year
     ("FREQ=DAILY;BYHOUR=8,14", True),  # 730 a year
@@ -248,6 +265,15 @@ def test_more_than_1000_a_year_refused(app, rule, ok):
     with pytest.raises(ValidationError) as caught:
         normalise_rrule(rule, next_weekday(TUESDAY, hour=8), "Asia/Ho_Chi_Minh")
     assert "1000" in caught.value.fields["rrule"] or "1.000" in caught.value.fields["rrule"]
+
+
+def test_every_minute_or_second_is_refused_outright(app):
+    from coordinator.schedule.recurrence import normalise_rrule
+
+    for rule in ("FREQ=MINUTELY", "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30"):
+        with pytest.raises(ValidationError) as caught:
+            normalise_rrule(rule, next_weekday(TUESDAY, hour=8), "Asia/Ho_Chi_Minh")
+        assert "giây" in caught.value.fields["rrule"]
 
 
 def test_materialisation_is_idempotent_and_horizon(office, app):

@@ -19,10 +19,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from icalendar import vRecur
 
+from coordinator.core.dates import MAX_YEAR, MIN_YEAR
 from coordinator.core.errors import ValidationError
 from coordinator.schedule.holidays import DaysOff
 
 MAX_PER_YEAR = 1000
+MAX_COUNT = 1000
+MAX_RULE_LENGTH = 300
+MONTH_DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKDAY_NAMES = {"MO": _l("Thứ Hai"), "TU": _l("Thứ Ba"), "WE": _l("Thứ Tư"), "TH": _l("Thứ Năm"),
                  "FR": _l("Thứ Sáu"), "SA": _l("Thứ Bảy"), "SU": _l("Chủ Nhật")}
@@ -61,7 +65,13 @@ def parse_local_dtstart(value: object, field: str = "dtstart") -> datetime:
     if parsed.tzinfo is not None:
         raise ValidationError({field: _("Thời điểm bắt đầu là giờ địa phương, không kèm múi giờ hay độ lệch "
                                         "(bỏ “Z” hoặc “+07:00”); múi giờ ghi ở trường timezone.")})
+    _check_year(parsed, field)
     return parsed.replace(second=0, microsecond=0)
+
+
+def _check_year(value: datetime | date, field: str) -> None:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError({field: _("Năm phải từ %(lo)s đến %(hi)s.", lo=MIN_YEAR, hi=MAX_YEAR)})
 
 
 def parse_aware(value: object, field: str) -> datetime:
@@ -74,6 +84,7 @@ def parse_aware(value: object, field: str) -> datetime:
         raise ValidationError({field: _("Thời điểm không hợp lệ: %(value)s.", value=value)}) from None
     if parsed.tzinfo is None:
         raise ValidationError({field: _("Cần độ lệch múi giờ (ví dụ +07:00) trong %(value)s.", value=value)})
+    _check_year(parsed, field)
     return parsed.astimezone(UTC).replace(second=0, microsecond=0)
 
 
@@ -88,6 +99,7 @@ def normalise_rrule(text: object, dtstart: datetime, timezone: str) -> str:
     tz = ZoneInfo(timezone)
     if "UNTIL" in recur:
         until = recur["UNTIL"][0]
+        _check_year(until, "rrule")
         if isinstance(until, datetime):
             until_utc = (until.replace(tzinfo=tz) if until.tzinfo is None else until).astimezone(UTC)
         else:  # a date: the whole of that local day
@@ -107,6 +119,8 @@ def _parse_recur(text: object) -> vRecur:
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"rrule": _("Quy tắc lặp (RRULE) là bắt buộc, ví dụ FREQ=WEEKLY;BYDAY=TU.")})
     raw = text.strip()
+    if len(raw) > MAX_RULE_LENGTH:
+        raise ValidationError({"rrule": _("Quy tắc lặp dài quá %(max)s ký tự.", max=MAX_RULE_LENGTH)})
     if raw.upper().startswith("RRULE:"):
         raw = raw[6:]
     if "\n" in raw or "DTSTART" in raw.upper():
@@ -118,10 +132,24 @@ def _parse_recur(text: object) -> vRecur:
 
 
 def _check_parts(recur: vRecur) -> None:
-    """FREQ, BYDAY, COUNT and INTERVAL as every calendar client reads them."""
+    """FREQ, BYDAY, COUNT and INTERVAL as every calendar client reads them, and only rules that cost
+    little to expand: a rule that never occurs makes a calendar library search until the year 9999 (seconds
+    of CPU), so every part that could make one is checked here, before anything is expanded: no
+    repetition every second or minute, no hourly rule narrowed by month or day, no BYWEEKNO, BYYEARDAY or
+    BYSECOND, month days that exist in the months chosen, ordinal weekdays and BYSETPOS within what a
+    period holds, and at most a thousand by COUNT."""
     freq = (recur.get("FREQ") or [None])[0]
     if freq not in FREQS:
         raise ValidationError({"rrule": _("FREQ phải là một trong: %(choices)s.", choices=", ".join(FREQS))})
+    if freq in ("SECONDLY", "MINUTELY"):
+        raise ValidationError({"rrule": _("Không hỗ trợ họp báo lặp lại theo giây hoặc theo phút.")})
+    narrowing = {"BYMONTH", "BYMONTHDAY", "BYSETPOS"}
+    if freq == "HOURLY" and narrowing & set(recur):
+        raise ValidationError({"rrule": _("Quy tắc lặp theo giờ không được giới hạn theo tháng, ngày hay tuần.")})
+    unsupported = set(recur) & {"BYWEEKNO", "BYYEARDAY", "BYSECOND"}
+    if unsupported:
+        raise ValidationError({"rrule": _("Không hỗ trợ %(parts)s trong lịch họp báo.",
+                                          parts=", ".join(sorted(unsupported)))})
     if "COUNT" in recur and "UNTIL" in recur:
         raise ValidationError({"rrule": _("Không dùng cùng lúc COUNT và UNTIL.")})
     for value in recur.get("BYDAY", []):
@@ -132,6 +160,54 @@ def _check_parts(recur: vRecur) -> None:
         raise ValidationError({"rrule": _("COUNT phải lớn hơn 0.")})
     if "INTERVAL" in recur and int(recur["INTERVAL"][0]) < 1:
         raise ValidationError({"rrule": _("INTERVAL phải lớn hơn 0.")})
+    if "COUNT" in recur and int(recur["COUNT"][0]) > MAX_COUNT:
+        raise ValidationError({"rrule": _("COUNT tối đa là %(max)s buổi.", max=MAX_COUNT)})
+    _check_days_exist(recur)
+    _check_weekdays(recur, freq)
+    _check_setpos(recur, freq)
+
+
+def _check_weekdays(recur: vRecur, freq: str) -> None:
+    """An ordinal weekday (``-1FR``, ``2MO``) only where it can occur: within a month, the 1st to 5th;
+    within a year, the 1st to 53rd; never for daily or weekly rules, never with days of the month."""
+    ordinals = [int(m.group(1)) for d in recur.get("BYDAY", []) if (m := _BYDAY_RE.match(str(d))) and m.group(1)]
+    if not ordinals:
+        return
+    within_month = freq == "MONTHLY" or (freq == "YEARLY" and "BYMONTH" in recur)
+    limit = 5 if within_month else 53 if freq == "YEARLY" else 0
+    if not limit or "BYMONTHDAY" in recur or any(abs(n) > limit for n in ordinals):
+        raise ValidationError({"rrule": _("Thứ tự của ngày trong tuần (ví dụ -1FR) không bao giờ xảy ra với "
+                                          "quy tắc này.")})
+
+
+def _check_setpos(recur: vRecur, freq: str) -> None:
+    """BYSETPOS picks from the weekdays (and hours) of each period: only with them, and within their count
+    (``BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1``: the last working day)."""
+    if "BYSETPOS" not in recur:
+        return
+    if not (set(recur) & {"BYDAY"}) or set(recur) & {"BYMONTHDAY", "BYMONTH"} and freq != "YEARLY" \
+            or any(not str(d).isalpha() for d in recur.get("BYDAY", [])):
+        raise ValidationError({"rrule": _("BYSETPOS chỉ dùng cùng BYDAY (các ngày trong tuần), ví dụ "
+                                          "BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1.")})
+    per_period = {"MONTHLY": 4, "YEARLY": 52}.get(freq, 1)
+    size = (len(recur["BYDAY"]) * per_period * len(recur.get("BYHOUR", [0])) * len(recur.get("BYMINUTE", [0])))
+    if any(int(n) == 0 or abs(int(n)) > size for n in recur["BYSETPOS"]):
+        raise ValidationError({"rrule": _("BYSETPOS phải từ 1 đến %(n)s (hoặc âm) với quy tắc này.", n=size)})
+
+
+def _check_days_exist(recur: vRecur) -> None:
+    """Refuse a rule whose months and days of the month never meet (30 February...)."""
+    days = [int(d) for d in recur.get("BYMONTHDAY", [])]
+    months = [int(m) for m in recur.get("BYMONTH", [])] or list(range(1, 13))
+    if any(not 1 <= m <= 12 for m in months):
+        raise ValidationError({"rrule": _("BYMONTH phải từ 1 đến 12.")})
+    if any(d == 0 or abs(d) > 31 for d in days):
+        raise ValidationError({"rrule": _("BYMONTHDAY phải từ 1 đến 31 (hoặc −1 đến −31).")})
+    if days and not any(abs(d) <= MONTH_DAYS[m] for m in months for d in days):
+        raise ValidationError({"rrule": _("Những ngày trong tháng này không bao giờ có trong các tháng đã chọn.")})
+    if any(not 0 <= int(h) <= 23 for h in recur.get("BYHOUR", [])) or \
+            any(not 0 <= int(m) <= 59 for m in recur.get("BYMINUTE", [])):
+        raise ValidationError({"rrule": _("BYHOUR phải từ 0 đến 23, BYMINUTE từ 0 đến 59.")})
 
 
 def _check_yield(rule: RRule) -> None:
@@ -281,6 +357,7 @@ def describe_rule(text: str, tz: str = "Asia/Ho_Chi_Minh") -> str:
         words = _("%(rule)s vào %(days)s", rule=words, days=", ".join(named))
     if "UNTIL" in recur:
         until = recur["UNTIL"][0]
+        _check_year(until, "rrule")
         if isinstance(until, datetime):
             until = until.astimezone(ZoneInfo(tz)).date() if until.tzinfo else until.date()
         words = _("%(rule)s, đến hết %(date)s", rule=words, date=f"{until:%d/%m/%Y}")
