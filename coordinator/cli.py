@@ -27,13 +27,16 @@ def _fail(exc: DomainError) -> None:
 @click.option("--timezone", default="Asia/Ho_Chi_Minh", show_default=True)
 @click.option("--locale", default="vi", show_default=True)
 @click.option("--sender-email", default=None)
+@click.option("--country", default=None, help="ISO code whose public holidays apply (default: the time zone's)")
 @with_appcontext
-def create_office_command(slug: str, name: str, timezone: str, locale: str, sender_email: str | None) -> None:
+def create_office_command(slug: str, name: str, timezone: str, locale: str, sender_email: str | None,
+                          country: str | None) -> None:
     """Create an office (tenant)."""
     from coordinator.offices.operations import create_office
 
     try:
-        office = create_office(slug, name, timezone=timezone, locale=locale, sender_email=sender_email)
+        office = create_office(slug, name, timezone=timezone, locale=locale, sender_email=sender_email,
+                               country=country)
         uow.commit_unit()
     except DomainError as exc:
         _fail(exc)

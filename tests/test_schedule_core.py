@@ -494,3 +494,30 @@ def test_utc_of_api_dates(office):
 
     start, end = local_day_bounds(date(2026, 12, 1), date(2026, 12, 1), "Asia/Ho_Chi_Minh")
     assert start == datetime(2026, 11, 30, 17, tzinfo=UTC) and end == datetime(2026, 12, 1, 17, tzinfo=UTC)
+
+
+def test_public_holidays_follow_the_offices_country(calendar_of_2027, make_office):
+    """A Berlin office (country from its zone) keeps Tết Mondays and skips Easter Monday; Vietnam stays the
+    default for a Vietnamese zone."""
+    berlin = make_office("berlin", "Đại sứ quán tại Berlin", timezone="Europe/Berlin")
+    hanoi = make_office("hanoi-office", "Văn phòng Hà Nội")
+    assert (berlin.country, hanoi.country) == ("DE", "VN")
+    mondays = {"rrule": "FREQ=WEEKLY;BYDAY=MO", "dtstart": "2026-11-30T10:00"}
+    in_berlin = set(local_days(briefings(make_series(berlin, timezone="Europe/Berlin", **mondays))))
+    in_hanoi = set(local_days(briefings(make_series(hanoi, **mondays))))
+    assert date(2027, 2, 8) in in_berlin and date(2027, 2, 8) not in in_hanoi  # mùng ba Tết 2027
+    assert date(2027, 3, 29) not in in_berlin and date(2027, 3, 29) in in_hanoi  # Ostermontag
+
+
+def test_a_start_at_a_clock_change_is_warned_about(calendar_of_2027, api):
+    response = api.post("/api/v1/series", json={
+        "title": "Night desk call", "dtstart": "2026-11-29T02:30", "timezone": "Europe/Berlin",
+        "duration_minutes": 60, "rrule": "FREQ=WEEKLY;BYDAY=SU", "skip_public_holidays": False, "audience": {}})
+    assert response.status_code == 201, response.get_json()
+    warnings = response.get_json()["warnings"]
+    assert any("28/03/2027" in w and "không tồn tại" in w for w in warnings)  # 02:30 is skipped that day
+    assert any("31/10/2027" in w and "hai lần" in w for w in warnings)  # and happens twice
+    daytime = api.post("/api/v1/series", json={
+        "title": "Họp báo", "dtstart": "2026-12-01T15:00", "timezone": "Asia/Ho_Chi_Minh", "duration_minutes": 60,
+        "rrule": "FREQ=WEEKLY;BYDAY=TU", "audience": {}})
+    assert daytime.get_json()["warnings"] == []

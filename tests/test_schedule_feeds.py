@@ -69,7 +69,8 @@ def expand_with_python(body: bytes, start: datetime, end: datetime) -> list[tupl
         event_start = event["DTSTART"].dt.astimezone(UTC)
         if not start <= event_start < end:
             continue
-        out.append((event_start, event["DTEND"].dt.astimezone(UTC),
+        event_end = event["DTEND"].dt if "DTEND" in event else event["DTSTART"].dt + event["DURATION"].dt
+        out.append((event_start, event_end.astimezone(UTC),
                     _status(event.get("STATUS"), event.get("X-COORDINATOR-STATUS"))))
     return sorted(out)
 
@@ -124,6 +125,16 @@ def build_busy_schedule(api, office, journalist_id: int | None = None) -> dict:
         "timezone": "Europe/Berlin", "duration_minutes": 45, "rrule": "FREQ=MONTHLY;BYDAY=1MO",
         "skip_public_holidays": False, "online_url": "https://meet.example.de/vn", "invite_lead_days": 3,
         "audience": {}})
+    # Berlin's clock changes: 02:30 does not exist on the last Sunday of March and happens twice on the last
+    # Sunday of October; a 2-hour meeting from 01:30 spans both changes.
+    post("/api/v1/series", {
+        "title": "Night desk call, Berlin", "dtstart": "2026-11-29T02:30", "timezone": "Europe/Berlin",
+        "duration_minutes": 60, "rrule": "FREQ=WEEKLY;BYDAY=SU", "skip_public_holidays": False,
+        "online_url": "https://meet.example.de/night", "invite_lead_days": 3, "audience": {}})
+    post("/api/v1/series", {
+        "title": "Long Sunday call, Berlin", "dtstart": "2026-11-29T01:30", "timezone": "Europe/Berlin",
+        "duration_minutes": 120, "rrule": "FREQ=WEEKLY;BYDAY=SU;INTERVAL=1", "skip_public_holidays": False,
+        "online_url": "https://meet.example.de/long", "invite_lead_days": 3, "audience": {}})
     adhoc = {"journalist_ids": [journalist_id]} if journalist_id else {}
     post("/api/v1/briefings", {"title": "Họp báo về bão số 3", "dtstart": "2026-12-10T10:00",
                                "timezone": "Asia/Ho_Chi_Minh", "duration_minutes": 60, "venue": "UBND tỉnh",
@@ -217,13 +228,15 @@ def test_feed_structure(busy_calendar, client, api, office, make_journalist):  #
     assert calendar["X-WR-CALNAME"] == calendar["NAME"] == "Lịch họp báo – Văn phòng UBND tỉnh Quảng Ninh"
     events = calendar.walk("VEVENT")
     masters = [e for e in events if "RECURRENCE-ID" not in e]
-    # one VEVENT per series (5: the split made a second one) and per ad hoc briefing (3)
-    assert len(masters) == 8
-    assert sum(1 for e in masters if "RRULE" in e) == 5
+    # one VEVENT per series (7: the split made a second one) and per ad hoc briefing (3)
+    assert len(masters) == 10
+    assert sum(1 for e in masters if "RRULE" in e) == 7
     for event in events:
-        for name in ("UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "DTSTART", "DTEND"):
+        for name in ("UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "DTSTART"):
             assert name in event, name
-    tzids = {e["DTSTART"].params.get("TZID") for e in events}
+        # a recurring master has an exact DURATION, never a DTEND (calendar programs agree on it)
+        assert ("DURATION" in event) == ("RRULE" in event) and ("DTEND" in event) != ("RRULE" in event)
+    tzids = {e["DTSTART"].params.get("TZID") for e in events} - {None}  # None: spelt out in UTC (a clock change)
     assert {tz["TZID"] for tz in calendar.walk("VTIMEZONE")} >= tzids == {"Asia/Ho_Chi_Minh", "Europe/Berlin"}
     weekly = next(e for e in masters if e.get("SUMMARY") == "Họp báo định kỳ" and "UNTIL" in e["RRULE"])
     assert weekly["UID"] == ids["weekly"]["uid"] and int(weekly["SEQUENCE"]) == 1  # the split's UNTIL

@@ -23,6 +23,7 @@ from coordinator.invitations import itip, messages
 from coordinator.invitations.models import Invitation
 from coordinator.mail.fanout import Recipient, Target, target
 from coordinator.offices.models import Office
+from coordinator.schedule import ical
 from coordinator.schedule.models import Briefing, Series
 
 
@@ -161,7 +162,9 @@ class CancelTarget(_InvitationTarget):
         briefing = self.briefing
         return messages.cancellation(invitation, self.office, uid=briefing.uid, sequence=self.sequence,
                                      title=briefing.effective_title, start=briefing.start, end=briefing.end,
-                                     timezone=briefing.timezone, recurrence_id=briefing.recurrence_id,
+                                     timezone=briefing.timezone,
+                                     recurrence_id=ical.nominal_start(briefing.recurrence_id, briefing.series)
+                                     if briefing.series is not None else None,
                                      key=messages.cancel_key(invitation.id, briefing.id, self.sequence))
 
 

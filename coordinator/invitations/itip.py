@@ -58,7 +58,7 @@ def occurrence_component(briefing: Briefing) -> Event:
     tz = series.tz
     return Event.new(uid=series.uid, summary=briefing.effective_title, start=briefing.start.astimezone(tz),
                      end=briefing.end.astimezone(tz), stamp=briefing.last_modified.astimezone(UTC),
-                     recurrence_id=briefing.recurrence_id.astimezone(tz),
+                     recurrence_id=ical.nominal_start(briefing.recurrence_id, series),
                      sequence=max(briefing.sequence, series.sequence),
                      status=ical.STATUS_TO_ICAL[briefing.status])
 
@@ -104,6 +104,6 @@ def cancel_component(uid: str, sequence: int, *, summary: str, start: datetime, 
                      recurrence_id: datetime | None = None) -> Event:
     event = Event.new(uid=uid, summary=summary, start=start.astimezone(tz), end=end.astimezone(tz),
                       stamp=clock.now().replace(microsecond=0), sequence=sequence, status="CANCELLED")
-    if recurrence_id is not None:
-        event.add("recurrence-id", recurrence_id.astimezone(tz))
+    if recurrence_id is not None:  # the instance's nominal local start (see ical.nominal_start)
+        event.add("recurrence-id", recurrence_id if recurrence_id.tzinfo == tz else recurrence_id.astimezone(tz))
     return event

@@ -17,6 +17,8 @@ class Office(Row, db.Model):
     name: Mapped[str] = mapped_column(String(255))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
     locale: Mapped[str] = mapped_column(String(8), default="vi")
+    # ISO 3166 country whose public holidays the schedule skips (an embassy in Berlin does not skip Tết).
+    country: Mapped[str] = mapped_column(String(2), default="VN")
     sender_email: Mapped[str | None] = mapped_column(String(255))
     sender_name: Mapped[str | None] = mapped_column(String(255))
     public_page: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+import holidays as holidays_lib
 from flask_babel import gettext as _
 
 from coordinator.core import audit
@@ -25,8 +26,18 @@ def validate_timezone(name: str) -> str:
     return name
 
 
+def country_of(timezone: str) -> str:
+    """The country a time zone belongs to (``Europe/Berlin`` → ``DE``), Vietnam when it is not one."""
+    import pytz
+
+    for country, zones in pytz.country_timezones.items():
+        if timezone in zones:
+            return country.upper()
+    return "VN"
+
+
 def create_office(slug: str, name: str, *, timezone: str = "Asia/Ho_Chi_Minh", locale: str = "vi",
-                  sender_email: str | None = None) -> Office:
+                  sender_email: str | None = None, country: str | None = None) -> Office:
     errors = {}
     slug = (slug or "").strip().lower()
     name = (name or "").strip()
@@ -42,9 +53,13 @@ def create_office(slug: str, name: str, *, timezone: str = "Asia/Ho_Chi_Minh", l
         validate_timezone(timezone)
     except ValidationError as exc:
         errors.update(exc.fields)
+    country = (country or (country_of(timezone) if "timezone" not in errors else "VN")).strip().upper()
+    if country not in holidays_lib.list_supported_countries():
+        errors["country"] = _("Mã quốc gia không hợp lệ: %(value)s (ví dụ VN, DE).", value=country)
     if errors:
         raise ValidationError(errors)
-    office = Office(slug=slug, name=name, timezone=timezone, locale=locale, sender_email=sender_email)
+    office = Office(slug=slug, name=name, timezone=timezone, locale=locale, sender_email=sender_email,
+                    country=country)
     db.session.add(office)
     db.session.flush()
     audit.record("office.created", office, data={"slug": slug, "name": name})

@@ -31,7 +31,9 @@ def serialize_series(series: Series) -> dict:
             "invite_lead_days": series.invite_lead_days, "reminders": series.reminders or [],
             "is_public": series.is_public, "sequence": series.sequence, "split_from_id": series.split_from_id,
             "version": series.version_id, "created_at": iso(series.created_at),
-            "updated_at": iso(series.updated_at)}
+            "updated_at": iso(series.updated_at),
+            # the local start time at the zone's clock changes (a time that is skipped or happens twice)
+            "warnings": recurrence.clock_change_warnings(series.dtstart, series.timezone, series.rrule)}
 
 
 def serialize_briefing(briefing: Briefing) -> dict:

@@ -1,5 +1,6 @@
-"""Days off: Vietnam's public holidays (Tết and the other lunar ones included) and the office's own
-closures. "Move" means the next working day: not a Saturday or Sunday, not a holiday, not a closure."""
+"""Days off: the public holidays of the office's country (Vietnam by default: Tết and the other lunar ones
+included) and the office's own closures. "Move" means the next working day: not a Saturday or Sunday, not
+a holiday, not a closure."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -13,28 +14,34 @@ from coordinator.schedule.models import OfficeClosure
 
 
 @lru_cache(maxsize=256)
-def public_holidays(year: int) -> dict[date, str]:
-    """Vietnam's public holidays of one year, names in Vietnamese."""
-    return dict(holidays_lib.VN(years=year, language="vi"))
+def public_holidays(year: int, country: str = "VN") -> dict[date, str]:
+    """A country's public holidays of one year (Vietnam's with Vietnamese names)."""
+    if country == "VN":
+        return dict(holidays_lib.VN(years=year, language="vi"))
+    return dict(holidays_lib.country_holidays(country, years=year))
 
 
 class DaysOff:
-    """Which days are off for one office: public holidays plus its closures."""
+    """Which days are off for one office: its country's public holidays plus its closures."""
 
-    def __init__(self, closures: dict[date, str] | None = None):
+    def __init__(self, closures: dict[date, str] | None = None, country: str = "VN"):
         self.closures = dict(closures or {})
+        self.country = country
 
     @classmethod
     def for_office(cls, office_id: int) -> DaysOff:
+        from coordinator.offices.models import Office
+
         rows = db.session.execute(select(OfficeClosure.day, OfficeClosure.name)
                                   .where(OfficeClosure.office_id == office_id))
-        return cls({day: name for day, name in rows})
+        country = db.session.scalar(select(Office.country).where(Office.id == office_id)) or "VN"
+        return cls({day: name for day, name in rows}, country)
 
     def reason(self, day: date) -> str | None:
         """The holiday's or closure's name, or None on an ordinary day (weekends are not "holidays")."""
         if day in self.closures:
             return self.closures[day]
-        return public_holidays(day.year).get(day)
+        return public_holidays(day.year, self.country).get(day)
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and self.reason(day) is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
@@ -48,7 +48,37 @@ class FeedContent:
 
 def needs_override(row: Briefing, series: Series) -> bool:
     return (row.edited or row.status != "scheduled" or row.start != row.recurrence_id
-            or row.end != row.recurrence_id + series.duration or row.sequence > series.sequence)
+            or row.end != row.recurrence_id + series.duration or row.sequence > series.sequence
+            or at_clock_change(row.recurrence_id, series.tz, series.dtstart.time(), series.duration))
+
+
+def at_clock_change(moment: datetime, tz: ZoneInfo, wall_time: time, duration: timedelta) -> bool:
+    """Whether an occurrence meets a clock change of ``tz``: the series' local start time (``wall_time``)
+    falls that day in a gap (it does not exist) or a fold (it happens twice), or the meeting spans the
+    change. Calendar programs resolve those differently (an hour apart, or a 2-hour meeting shown as 1 or
+    3), so the feed spells such an occurrence out, as the schedule resolved it."""
+    nominal = datetime.combine(moment.astimezone(tz).date(), wall_time)
+    if in_gap(nominal, tz) or in_fold(nominal, tz):
+        return True
+    return moment.astimezone(tz).utcoffset() != (moment + duration).astimezone(tz).utcoffset()
+
+
+def nominal_start(recurrence_id: datetime, series: Series) -> datetime:
+    """An instance's RECURRENCE-ID as RFC 5545 means it: the rule's own local start that day (02:30, even on
+    the day 02:30 does not exist), which is how every calendar program names the instance it expands."""
+    tz = series.tz
+    return datetime.combine(recurrence_id.astimezone(tz).date(), series.dtstart.time(), tzinfo=tz)
+
+
+def in_gap(naive: datetime, tz: ZoneInfo) -> bool:
+    """A wall-clock time that does not exist in ``tz`` (skipped when the clocks go forward)."""
+    aware = naive.replace(tzinfo=tz)
+    return aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive
+
+
+def in_fold(naive: datetime, tz: ZoneInfo) -> bool:
+    """A wall-clock time that happens twice in ``tz`` (when the clocks go back)."""
+    return naive.replace(tzinfo=tz, fold=0).utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset()
 
 
 def _description(text: str | None, online_url: str | None, agenda: str | None = None,
@@ -84,11 +114,14 @@ def series_events(series: Series, rows: list[Briefing], days_off: DaysOff, feed_
     tz = series.tz
     start = series.start_aware
     modified = _stamp(series.last_modified)
-    master = Event.new(uid=series.uid, summary=series.title, start=start, end=start + series.duration,
+    # DURATION, not DTEND, on the recurring master: an exact length, which every calendar program applies
+    # the same way to an occurrence on a day the clocks change.
+    master = Event.new(uid=series.uid, summary=series.title, start=start,
                        stamp=modified, last_modified=modified, created=_stamp(series.created_at),
                        sequence=series.sequence, status="CONFIRMED",
                        location=_location(series.venue, series.online_url),
                        description=_description(series.description, series.online_url))
+    master.add("duration", series.duration)
     master.add("rrule", vRecur.from_ical(series.rrule))
     _add_common(master, online_url=series.online_url, status="scheduled")
     by_rid = {row.recurrence_id: row for row in rows if row.recurrence_id is not None}
@@ -102,23 +135,26 @@ def series_events(series: Series, rows: list[Briefing], days_off: DaysOff, feed_
         if row is not None:
             continue
         if item.kind == "skipped":
-            exdates.append(item.recurrence_id.astimezone(tz))
-        elif item.kind == "moved" and item.recurrence_id >= horizon:  # beyond the horizon: not a row yet
-            override = Event.new(uid=series.uid, summary=series.title, start=item.start.astimezone(tz),
-                                 end=item.end.astimezone(tz), stamp=modified, last_modified=modified,
-                                 recurrence_id=item.recurrence_id.astimezone(tz), sequence=series.sequence,
+            exdates.append(nominal_start(item.recurrence_id, series))
+        elif (item.kind == "moved" or at_clock_change(item.recurrence_id, tz, series.dtstart.time(),
+                                                      series.duration)) and item.recurrence_id >= horizon:
+            # beyond the horizon (not a row yet): moved by a holiday, or at a clock change
+            override = Event.new(uid=series.uid, summary=series.title, start=_spelt_out(item.start, tz),
+                                 end=_spelt_out(item.end, tz), stamp=modified, last_modified=modified,
+                                 recurrence_id=nominal_start(item.recurrence_id, series), sequence=series.sequence,
                                  status="CONFIRMED", location=_location(series.venue, series.online_url),
                                  description=_description(series.description, series.online_url))
-            _add_common(override, online_url=series.online_url, status="moved")
+            _add_common(override, online_url=series.online_url, status=item.kind if item.kind == "moved"
+                        else "scheduled")
             overrides.append(override)
     for row in sorted(by_rid.values(), key=lambda r: r.recurrence_id):
         if not needs_override(row, series):
             continue
         row_modified = _stamp(max(row.last_modified, series.last_modified))
         venue, online_url = row.effective_venue, row.effective_online_url
-        override = Event.new(uid=series.uid, summary=row.effective_title, start=row.start.astimezone(tz),
-                             end=row.end.astimezone(tz), stamp=row_modified, last_modified=row_modified,
-                             recurrence_id=row.recurrence_id.astimezone(tz),
+        override = Event.new(uid=series.uid, summary=row.effective_title, start=_spelt_out(row.start, tz),
+                             end=_spelt_out(row.end, tz), stamp=row_modified, last_modified=row_modified,
+                             recurrence_id=nominal_start(row.recurrence_id, series),
                              sequence=max(row.sequence, series.sequence), status=STATUS_TO_ICAL[row.status],
                              location=_location(venue, online_url),
                              description=_description(series.description, online_url, row.agenda, row.spokespeople))
@@ -129,11 +165,19 @@ def series_events(series: Series, rows: list[Briefing], days_off: DaysOff, feed_
     return [master, *overrides]
 
 
+def _spelt_out(moment: datetime, tz: ZoneInfo) -> datetime:
+    """A time as the feed writes it: local with its TZID, or in UTC where the local time is ambiguous or
+    missing that day (a clock change), so that no calendar program has to guess."""
+    local = moment.astimezone(tz)
+    naive = local.replace(tzinfo=None)
+    return moment.astimezone(UTC) if in_gap(naive, tz) or in_fold(naive, tz) else local
+
+
 def briefing_event(briefing: Briefing) -> Event:
     tz = ZoneInfo(briefing.timezone)
     modified = _stamp(briefing.last_modified)
-    event = Event.new(uid=briefing.uid, summary=briefing.effective_title, start=briefing.start.astimezone(tz),
-                      end=briefing.end.astimezone(tz), stamp=modified, last_modified=modified,
+    event = Event.new(uid=briefing.uid, summary=briefing.effective_title, start=_spelt_out(briefing.start, tz),
+                      end=_spelt_out(briefing.end, tz), stamp=modified, last_modified=modified,
                       created=_stamp(briefing.created_at), sequence=briefing.sequence,
                       status=STATUS_TO_ICAL[briefing.status],
                       location=_location(briefing.effective_venue, briefing.effective_online_url),

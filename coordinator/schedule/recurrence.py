@@ -448,3 +448,35 @@ def local_day_bounds(day_from: date, day_to: date, timezone: str) -> tuple[datet
     start = datetime.combine(day_from, time(0, 0), tzinfo=tz).astimezone(UTC)
     end = datetime.combine(day_to + timedelta(days=1), time(0, 0), tzinfo=tz).astimezone(UTC)
     return start, end
+
+
+def clock_change_days(dtstart: datetime, timezone: str, rrule_text: str, years: int = 2) -> list[tuple[date, str]]:
+    """The days within ``years`` on which the rule's local start time falls at a clock change of the zone:
+    ``("gap", day)`` when it does not exist that day (the meeting starts an hour later), ``("fold", day)``
+    when it happens twice (the first one is meant). Empty in a zone without daylight saving."""
+    tz = ZoneInfo(timezone)
+    start = dtstart.replace(tzinfo=tz)
+    found: list[tuple[date, str]] = []
+    for local in instances(dtstart, timezone, rrule_text, start, start + timedelta(days=366 * years)):
+        naive = datetime.combine(local.date(), dtstart.time())
+        aware = naive.replace(tzinfo=tz)
+        if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+            found.append((local.date(), "gap"))
+        elif aware.replace(fold=0).utcoffset() != aware.replace(fold=1).utcoffset():
+            found.append((local.date(), "fold"))
+    return found
+
+
+def clock_change_warnings(dtstart: datetime, timezone: str, rrule_text: str) -> list[str]:
+    """What to tell the person who saves such a rule, in words."""
+    messages = []
+    for day, kind in clock_change_days(dtstart, timezone, rrule_text)[:4]:
+        if kind == "gap":
+            messages.append(_("Ngày %(day)s, giờ %(time)s không tồn tại ở múi giờ %(zone)s (đồng hồ chuyển sang "
+                              "giờ mùa hè): buổi họp ngày đó bắt đầu muộn hơn một giờ.",
+                              day=day.strftime("%d/%m/%Y"), time=dtstart.strftime("%H:%M"), zone=timezone))
+        else:
+            messages.append(_("Ngày %(day)s, giờ %(time)s diễn ra hai lần ở múi giờ %(zone)s (đồng hồ lùi lại): "
+                              "buổi họp theo lần thứ nhất.",
+                              day=day.strftime("%d/%m/%Y"), time=dtstart.strftime("%H:%M"), zone=timezone))
+    return messages

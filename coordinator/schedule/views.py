@@ -206,6 +206,8 @@ def _series_form_page(form: SeriesForm, series: Series | None):
                 else:
                     saved = ops.update_series(series, data, expected_version=form.version.data)
                     flash(_("Đã cập nhật chuỗi họp báo."), "success")
+                for warning in recurrence.clock_change_warnings(saved.dtstart, saved.timezone, saved.rrule):
+                    flash(warning, "warning")
                 return redirect(url_for("schedule.series_detail", series_id=saved.id))
             except DomainError as exc:
                 loose = apply_errors(form, exc, SERIES_FIELD_MAP, flash_loose=False)
@@ -399,7 +401,8 @@ def closures():
         status = 422
     rows = list(_office_rows(OfficeClosure, OfficeClosure.day))
     year = clock.local_now(_tz()).year
-    holidays = sorted({**public_holidays(year), **public_holidays(year + 1)}.items())
+    country = current_user.office.country
+    holidays = sorted({**public_holidays(year, country), **public_holidays(year + 1, country)}.items())
     return render_template("schedule/closures.html", form=form, rows=rows, holidays=holidays), status
 
 

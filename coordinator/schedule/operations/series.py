@@ -173,8 +173,8 @@ def _hand_over(old: Series, new: Series, cut: datetime, horizon: datetime, now: 
     later = list(db.session.scalars(select(Briefing).where(
         Briefing.series_id == old.id, Briefing.recurrence_id >= cut)))
     new_rids = {p.recurrence_id for p in recurrence.plan(
-        new.dtstart, new.timezone, new.rrule, new.duration_minutes, new.holiday_policy, DaysOff(),
-        new.start_aware, horizon)}
+        new.dtstart, new.timezone, new.rrule, new.duration_minutes, new.holiday_policy,
+        DaysOff.for_office(new.office_id), new.start_aware, horizon)}
     kept, removed = [], []
     for row in later:
         if row.edited and row.recurrence_id in new_rids:
