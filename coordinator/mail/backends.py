@@ -16,7 +16,7 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from coordinator.core import clock
-from coordinator.mail.message import OutgoingMessage, to_email_message
+from coordinator.mail.message import OutgoingMessage, clean_subject, to_email_message
 
 
 class MailError(Exception):
@@ -150,7 +150,7 @@ class SendGridBackend:
         body: dict = {
             "personalizations": [{"to": [to]}],
             "from": sender,
-            "subject": message.subject,
+            "subject": clean_subject(message.subject),
             "content": content,
             "custom_args": {"idempotency_key": message.key, "purpose": message.purpose},
         }

@@ -1,7 +1,10 @@
 """A message as the app composes it, and its RFC 5322 form for the outbox and SMTP."""
 from __future__ import annotations
 
+import base64
+import unicodedata
 from dataclasses import dataclass, field
+from email import policy as email_policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -38,6 +41,37 @@ class OutgoingMessage:
     office_slug: str = "system"
 
 
+MAX_SUBJECT = 300  # characters; a header line never comes near RFC 5322's 998 octets once encoded
+
+
+def clean_subject(subject: str) -> str:
+    """A subject as every part of the mail path should carry it: NFC (a title typed with combining accents
+    looks the same and matches), one line, no control characters, at most ``MAX_SUBJECT`` characters."""
+    text = unicodedata.normalize("NFC", subject or "")
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text).strip()
+    return text if len(text) <= MAX_SUBJECT else text[:MAX_SUBJECT - 1].rstrip() + "…"
+
+
+def encode_subject(subject: str) -> str:
+    """The Subject header's value, RFC 2047-encoded so that no space is ever lost.
+
+    The standard library's folder may leave a space *between* two encoded-words, where RFC 2047 says a
+    reader must drop it ("Gặp mặt báo chí hằngtháng"). Here the whole subject is one run of UTF-8
+    base64 encoded-words, each at most 75 characters and holding whole characters, spaces inside them,
+    folded between words (whitespace there is ignored by every reader, as it should be)."""
+    if subject.isascii():
+        return subject
+    words, chunk = [], b""
+    for char in subject:
+        encoded = char.encode("utf-8")
+        if len(chunk) + len(encoded) > 39:  # 39 bytes -> 52 base64 characters -> a 64-character word
+            words.append(chunk)
+            chunk = b""
+        chunk += encoded
+    words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(word).decode()}?=" for word in words)
+
+
 def to_email_message(msg: OutgoingMessage) -> EmailMessage:
     """The RFC 5322 message, laid out as CalConnect's iMIP practice says calendar clients expect:
 
@@ -45,10 +79,12 @@ def to_email_message(msg: OutgoingMessage) -> EmailMessage:
       multipart/alternative: text/plain, text/html, text/calendar; method=...
       the .ics file as an attachment
     """
-    email = EmailMessage()
+    # refold_source="none": the encoded Subject below is written as given (the library's refolding is what
+    # loses the spaces); every other header is a structured one and folded by the policy as usual.
+    email = EmailMessage(policy=email_policy.default.clone(refold_source="none"))
     email["From"] = Address(msg.from_name, addr_spec=msg.from_email)
     email["To"] = Address(msg.to_name, addr_spec=msg.to_email)
-    email["Subject"] = msg.subject
+    email.set_raw("Subject", encode_subject(clean_subject(msg.subject)))
     email["Date"] = format_datetime(clock.now())
     domain = msg.from_email.rpartition("@")[2] or "localhost"
     email["Message-ID"] = make_msgid(domain=domain)
