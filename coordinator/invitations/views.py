@@ -9,6 +9,7 @@ from coordinator.core import audit
 from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import get_or_404
 from coordinator.extensions import db
+from coordinator.invitations import progress
 from coordinator.invitations.models import RSVP_STATES, Invitation
 from coordinator.invitations.operations import (
     invitations_of,
@@ -16,10 +17,16 @@ from coordinator.invitations.operations import (
     set_rsvp,
     target_of,
 )
-from coordinator.mail.models import Delivery, FanOut
+from coordinator.mail.models import Delivery
 from coordinator.schedule.models import Briefing
 
 bp = Blueprint("invitations", __name__)
+
+
+@bp.app_context_processor
+def _mailing_helpers() -> dict:
+    """``briefing_mailing(briefing)`` for the schedule's pages, which show a briefing's mail going out."""
+    return {"briefing_mailing": progress.progress_of}
 
 # --- staff --------------------------------------------------------------------------------------------
 
@@ -32,15 +39,11 @@ def briefing_invitations(briefing_id: int):
     answers = rsvps_for_briefing(briefing)
     deliveries = {d.id: d for d in db.session.scalars(db.select(Delivery).where(
         Delivery.id.in_([inv.last_delivery_id for inv in invitations if inv.last_delivery_id])))}
-    fan_outs = list(db.session.scalars(db.select(FanOut).where(
-        FanOut.office_id == briefing.office_id,
-        db.or_(FanOut.briefing_id == briefing.id,
-               FanOut.series_id == briefing.series_id if briefing.series_id else db.false()))
-        .order_by(FanOut.started_at.desc()).limit(10)))
     counts = {state: sum(1 for inv in invitations if not inv.cancelled_at and answers.get(inv.journalist_id) == state)
               for state in RSVP_STATES}
     return render_template("invitations/staff_list.html", briefing=briefing, invitations=invitations,
-                           answers=answers, deliveries=deliveries, fan_outs=fan_outs, counts=counts,
+                           answers=answers, deliveries=deliveries, counts=counts,
+                           progress=progress.progress_of(briefing),
                            can_record=can(current_user, "edit"), answer_choices=RSVP_STATES)
 
 
@@ -48,14 +51,18 @@ def briefing_invitations(briefing_id: int):
 @require("read")
 def fan_out_progress(briefing_id: int):
     briefing = get_or_404(Briefing, briefing_id)
-    rows = db.session.scalars(db.select(FanOut).where(
-        FanOut.office_id == briefing.office_id,
-        db.or_(FanOut.briefing_id == briefing.id,
-               FanOut.series_id == briefing.series_id if briefing.series_id else db.false()))
-        .order_by(FanOut.started_at.desc()).limit(10))
+    state = progress.progress_of(briefing)
     return jsonify([{"id": f.id, "purpose": f.purpose, "label": f.label, "total": f.total, "sent": f.sent,
                      "failed": f.failed, "suppressed": f.suppressed, "pending": f.pending,
-                     "done": f.finished_at is not None, "resumes": f.resumes or 0} for f in rows])
+                     "done": f.finished_at is not None, "resumes": f.resumes or 0} for f in state.fan_outs])
+
+
+@bp.get("/schedule/briefings/<int:briefing_id>/progress")
+@require("read")
+def fan_out_progress_card(briefing_id: int):
+    """The mailing card alone, for pages that refresh it while the briefing's mail goes out."""
+    briefing = get_or_404(Briefing, briefing_id)
+    return render_template("invitations/_progress.html", briefing=briefing, progress=progress.progress_of(briefing))
 
 
 @bp.post("/schedule/briefings/<int:briefing_id>/invitations/<int:invitation_id>/rsvp")

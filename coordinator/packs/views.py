@@ -22,6 +22,7 @@ from coordinator.core.ids import parse_id
 from coordinator.core.permissions import can, require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
+from coordinator.mail import progress as mailing
 from coordinator.mail.models import FanOut
 from coordinator.packs import operations as ops
 from coordinator.packs.forms import PackForm, RejectForm, SettingsForm
@@ -192,16 +193,31 @@ def _fan_outs(pack: Pack) -> list[FanOut]:
                                    .order_by(FanOut.started_at.desc())))
 
 
+def _progress(pack: Pack) -> mailing.Progress:
+    """The pack's mailings: waiting for its release time, being planned, going out, done."""
+    lineage_ids = {p.id for p in ops.versions(pack)}
+    waiting = mailing.event_waiting(pack.office_id, ("pack.release_due", "pack.follow_up_due", "fanout.run"),
+                            lambda payload: payload.get("pack_id") in lineage_ids
+                            or payload.get("root_id") == pack.lineage_id)
+    send_at = ops.release_time(pack) if pack.status == "approved" else None
+    return mailing.progress(_fan_outs(pack), event_waiting=waiting, send_at=send_at)
+
+
+def _recipients(pack: Pack) -> int:
+    """Journalists who received the pack, any version."""
+    return db.session.scalar(select(func.count(func.distinct(PackRecipient.journalist_id))).where(
+        PackRecipient.root_id == pack.lineage_id)) or 0
+
+
 def _detail(pack: Pack, status: int = 200):
     downloads = list(db.session.scalars(select(PackDownload).where(PackDownload.pack_id.in_(
         [p.id for p in ops.versions(pack)])).order_by(PackDownload.created_at.desc()).limit(200)))
-    recipients = db.session.scalar(select(func.count(func.distinct(PackRecipient.journalist_id))).where(
-        PackRecipient.root_id == pack.lineage_id))
+    recipients = _recipients(pack)
     briefing = db.session.get(Briefing, pack.briefing_id) if pack.briefing_id else None
     approvers = ops.current_approvers(pack) if pack.status == "submitted" else []
     return render_template(
         "packs/detail.html", pack=pack, versions=ops.versions(pack), latest=ops.latest_version(pack),
-        fan_outs=_fan_outs(pack), downloads=downloads, recipients=recipients, briefing=briefing,
+        progress=_progress(pack), downloads=downloads, recipients=recipients, briefing=briefing,
         approvals_needed=ops.approvals_needed(pack), approvers=approvers, reject_form=RejectForm(),
         can_edit=can(current_user, "edit"), can_approve=can(current_user, "approve"),
         embargo=ops.embargo_active(pack), release_time=ops.release_time(pack) if pack.status == "approved" else None,
@@ -276,6 +292,14 @@ def progress(pack_id: int) -> ResponseReturnValue:
     return jsonify([{"id": f.id, "purpose": f.purpose, "label": f.label, "total": f.total, "sent": f.sent,
                      "failed": f.failed, "suppressed": f.suppressed, "pending": f.pending,
                      "done": f.finished_at is not None} for f in _fan_outs(pack)])
+
+
+@bp.get("/<int:pack_id>/progress")
+@require("read")
+def progress_card(pack_id: int) -> ResponseReturnValue:
+    """The mailing card alone, refreshed by the pack's page while the pack goes out."""
+    pack = get_or_404(Pack, pack_id)
+    return render_template("packs/_progress.html", pack=pack, progress=_progress(pack), recipients=_recipients(pack))
 
 
 @bp.route("/settings", methods=["GET", "POST"])

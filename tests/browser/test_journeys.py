@@ -151,14 +151,16 @@ def test_journalist_accepts_from_the_mail_and_subscribes(visitor, live_server, a
 
 
 def test_crisis_briefing_reaches_the_outbox_within_a_minute(visitor, live_server, app_env, admin, office, tmp_path):
-    """Journey 6: from the quick crisis form to invitations in the outbox, with a real worker running."""
+    """Journey 6: from the quick crisis form to invitations in the outbox, with a real worker running; the
+    briefing page shows the mail going out from the moment of saving and follows it to the end by itself,
+    the invitations page opened meanwhile reloads itself once everything is sent."""
     from coordinator.contacts import operations as contacts
     from coordinator.extensions import db
 
     people = domain.journalists(office, 5)
     contacts.create_list(office.id, {"name": "Phóng viên thường trú", "member_ids": [p.id for p in people]})
     db.session.commit()
-    worker = start_worker(app_env, log_path=tmp_path / "worker.log")
+    worker = None
     try:
         page = visitor.page
         page.set_viewport_size(PHONE)
@@ -173,7 +175,20 @@ def test_crisis_briefing_reaches_the_outbox_within_a_minute(visitor, live_server
         page.get_by_label("Danh sách gửi").select_option(label="Phóng viên thường trú")
         page.get_by_role("button", name="Tạo và gửi thư mời ngay").click()
         expect(page.get_by_role("heading", name=re.compile("Họp báo khẩn về sạt lở đất"))).to_be_visible()
-        visitor.shot("da-tao")
+        progress = page.locator("#progress")
+        # No worker yet: the page says the mail is being prepared, not that nothing was sent.
+        expect(progress).to_have_attribute("data-state", "preparing")
+        expect(progress.get_by_role("status")).to_contain_text("Đang chuẩn bị")
+        visitor.shot("da-tao-dang-chuan-bi")
+        page.evaluate("window.__notReloaded = true")
+        invitations = page.context.new_page()
+        invitations.set_viewport_size(PHONE)
+        invitations.goto(page.url.rstrip("/") + "/invitations")
+        expect(invitations.locator("#progress")).to_have_attribute("data-state", "preparing")
+        expect(invitations.get_by_text("Đang lập danh sách khách mời…")).to_be_visible()
+        invitations.evaluate("window.__notReloaded = true")
+
+        worker = start_worker(app_env, log_path=tmp_path / "worker.log")
         wait_for(lambda: len(live_server.mail()) >= 5, timeout=max(1, 60 - (time.monotonic() - started)),
                  interval=0.25, message="five invitations in the outbox")
         elapsed = time.monotonic() - started
@@ -181,12 +196,22 @@ def test_crisis_briefing_reaches_the_outbox_within_a_minute(visitor, live_server
         messages = live_server.mail()
         assert sorted(m["To"].addresses[0].addr_spec for m in messages) == sorted(p.email for p in people)
         assert all(m["Subject"].startswith("KHẨN") for m in messages)
-        page.get_by_role("link", name="Khách mời và thư mời").click()
-        expect(page.get_by_role("heading", name="Khách mời và thư mời")).to_be_visible()
-        expect(page.locator("[data-count=sent]").first).to_have_text("5", timeout=20_000)
-        visitor.shot("tien-do-gui")
+
+        # The briefing page follows the mailing to its end without a reload.
+        expect(page.locator("#progress")).to_have_attribute("data-state", "done", timeout=20_000)
+        expect(page.locator("#progress [data-count=sent]").first).to_have_text("5")
+        expect(page.locator("#progress").get_by_role("status")).to_contain_text("Đã gửi xong")
+        assert page.evaluate("window.__notReloaded === true")
+        visitor.shot("da-gui-xong")
+        # The invitations page reloaded itself once: every row now says sent.
+        expect(invitations.locator("#progress")).to_have_attribute("data-state", "done", timeout=20_000)
+        expect(invitations.get_by_role("heading", name="Từng phóng viên")).to_be_visible()
+        expect(invitations.locator("td", has_text="Đã gửi")).to_have_count(5, timeout=10_000)
+        assert invitations.evaluate("window.__notReloaded === undefined")
+        visitor.shots.take(invitations, "tien-do-gui")
     finally:
-        stop_gracefully(worker)
+        if worker is not None:
+            stop_gracefully(worker)
 
 
 def test_staff_pages(visitor, live_server, app_env, admin, office):

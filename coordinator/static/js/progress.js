@@ -1,29 +1,44 @@
-// Refreshes the mailing progress on a briefing's invitations page while a fan-out runs.
+// Keeps a mailing card (templates/_fan_outs.html) up to date while mail goes out: the card is fetched again
+// as HTML every two seconds while it says it is running and swapped in place. A card marked
+// data-reload-when-done reloads its page once when the last mailing closes, so that the rest of the page
+// (each journalist's row) shows the final state too.
 (function () {
-  const box = document.querySelector("[data-progress-url]");
-  if (!box) return;
-  const url = box.dataset.progressUrl;
-  async function refresh() {
-    let items;
-    try {
-      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (!response.ok) return;
-      items = await response.json();
-    } catch (error) {
-      return;
+  const INTERVAL = 2000;
+  const MAX_FAILURES = 10;
+
+  function watch(card) {
+    const url = card.dataset.progressUrl;
+    const reloadWhenDone = card.hasAttribute("data-reload-when-done");
+    let failures = 0;
+    let current = card;
+
+    async function refresh() {
+      let html;
+      try {
+        const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+        if (!response.ok) throw new Error(String(response.status));
+        html = await response.text();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        if (failures < MAX_FAILURES) setTimeout(refresh, INTERVAL * failures);
+        return;
+      }
+      const holder = document.createElement("div");
+      holder.innerHTML = html.trim();
+      const next = holder.querySelector("[data-progress-url]");
+      if (!next) return;
+      current.replaceWith(next);
+      current = next;
+      if (next.dataset.running === "1") {
+        setTimeout(refresh, INTERVAL);
+      } else if (reloadWhenDone) {
+        window.location.reload();
+      }
     }
-    let running = false;
-    for (const item of items) {
-      const row = box.querySelector(`[data-fan-out="${item.id}"]`);
-      if (!row) { running = running || !item.done; continue; }
-      const bar = row.querySelector("progress");
-      bar.max = item.total || 1;
-      bar.value = item.sent + item.failed + item.suppressed;
-      const counts = { ...item, pending: Math.max(0, item.total - item.sent - item.failed - item.suppressed) };
-      for (const span of row.querySelectorAll("[data-count]")) span.textContent = counts[span.dataset.count];
-      if (!item.done) running = true;
-    }
-    if (running) setTimeout(refresh, 2000);
+
+    if (card.dataset.running === "1") setTimeout(refresh, INTERVAL);
   }
-  setTimeout(refresh, 1500);
+
+  document.querySelectorAll("[data-progress-url]").forEach(watch);
 })();
