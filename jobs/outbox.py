@@ -7,7 +7,7 @@ import traceback
 from flask import current_app
 from rq import get_current_job
 
-from coordinator.core import events, signals
+from coordinator.core import events, signals, tasks
 from coordinator.core.heartbeat import Heartbeat
 from jobs.handlers import handler_for
 
@@ -23,6 +23,11 @@ def run_event(event_id: int) -> str:
     """
     event = events.claim(event_id)
     if event is None:
+        due_at = events.not_yet_due(event_id)
+        if due_at is not None:
+            job = get_current_job()
+            tasks.enqueue_event(event_id, due_at, queue=job.origin if job is not None else None)
+            return "not yet due"
         return "skipped"
     try:
         # While the handler works its lease is renewed; if this worker dies, the sweep hands the event

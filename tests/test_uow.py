@@ -123,3 +123,30 @@ def test_a_savepoint_is_not_the_commit(app, office, monkeypatch):
     assert dispatched == []
     db.session.commit()
     assert len(dispatched) == 2
+
+
+def test_an_event_enqueued_before_its_time_is_put_back_not_dropped(app, office):
+    """A worker whose clock is behind (or a copy enqueued early) must not drop the event for the sweep."""
+    from datetime import timedelta
+
+    from rq import Queue
+    from rq.registry import ScheduledJobRegistry
+
+    from coordinator.core import clock, tasks
+    from jobs.outbox import run_event
+
+    later = events.emit("test.later", office_id=office.id, due_at=clock.now() + timedelta(minutes=5))
+    almost = events.emit("test.almost", office_id=office.id, due_at=clock.now() + timedelta(seconds=1))
+    db.session.commit()
+    registry = ScheduledJobRegistry(queue=Queue("default", connection=tasks.redis_connection()))
+    before = set(registry.get_job_ids())
+
+    assert run_event(later.id) == "not yet due"
+    scheduled = set(registry.get_job_ids()) - before
+    assert len(scheduled) == 1  # back in the queue for its due time
+    assert events.claim(later.id) is None  # and not started early
+
+    # Within the allowed clock skew an event counts as due: a worker a second behind takes it at once.
+    taken = events.claim(almost.id)
+    assert taken is not None and taken.id == almost.id
+    assert run_event(almost.id) == "skipped"  # now held by that lease

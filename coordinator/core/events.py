@@ -97,6 +97,12 @@ def dispatch(pending: list[tuple[int, datetime | None, str]]) -> None:
         log.warning("could not dispatch events %s now; the sweep will", pending, exc_info=True)
 
 
+# How early an event may be taken: the worker's clock may run a little behind the clock of the process
+# that emitted the event "now" (another machine, another container). Future events are enqueued by RQ
+# at their due time, so this never starts a scheduled event noticeably early.
+CLOCK_SKEW = timedelta(seconds=2)
+
+
 def claim(event_id: int) -> OutboxEvent | None:
     """Take the lease on an unfinished, due event, or None if it is done or held by another worker.
 
@@ -109,13 +115,31 @@ def claim(event_id: int) -> OutboxEvent | None:
         result = connection.execute(
             update(OutboxEvent)
             .where(OutboxEvent.id == event_id, OutboxEvent.processed_at.is_(None),
-                   OutboxEvent.failed_at.is_(None), OutboxEvent.due_at <= now,
+                   OutboxEvent.failed_at.is_(None), OutboxEvent.due_at <= now + CLOCK_SKEW,
                    or_(OutboxEvent.locked_until.is_(None), OutboxEvent.locked_until < now))
             .values(locked_until=now + lease, started_at=now, attempts=OutboxEvent.attempts + 1)
         )
     if result.rowcount != 1:
         return None
     return db.session.get(OutboxEvent, event_id, populate_existing=True)
+
+
+def not_yet_due(event_id: int) -> datetime | None:
+    """The due time of an unfinished event nobody holds that is not due yet, else None.
+
+    A copy enqueued too early (a clock further behind than CLOCK_SKEW, a manual enqueue) is put back
+    for that time rather than dropped, so the event never waits for the sweep.
+    """
+    row = db.session.execute(
+        db.select(OutboxEvent.due_at, OutboxEvent.locked_until)
+        .where(OutboxEvent.id == event_id, OutboxEvent.processed_at.is_(None), OutboxEvent.failed_at.is_(None))
+    ).first()
+    now = clock.now()
+    if row is None or (row.locked_until is not None and row.locked_until > now):
+        return None
+    if row.due_at <= now + CLOCK_SKEW:
+        return None
+    return row.due_at
 
 
 def renew_lease(event_id: int) -> None:
