@@ -17,7 +17,7 @@ from coordinator.core import clock
 from coordinator.extensions import db
 from coordinator.invitations import delivery
 from coordinator.invitations.models import Invitation
-from coordinator.mail.models import FanOut
+from coordinator.mail.models import Delivery, FanOut
 from coordinator.schedule import operations as schedule
 from tests.servers.sendgrid_fake import FakeSendGrid
 from tests.support import domain
@@ -147,7 +147,9 @@ def test_the_safety_net_rechecks_only_what_changed(app, office):
     keys = [k for (k,) in db.session.execute(select(FanOut.key).where(FanOut.series_id == series.id))]
     assert keys == [f"invite:series:{series.id}:s0"]  # one fan-out, reopened for the newcomer only
     fan = db.session.scalar(select(FanOut).where(FanOut.series_id == series.id))
-    assert fan.total == 1 and fan.sent == 1  # the second run sent to the newcomer alone
+    assert fan.total == 4 and fan.sent == 4  # its card counts the whole audience...
+    attempts = [n for (n,) in db.session.execute(select(Delivery.attempts).where(Delivery.purpose == "invite"))]
+    assert attempts == [1, 1, 1, 1]  # ...and the second run mailed the newcomer alone
 
 
 def _invited(series) -> int:

@@ -40,8 +40,10 @@ def _invitation_rows(column, target_id: int, *, sent_only: bool = False, behind_
     if sent_only:
         query = query.where(Invitation.sent_sequence.is_not(None))
     if behind_of is not None:
-        behind = Invitation.sent_sequence < behind_of
-        query = query.where(behind | Invitation.sent_sequence.is_(None) if new_too else behind)
+        # Those already at this sequence stay on the list: their message is the same (same key, found sent,
+        # not sent again), so a fan-out planned again keeps counting the whole audience, not just the rest.
+        reached = Invitation.sent_sequence <= behind_of
+        query = query.where(reached | Invitation.sent_sequence.is_(None) if new_too else reached)
     return db.session.execute(query).all()
 
 
