@@ -270,9 +270,14 @@ def test_crisis_form_defaults_and_urgent_event(logged_in, office):
     missing = logged_in.post("/schedule/crisis", data={"title": "Sạt lở", "start_date": f"{soon:%Y-%m-%d}",
                                                        "start_time": f"{soon:%H:%M}", "duration_minutes": "60"})
     assert missing.status_code == 422 and "Cần địa điểm hoặc đường dẫn trực tuyến." in missing.get_data(as_text=True)
-    response = logged_in.post("/schedule/crisis", data={
-        "title": "Sạt lở đất tại Hạ Long", "start_date": f"{soon:%Y-%m-%d}", "start_time": f"{soon:%H:%M}",
-        "duration_minutes": "45", "online_url": "https://truc-tuyen.gov.vn/khan"})
+    data = {"title": "Sạt lở đất tại Hạ Long", "start_date": f"{soon:%Y-%m-%d}", "start_time": f"{soon:%H:%M}",
+            "duration_minutes": "45", "online_url": "https://truc-tuyen.gov.vn/khan"}
+    asked = logged_in.post("/schedule/crisis", data=data)  # who it reaches, before the first mail
+    assert asked.status_code == 200 and "Kiểm tra trước khi gửi" in asked.get_data(as_text=True)
+    assert db.session.scalar(db.select(Briefing)) is None
+    data["confirm_audience"] = re.search(r'name="confirm_audience" value="(\w+)"',
+                                         asked.get_data(as_text=True)).group(1)
+    response = logged_in.post("/schedule/crisis", data=data)
     assert response.status_code == 302
     briefing = db.session.scalar(db.select(Briefing))
     assert briefing.is_crisis

@@ -6,10 +6,11 @@ An audience is ``{"list_ids": [...], "beats": [...], "outlet_ids": [...], "journ
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coordinator.contacts.models import (
     Beat,
@@ -220,3 +221,37 @@ def explain_audience(office_id: int, audience: dict) -> tuple[list[Journalist], 
 def resolve_audience(office_id: int, audience: dict) -> list[Journalist]:
     """The active journalists the audience names, deduplicated, ordered by id."""
     return explain_audience(office_id, audience)[0]
+
+
+def audience_fingerprint(office_id: int, audience: dict | None) -> str:
+    """A short digest of who an audience reaches now: a confirmation given for one set of people is not
+    taken for another (a list changed in between, other boxes ticked)."""
+    people = resolve_audience(office_id, audience or {})
+    digest = hashlib.sha256(",".join(str(j.id) for j in people).encode()).hexdigest()
+    return digest[:32]
+
+
+def source_sizes(office_id: int) -> dict[str, dict]:
+    """How many active journalists each list, beat and outlet reaches, for the audience pickers."""
+    active = (Journalist.office_id == office_id, Journalist.status == "active")
+    lists = {dl.id: len(_active(office_id, list_member_ids(office_id, [dl.id])))
+             for dl in db.session.scalars(select(DistributionList).where(DistributionList.office_id == office_id))}
+    beats = dict(db.session.execute(
+        select(Beat.slug, func.count(journalist_beat.c.journalist_id))
+        .join(journalist_beat, journalist_beat.c.beat_id == Beat.id)
+        .join(Journalist, Journalist.id == journalist_beat.c.journalist_id)
+        .where(Beat.office_id == office_id, *active).group_by(Beat.slug)).all())
+    outlets = dict(db.session.execute(
+        select(Journalist.outlet_id, func.count(Journalist.id)).where(*active, Journalist.outlet_id.is_not(None))
+        .group_by(Journalist.outlet_id)).all())
+    return {"lists": lists, "beats": beats, "outlets": outlets}
+
+
+def _active(office_id: int, ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        found.update(db.session.scalars(select(Journalist.id).where(
+            Journalist.office_id == office_id, Journalist.status == "active",
+            Journalist.id.in_(ordered[start:start + 500]))))
+    return found

@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coordinator.core import audit
+from coordinator.core.ids import parse_id
 from coordinator.core.permissions import can, require
-from coordinator.core.tenancy import get_or_404
+from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
 from coordinator.invitations import progress
+from coordinator.invitations.audience_summary import AudienceSummary, summarise
 from coordinator.invitations.models import RSVP_STATES, Invitation
 from coordinator.invitations.operations import (
     invitations_of,
@@ -26,7 +28,21 @@ bp = Blueprint("invitations", __name__)
 @bp.app_context_processor
 def _mailing_helpers() -> dict:
     """``briefing_mailing(briefing)`` for the schedule's pages, which show a briefing's mail going out."""
-    return {"briefing_mailing": progress.progress_of}
+    def audience_summary(audience: dict | None) -> AudienceSummary:
+        return summarise(current_office_id(), audience)
+
+    return {"briefing_mailing": progress.progress_of, "audience_summary": audience_summary}
+
+
+@bp.get("/schedule/audience/summary")
+@require("read")
+def audience_summary_card():
+    """Who the audience ticked on a briefing or series form reaches, refreshed as the boxes change."""
+    audience = {"list_ids": [i for i in map(parse_id, request.args.getlist("list_ids")) if i is not None],
+                "outlet_ids": [i for i in map(parse_id, request.args.getlist("outlet_ids")) if i is not None],
+                "beats": [b for b in request.args.getlist("beats") if b][:200]}
+    audience = {key: values[:500] for key, values in audience.items()}
+    return render_template("invitations/_audience_summary.html", summary=summarise(current_office_id(), audience))
 
 # --- staff --------------------------------------------------------------------------------------------
 

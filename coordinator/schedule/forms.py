@@ -58,9 +58,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class AudienceMixin:
-    list_ids = SelectMultipleField(_l("Danh sách gửi"), coerce=int, validators=[Optional()])
-    beats = SelectMultipleField(_l("Lĩnh vực"), validators=[Optional()])
-    outlet_ids = SelectMultipleField(_l("Cơ quan báo chí"), coerce=int, validators=[Optional()])
+    """Who is invited, as checkbox lists (templates/schedule/_audience_fields.html); ``audience_sizes`` holds
+    how many active journalists each choice reaches (``contacts.audience.source_sizes``)."""
+
+    list_ids = MultiCheckboxField(_l("Danh sách gửi"), coerce=int, validators=[Optional()])
+    beats = MultiCheckboxField(_l("Lĩnh vực"), validators=[Optional()])
+    outlet_ids = MultiCheckboxField(_l("Cơ quan báo chí"), coerce=int, validators=[Optional()])
+    audience_sizes: dict | None = None
 
     def set_audience_choices(self, lists, beats, outlets) -> None:
         self.list_ids.choices = [SelectChoice(dl.id, dl.name) for dl in lists]

@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from coordinator.core import clock
+from coordinator.contacts.audience import audience_fingerprint, source_sizes
+from coordinator.core import clock, uow
 from coordinator.core.dates import parse_day
 from coordinator.core.errors import DomainError, ValidationError
 from coordinator.core.i18n import format_local
@@ -91,6 +92,7 @@ def _audience_form(form_class: type[F]) -> F:
     form = form_class()
     form.set_audience_choices(_office_rows(DistributionList, DistributionList.name), _office_rows(Beat, Beat.name),
                               _office_rows(Outlet, Outlet.name))
+    form.audience_sizes = source_sizes(current_office_id())
     return form
 
 
@@ -368,7 +370,11 @@ def _adhoc_form_page(form_class: type[AdHocForm | CrisisForm], template: str, *,
     elif request.method == "POST":
         if form.validate():
             try:
-                briefing = ops.create_briefing(_office(), form.to_data(), crisis=crisis)
+                data = form.to_data()
+                if _needs_confirmation(data, crisis):
+                    return render_template(template, form=form, loose_errors=loose, crisis=crisis,
+                                           confirm_audience=data["audience"])
+                briefing = ops.create_briefing(_office(), data, crisis=crisis)
                 if crisis:
                     flash(_("Đã tạo buổi họp báo khẩn; thư mời được gửi ngay."), "success")
                 else:
@@ -380,7 +386,19 @@ def _adhoc_form_page(form_class: type[AdHocForm | CrisisForm], template: str, *,
                 status = 422
         else:
             status = 422
-    return render_template(template, form=form, loose_errors=loose), status
+    return render_template(template, form=form, loose_errors=loose, crisis=crisis), status
+
+
+def _needs_confirmation(data: dict, crisis: bool) -> bool:
+    """Whether to show who the invitations reach before saving: a briefing that will mail (not one
+    recorded after the fact) whose audience was not confirmed as it stands now. The data is checked
+    first (in a savepoint thrown away), so the confirmation is never asked for a form that will fail."""
+    with uow.dry_run():
+        trial = ops.create_briefing(_office(), data, crisis=crisis)
+        mails = trial.status != "held"
+    if not mails:
+        return False
+    return request.form.get("confirm_audience") != audience_fingerprint(current_office_id(), data["audience"])
 
 
 # --- closures ------------------------------------------------------------------------------------

@@ -81,7 +81,9 @@ def test_officer_imports_journalists_and_creates_a_weekly_series(visitor, admin,
     page.get_by_label("Thứ Ba", exact=True).check()
     page.get_by_label("Ngày lễ và ngày nghỉ của cơ quan").select_option("skip")
     page.get_by_label("Địa điểm").fill("Hội trường Trung tâm Truyền thông tỉnh, TP Hạ Long")
-    page.get_by_label("Lĩnh vực").select_option(label="Kinh tế")
+    beats = page.get_by_role("group", name=re.compile("Lĩnh vực"))
+    beats.get_by_label(re.compile("Kinh tế")).check()
+    expect(page.locator(".audience-live")).to_contain_text("phóng viên")
     page.get_by_role("button", name="Xem trước 10 buổi").click()
     preview = page.locator("#series-preview li")
     expect(preview).to_have_count(10)
@@ -172,8 +174,16 @@ def test_crisis_briefing_reaches_the_outbox_within_a_minute(visitor, live_server
         visitor.shot("hop-bao-khan")
         page.get_by_label("Tên buổi họp báo khẩn").fill("Họp báo khẩn về sạt lở đất tại Hạ Long")
         page.get_by_label("Địa điểm").fill("Phòng họp số 1, UBND tỉnh")
-        page.get_by_label("Danh sách gửi").select_option(label="Phóng viên thường trú")
+        lists = page.get_by_role("group", name=re.compile("^Danh sách gửi"))
+        lists.get_by_label(re.compile("Phóng viên thường trú")).check()
+        # Who the choice reaches, as soon as the box is ticked.
+        expect(page.locator(".audience-live")).to_contain_text("5 phóng viên")
         page.get_by_role("button", name="Tạo và gửi thư mời ngay").click()
+        # Asked once, with the number, before the first mail.
+        confirm = page.get_by_role("button", name="Xác nhận và gửi thư mời tới 5 phóng viên")
+        expect(confirm).to_be_visible()
+        visitor.shot("kiem-tra-truoc-khi-gui")
+        confirm.click()
         expect(page.get_by_role("heading", name=re.compile("Họp báo khẩn về sạt lở đất"))).to_be_visible()
         progress = page.locator("#progress")
         # No worker yet: the page says the mail is being prepared, not that nothing was sent.
