@@ -212,6 +212,31 @@ def mail_raw(name: str):
 @bp.get("/audit")
 @require("manage_office")
 def audit_log():
-    rows = db.session.scalars(db.select(AuditLog).where(AuditLog.office_id == current_office_id())
-                              .order_by(AuditLog.created_at.desc()).limit(300))
-    return render_template("admin/audit.html", rows=list(rows))
+    rows = list(db.session.scalars(db.select(AuditLog).where(AuditLog.office_id == current_office_id())
+                                   .order_by(AuditLog.created_at.desc()).limit(300)))
+    return render_template("admin/audit.html", rows=rows, names=_target_names(rows))
+
+
+def _target_names(rows: list[AuditLog]) -> dict[tuple[str, int], str]:
+    """The title or name of each row's target, where it still exists in this office (one query per kind)."""
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        if row.target_id is not None:
+            wanted.setdefault(row.target_type, set()).add(row.target_id)
+    names: dict[tuple[str, int], str] = {}
+    models = {mapper.class_.__tablename__: mapper.class_ for mapper in db.Model.registry.mappers}
+    for table, ids in wanted.items():
+        model = models.get(table)
+        column = next((getattr(model, attr) for attr in ("title", "name", "email")
+                       if model is not None and hasattr(model, attr)), None)
+        if column is None:
+            continue
+        query = select(model.id, column).where(model.id.in_(ids))
+        if hasattr(model, "office_id"):
+            query = query.where(model.office_id == current_office_id())
+        elif table == "office":
+            query = query.where(model.id == current_office_id())
+        else:
+            continue  # not an office's row: its name is not ours to show
+        names.update(((table, row_id), str(name)) for row_id, name in db.session.execute(query) if name)
+    return names

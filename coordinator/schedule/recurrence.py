@@ -354,7 +354,20 @@ def describe_rule(text: str, tz: str = "Asia/Ho_Chi_Minh") -> str:
                 continue
             name = str(WEEKDAY_NAMES[match.group(2)])
             named.append(_nth_weekday(int(match.group(1)), name) if match.group(1) else name)
+        positions = [int(p) for p in recur.get("BYSETPOS", [])]
+        if len(positions) == 1 and len(named) == len(bydays) and not any(_BYDAY_RE.match(v).group(1) for v in bydays):
+            named = [_nth_weekday(positions[0], _(" hoặc ").join(named))]  # the 2nd Tuesday; the last Mon or Fri
+            recur.pop("BYSETPOS")
         words = _("%(rule)s vào %(days)s", rule=words, days=", ".join(named))
+    monthdays = [int(d) for d in recur.get("BYMONTHDAY", [])]
+    if monthdays:
+        days = ", ".join(str(d) if d > 0 else (_("ngày cuối") if d == -1 else _("ngày thứ %(n)d tính từ cuối", n=-d))
+                         for d in monthdays)
+        words = _("%(rule)s vào ngày %(days)s", rule=words, days=days) if all(d > 0 for d in monthdays) \
+            else _("%(rule)s vào %(days)s", rule=words, days=days)
+    months = [int(m) for m in recur.get("BYMONTH", [])]
+    if months:
+        words = _("%(rule)s, trong tháng %(months)s", rule=words, months=", ".join(str(m) for m in months))
     if "UNTIL" in recur:
         until = recur["UNTIL"][0]
         _check_year(until, "rrule")
@@ -364,7 +377,7 @@ def describe_rule(text: str, tz: str = "Asia/Ho_Chi_Minh") -> str:
     elif "COUNT" in recur:
         count = int(recur["COUNT"][0])
         words = _("%(rule)s, 1 lần", rule=words) if count == 1 else _("%(rule)s, %(n)d lần", rule=words, n=count)
-    if set(recur) - {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT"}:
+    if set(recur) - {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "UNTIL", "COUNT", "WKST"}:
         words += f" ({text})"
     return words
 
