@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from coordinator.attendance.models import Attendance
 from coordinator.contacts import operations as contacts
 from coordinator.contacts.models import Journalist
+from coordinator.contacts.text import fold
 from coordinator.extensions import db
 from coordinator.invitations.tokens import invitation_token
 from tests.support import domain
@@ -246,3 +247,51 @@ def test_merging_journalists_moves_attendance(api, office, live, people):
     db.session.commit()
     rows = db.session.execute(select(Attendance.briefing_id, Attendance.journalist_id)).all()
     assert sorted(rows) == sorted([(live.id, people[0].id), (other.id, people[0].id)])
+
+
+def test_the_door_roster_finds_people_and_counts_absence_only_after_the_start(client, auth, admin, office, people):
+    """Issue 25.4: search (accents optional) and outlet filter; before the start nobody is absent, only
+    expected; a check-in sent in the background answers with the row and the counts to swap in."""
+    from coordinator.invitations.operations import set_rsvp
+
+    elsewhere = domain.outlet(office, "Đài PT-TH Quảng Ninh", kind="tv")
+    people = [*people, contacts.create_journalist(office.id, {"full_name": "Trần Văn Đức", "email": "duc@qtv.vn",
+                                                               "outlet_id": elsewhere.id})]
+    db.session.commit()
+    soon = briefing_with_invitations(office, people, start=now_minus(-30), title="Chiều nay")
+    for person in people[:2]:
+        set_rsvp(invitation(soon, person), "accepted", source="staff")
+    db.session.commit()
+    auth.login(admin.email)
+    page = client.get(f"/attendance/briefings/{soon.id}/roster").get_data(as_text=True)
+    assert "Nhận lời, chưa đến" in page and "Nhận lời nhưng vắng" not in page
+    assert 'data-count="expected">2<' in page and 'data-count="no_shows"' not in page
+    assert "roster__missing" not in page  # nobody shown in red before the start
+
+    target = people[1]
+    folded = fold(target.full_name).split()[-1]  # one word of the name, without accents
+    found = client.get(f"/attendance/briefings/{soon.id}/roster", query_string={"q": folded}).get_data(as_text=True)
+    assert target.full_name in found
+    assert all(p.full_name not in found for p in people if folded not in fold(p.full_name))
+    by_outlet = client.get(f"/attendance/briefings/{soon.id}/roster",
+                           query_string={"outlet_id": elsewhere.id}).get_data(as_text=True)
+    assert "Trần Văn Đức" in by_outlet and target.full_name not in by_outlet
+    assert "Trần Văn Đức" in client.get(f"/attendance/briefings/{soon.id}/roster",
+                                         query_string={"q": "tran van duc"}).get_data(as_text=True)
+
+    answer = client.post(f"/attendance/briefings/{soon.id}/roster/{target.id}",
+                         data={"present": "1", "mode": "in_person"}, headers={"Accept": "application/json"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    body = answer.get_json()
+    assert "roster__row--present" in body["row"] and "Đã có mặt lúc" in body["row"] and target.full_name in body["row"]
+    assert 'data-count="present">1<' in body["counts"] and 'data-count="expected">1<' in body["counts"]
+    assert count() == 1
+    again = client.post(f"/attendance/briefings/{soon.id}/roster/{target.id}", data={"present": "1"},
+                        headers={"Accept": "application/json"})
+    assert again.get_json()["message"].endswith("đã điểm danh trước đó.") and count() == 1
+
+    started = briefing_with_invitations(office, people, start=now_minus(10), title="Đang họp")
+    set_rsvp(invitation(started, people[0]), "accepted", source="staff")
+    db.session.commit()
+    page = client.get(f"/attendance/briefings/{started.id}/roster").get_data(as_text=True)
+    assert 'data-count="no_shows">1<' in page and "Nhận lời nhưng chưa có mặt" in page

@@ -31,6 +31,7 @@ from coordinator.attendance.forms import (
 )
 from coordinator.attendance.models import Attendance, Coverage, Question
 from coordinator.contacts.models import Journalist, Outlet
+from coordinator.contacts.text import fold
 from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError
 from coordinator.core.i18n import format_local
@@ -159,45 +160,113 @@ def checkin_submit(briefing_id: int) -> ResponseReturnValue:
     return redirect(url_for("attendance.checkin_page", briefing_id=briefing.id)), 303
 
 
+ROSTER_FILTERS = ("all", "absent", "present", "no_shows", "without_rsvp")
+
+
+def _started(briefing: Briefing) -> bool:
+    """Whether the briefing has begun: only then is someone who accepted and is not here a no-show."""
+    return clock.now() >= briefing.start
+
+
+def _roster_filter(rows: list[dict[str, Any]], show: str) -> list[dict[str, Any]]:
+    if show == "present":
+        return [r for r in rows if r["attendance"] is not None]
+    if show == "no_shows":  # before the start: those who accepted and are still expected
+        return [r for r in rows if r["rsvp"] == "accepted" and r["attendance"] is None]
+    if show == "without_rsvp":
+        return [r for r in rows if r["attendance"] is not None and r["rsvp"] != "accepted"]
+    if show == "absent":
+        return [r for r in rows if r["attendance"] is None]
+    return rows
+
+
+def _roster_outlet(row: dict[str, Any]) -> Outlet | None:
+    attendance = row["attendance"]
+    return attendance.outlet if attendance is not None else row["journalist"].outlet
+
+
+def _roster_search(rows: list[dict[str, Any]], words: str, outlet_id: int | None) -> list[dict[str, Any]]:
+    """Name or outlet, accents optional ("nguyen thi" finds "Nguyễn Thị…"); the page filters the same way
+    as you type, this is for a search sent without JavaScript."""
+    wanted = fold(words)
+    found = []
+    for row in rows:
+        outlet = _roster_outlet(row)
+        if outlet_id and (outlet is None or outlet.id != outlet_id):
+            continue
+        if wanted and wanted not in f"{row['journalist'].full_name_folded} {fold(outlet.name if outlet else '')}":
+            continue
+        found.append(row)
+    return found
+
+
+def _roster_page(briefing: Briefing, form: WalkInForm, *, show: str = "all", words: str = "",
+                 outlet_id: int | None = None) -> str:
+    rows = ops.roster(briefing)
+    started = _started(briefing)
+    visible = _roster_search(_roster_filter(rows, show), words, outlet_id)
+    outlets = sorted({outlet.id: outlet for row in rows if (outlet := _roster_outlet(row)) is not None}.values(),
+                     key=lambda o: o.name_folded)
+    return render_template("attendance/roster.html", briefing=briefing, rows=visible, total=len(rows),
+                           counts=ops.roster_counts(rows, started=started), started=started, show=show, q=words,
+                           outlet_id=outlet_id, outlets=outlets, form=form, can_edit=can(current_user, "edit"),
+                           fold=fold)
+
+
 @bp.get("/attendance/briefings/<int:briefing_id>/roster")
 @require("read")
 def roster(briefing_id: int) -> ResponseReturnValue:
     briefing = _briefing(briefing_id)
-    rows = ops.roster(briefing)
     show = request.args.get("show", "all")
-    visible = {
-        "all": rows,
-        "present": [r for r in rows if r["attendance"] is not None],
-        "no_shows": [r for r in rows if r["rsvp"] == "accepted" and r["attendance"] is None],
-        "without_rsvp": [r for r in rows if r["attendance"] is not None and r["rsvp"] != "accepted"],
-        "absent": [r for r in rows if r["attendance"] is None],
-    }.get(show, rows)
+    show = show if show in ROSTER_FILTERS else "all"
+    outlet_id = request.args.get("outlet_id", type=int) or None
     form = WalkInForm()
     form.outlet_id.choices = _outlet_choices()
-    return render_template("attendance/roster.html", briefing=briefing, rows=visible, counts=ops.roster_counts(rows),
-                           show=show, form=form, can_edit=can(current_user, "edit"))
+    return _roster_page(briefing, form, show=show, words=(request.args.get("q") or "")[:100], outlet_id=outlet_id)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
 
 
 @bp.post("/attendance/briefings/<int:briefing_id>/roster/<int:journalist_id>")
 @require("edit")
 def roster_mark(briefing_id: int, journalist_id: int) -> ResponseReturnValue:
+    """Check someone in (in person or online) or undo it. The page sends it in the background and swaps
+    the row and the counts (JSON); without JavaScript it is a normal form post and a redirect."""
     briefing = _briefing(briefing_id)
     journalist = get_or_404(Journalist, journalist_id)
     show = request.form.get("show", "all")
+    message, category, status = "", "success", 200
     try:
         if request.form.get("present") == "0":
             row = ops.existing_attendance(briefing.id, journalist.id)
             if row is not None:
                 ops.undo_check_in(row)
-                flash(_("Đã bỏ điểm danh %(name)s.", name=journalist.full_name), "info")
+            message, category = _("Đã bỏ điểm danh %(name)s.", name=journalist.full_name), "info"
         else:
             _row, created = ops.check_in(briefing, journalist, mode=request.form.get("mode") or "in_person",
                                          method="staff", user_id=current_user.id)
-            flash(_("Đã điểm danh: %(name)s.", name=journalist.full_name) if created
-                  else _("%(name)s đã điểm danh trước đó.", name=journalist.full_name), "success")
+            message = (_("Đã điểm danh: %(name)s.", name=journalist.full_name) if created
+                       else _("%(name)s đã điểm danh trước đó.", name=journalist.full_name))
     except DomainError as exc:
         uow.abandon()
+        if _wants_json():
+            return jsonify({"error": exc.message, "fields": exc.fields}), 422
         _flash_errors(exc)
+        status = 422
+    if _wants_json():
+        db.session.flush()  # the row and counts below include this change (the request commits it)
+        rows = ops.roster(briefing)
+        started = _started(briefing)
+        mine = next((r for r in rows if r["journalist"].id == journalist.id), None)
+        row_html = render_template("attendance/_roster_row.html", row=mine, briefing=briefing, show=show,
+                                   started=started, can_edit=True, fold=fold) if mine else ""
+        counts_html = render_template("attendance/_roster_counts.html", counts=ops.roster_counts(rows, started=started),
+                                      started=started)
+        return jsonify({"message": message, "row": row_html, "counts": counts_html})
+    if status == 200:
+        flash(message, category)
     return redirect(url_for("attendance.roster", briefing_id=briefing.id, show=show, _anchor=f"j{journalist.id}"))
 
 
@@ -218,10 +287,8 @@ def walk_in(briefing_id: int) -> ResponseReturnValue:
         else:
             flash(_("Đã thêm %(name)s vào danh bạ và điểm danh.", name=journalist.full_name) if created
                   else _("%(name)s đã có trong danh bạ: đã điểm danh.", name=journalist.full_name), "success")
-            return redirect(url_for("attendance.roster", briefing_id=briefing.id))
-    rows = ops.roster(briefing)
-    return render_template("attendance/roster.html", briefing=briefing, rows=rows, counts=ops.roster_counts(rows),
-                           show="all", form=form, can_edit=True), 422
+            return redirect(url_for("attendance.roster", briefing_id=briefing.id, _anchor=f"j{journalist.id}"))
+    return _roster_page(briefing, form), 422
 
 
 @bp.post("/attendance/checkins/<int:attendance_id>/undo")

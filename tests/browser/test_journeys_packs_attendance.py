@@ -216,17 +216,39 @@ def test_door_staff_check_in_by_code_and_add_a_walk_in_on_a_phone(visitor, live_
 
     page.get_by_role("link", name="Danh sách tham dự").click()
     expect(page.locator(".roster__row--present")).to_have_count(2)
+    # Before the start nobody is "absent": those who have not come are simply not here yet.
+    expect(page.locator(".roster__missing")).to_have_count(0)
     visitor.shot("danh-sach")
+    # Find the third journalist as you type, without accents, and check them in without the page reloading.
+    page.evaluate("window.__sameRoster = true")
+    page.get_by_role("searchbox", name="Tìm tên hoặc cơ quan").fill("nguyen thi hanh pv2")
+    rows = page.locator(".roster__row:visible")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(people[2].full_name)
+    expect(page.locator("[data-roster-shown]")).to_have_text("Hiện 1 / 3")
+    checkin = rows.first.get_by_role("button", name=f"Điểm danh có mặt trực tiếp: {people[2].full_name}")
+    box = checkin.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44  # a thumb can hit it
+    visitor.shot("tim-nguoi")
+    checkin.click()
+    expect(page.locator(f"#j{people[2].id}")).to_have_class(re.compile("roster__row--present"))
+    expect(page.locator(f"#j{people[2].id}")).to_contain_text("Đã có mặt lúc")
+    expect(page.locator("#roster-counts [data-count=present]")).to_have_text("3")
+    assert page.evaluate("window.__sameRoster") is True  # swapped in place, no reload
+    visitor.shot("da-diem-danh-tai-cho")
+    page.get_by_role("searchbox", name="Tìm tên hoặc cơ quan").fill("")
+    expect(page.locator(".roster__row:visible")).to_have_count(3)
+    page.get_by_text("Thêm người đến không có giấy mời").click()
     page.get_by_label("Họ và tên").fill("Đỗ Thị Mai")
     page.get_by_label("Email").fill("mai.dt@vtv.vn")
-    page.get_by_label("Cơ quan báo chí").select_option(label="Báo Quảng Ninh")
+    page.get_by_label("Cơ quan báo chí", exact=True).select_option(label="Báo Quảng Ninh")
     page.get_by_label("Điện thoại").fill("0913 222 333")
     page.get_by_role("button", name="Thêm và điểm danh").click()
     expect(page.get_by_text("Đã thêm Đỗ Thị Mai vào danh bạ và điểm danh.")).to_be_visible()
     mai = page.locator(".roster__row", has_text="Đỗ Thị Mai")
     expect(mai).to_contain_text("Không có giấy mời")
     expect(mai).to_have_class(re.compile("roster__row--present"))
-    expect(page.locator(".roster__row--present")).to_have_count(3)
+    expect(page.locator(".roster__row--present")).to_have_count(4)
     visitor.shot("da-them-nguoi-den")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
 

@@ -39,14 +39,16 @@ def roster(briefing: Briefing) -> list[dict[str, Any]]:
     return rows
 
 
-def roster_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
-    """The roster's figures: invited, accepted, present, no-shows (accepted, absent), present without
-    having accepted, and online."""
+def roster_counts(rows: list[dict[str, Any]], *, started: bool = True) -> dict[str, int]:
+    """The roster's figures: invited, accepted, present, no-shows (accepted, absent: only once the briefing
+    has started; before it they are "expected"), present without having accepted, and online."""
+    awaited = sum(1 for r in rows if r["rsvp"] == "accepted" and r["attendance"] is None)
     return {
         "invited": sum(1 for r in rows if r["invitation"] is not None),
         "accepted": sum(1 for r in rows if r["rsvp"] == "accepted"),
         "present": sum(1 for r in rows if r["attendance"] is not None),
-        "no_shows": sum(1 for r in rows if r["rsvp"] == "accepted" and r["attendance"] is None),
+        "no_shows": awaited if started else 0,
+        "expected": awaited,
         "without_rsvp": sum(1 for r in rows if r["attendance"] is not None and r["rsvp"] != "accepted"),
         "online": sum(1 for r in rows if r["attendance"] is not None and r["attendance"].mode == "online"),
     }
