@@ -34,6 +34,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     uow.init_app(app)
     _register_models()
+    from coordinator.core import limits
+    from coordinator.extensions import db
+
+    limits.init_app(app, [mapper.class_ for mapper in db.Model.registry.mappers])
     _register_blueprints(app)
 
     from coordinator import cli, security

@@ -8,6 +8,7 @@ import email
 import email.policy
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -110,7 +111,8 @@ def test_points_invited_accept_decline_and_the_untrusted_is_refused(app, app_env
     assert len(invites) == 5  # nobody at Bắc Ninh (declined), nobody twice
 
     # The point's schedule and public calendar feed show it; the point's API lists it.
-    listed = s["hp_api"].get(f"/api/v1/briefings?from={local.start.date()}&to={local.start.date()}").get_json()
+    day = local.start.astimezone(ZoneInfo(s["hp"].timezone)).date()  # the API filters by the office's days
+    listed = s["hp_api"].get(f"/api/v1/briefings?from={day}&to={day}").get_json()
     assert [item["id"] for item in listed["items"]] == [local.id]
     feed = client.get(f"/calendar/{s['hp'].slug}.ics")
     assert feed.status_code == 200 and "Hội nghị trực tuyến về truyền thông chính sách" in feed.get_data(as_text=True)

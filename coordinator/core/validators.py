@@ -33,9 +33,12 @@ def clean(value: str | None) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
 
 
-def text(data: dict, key: str, *, max_len: int, required: bool = False, errors: dict) -> str | None:
+def text(data: dict, key: str, *, max_len: int, required: bool = False, errors: dict,
+         multiline: bool = False) -> str | None:
     """``data[key]`` stripped, or None; a message in ``errors`` if missing (when required), not a string,
-    or longer than ``max_len``."""
+    longer than ``max_len``, or with a line break where the field is one line (``multiline`` False)."""
+    from coordinator.core.limits import multi_line_problem, single_line_problem
+
     value = data.get(key)
     if value is None:
         if required:
@@ -45,10 +48,11 @@ def text(data: dict, key: str, *, max_len: int, required: bool = False, errors: 
         errors[key] = _("Phải là chuỗi ký tự.")
         return None
     value = value.strip()
+    problem = (multi_line_problem if multiline else single_line_problem)(value, max_len)
     if required and not value:
         errors[key] = _("Trường này là bắt buộc.")
-    elif len(value) > max_len:
-        errors[key] = _("Dài quá %(max)s ký tự.", max=max_len)
+    elif problem:
+        errors[key] = problem
     return value or None
 
 

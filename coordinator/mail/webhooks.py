@@ -145,6 +145,10 @@ def process_events(items: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
+# SendGrid posts its events in batches (up to about a thousand); far more in one post is not SendGrid.
+MAX_EVENTS_PER_POST = 5000
+
+
 @bp.post("/sendgrid/events")
 def sendgrid_events():
     refused = _check_signature()
@@ -152,10 +156,12 @@ def sendgrid_events():
         return refused
     try:
         items = json.loads(request.get_data(cache=True) or b"null")
-    except ValueError:
+    except (ValueError, RecursionError):
         return _error(400, "bad_request", "body is not JSON")
     if not isinstance(items, list):
         return _error(400, "bad_request", "expected a JSON array of events")
+    if len(items) > MAX_EVENTS_PER_POST:
+        return _error(413, "payload_too_large", f"at most {MAX_EVENTS_PER_POST} events per post")
     try:
         counts = process_events(items)
     except IntegrityError:  # the same batch arriving twice at once: the other request recorded it

@@ -54,7 +54,7 @@ class Pack(OfficeRow, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
-    body: Mapped[str] = mapped_column(Text, default="")  # sanitised HTML
+    body: Mapped[str] = mapped_column(Text, default="", info={"max_length": 1_000_000})  # sanitised HTML
     language: Mapped[str] = mapped_column(String(8), default="vi")
     status: Mapped[str] = mapped_column(String(20), default="draft")
     rejection_reason: Mapped[str | None] = mapped_column(Text)

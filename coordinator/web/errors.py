@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from coordinator.core import uow
+from coordinator.core.errors import DomainError
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -30,11 +31,30 @@ def init_app(app: Flask) -> None:
             from coordinator.api import _http_error as api_error
 
             return api_error(exc)
+        if request.path.startswith("/webhooks/"):  # machines: JSON, in the API's shape
+            from coordinator.api import error_response
+
+            names = {400: "bad_request", 413: "payload_too_large", 429: "rate_limited"}
+            return error_response(code, names.get(code, "error"), exc.description or exc.name)
         if code == 400 and "CSRF" in (exc.description or ""):
             title, message = _("Phiên làm việc đã hết hạn"), _("Vui lòng tải lại trang và gửi lại biểu mẫu.")
         else:
             title, message = _messages().get(code, (exc.name, exc.description or ""))
         return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(DomainError)
+    def _domain_error(exc: DomainError):
+        """Bad input that reached the database layer's net (``coordinator.core.limits``) past a form that did
+        not check it: nothing was saved; say which field and why."""
+        uow.abandon()
+        if request.path.startswith("/api/"):
+            from coordinator.api import error_response
+
+            return error_response(exc.status, exc.code, exc.message, exc.fields)
+        title = _("Dữ liệu không hợp lệ") if exc.status == 422 else _messages().get(exc.status, (exc.code, ""))[0]
+        message = "; ".join(exc.fields.values()) or exc.message
+        return render_template("errors/error.html", code=exc.status, title=title,
+                               message=_("Chưa lưu gì. %(reason)s", reason=message)), exc.status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

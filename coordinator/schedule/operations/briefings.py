@@ -52,8 +52,8 @@ def _check_adhoc(office: Office, data: dict, crisis: bool) -> dict:
     online_url = validators.url(data, "online_url", errors)
     if crisis and not venue and not online_url and "venue" not in errors and "online_url" not in errors:
         errors["venue"] = _("Cần địa điểm hoặc đường dẫn trực tuyến.")
-    agenda = validators.text(data, "agenda", max_len=20000, errors=errors)
-    spokespeople = validators.text(data, "spokespeople", max_len=2000, errors=errors)
+    agenda = validators.text(data, "agenda", max_len=20000, errors=errors, multiline=True)
+    spokespeople = validators.text(data, "spokespeople", max_len=2000, errors=errors, multiline=True)
     audience = _audience(office.id, data.get("audience"), errors)
     if errors:
         raise ValidationError(errors)
@@ -115,7 +115,8 @@ def _check_patch(briefing: Briefing, data: dict) -> tuple[dict, str | None]:
     _patch_times(briefing, data, new, errors)
     for key, limit in (("venue", 500), ("agenda", 20000), ("spokespeople", 2000), ("title", 255)):
         if key in data:
-            value = validators.text(data, key, max_len=limit, errors=errors)
+            value = validators.text(data, key, max_len=limit, errors=errors,
+                                    multiline=key in ("agenda", "spokespeople"))
             new[key] = value or ("" if key in ("venue",) else None)
     if "online_url" in data:
         new["online_url"] = validators.url(data, "online_url", errors) or ""

@@ -70,7 +70,7 @@ def clean_series(office: Office, data: dict, base: Series | None = None) -> dict
     if given("title"):
         out["title"] = validators.text(data, "title", max_len=255, required=True, errors=errors)
     if given("description"):
-        out["description"] = validators.text(data, "description", max_len=10000, errors=errors)
+        out["description"] = validators.text(data, "description", max_len=10000, errors=errors, multiline=True)
     timezone, dtstart = _clean_timing(office, data, base, given, out, errors)
     _clean_details(office, data, base, given, out, errors)
     _clean_rule(data, base, given, (dtstart, timezone), out, errors)
