@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, Response, current_app, has_request_context, request
-from flask_login import login_user
+from flask_login import current_user, login_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coordinator.core import clock
@@ -34,7 +34,11 @@ def user_agent() -> str:
 
 def current_session():
     """The ``UserSession`` this request runs in (None when nobody is signed in)."""
-    return request.environ.get(_SESSION_KEY) if has_request_context() else None
+    if not has_request_context():
+        return None
+    if not current_user.is_authenticated:  # (loads the user, and so the session, if not done yet)
+        return None
+    return request.environ.get(_SESSION_KEY)
 
 
 def set_remember_cookie(value: str | None) -> None:
