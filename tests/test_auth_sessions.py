@@ -228,3 +228,18 @@ def test_revoking_this_device_logs_out(client, admin):
 def test_the_sessions_page_needs_login(client):
     response = client.get("/account/sessions")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_old_sessions_and_failed_login_counts_are_tidied(client, admin, clock):
+    from coordinator.users.models import LoginThrottle
+    from jobs.users_jobs import tidy
+
+    _login(client, admin.email)
+    client.post("/logout")
+    client.post("/login", data={"email": "nobody@quangninh.gov.vn", "password": "wrong-password-here"})
+    assert tidy() == {"sessions": 0, "throttles": 0}
+    clock.pin(clock.now() + timedelta(days=91))
+    assert tidy() == {"sessions": 1, "throttles": 1}
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count(UserSession.id))) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(LoginThrottle)) == 0

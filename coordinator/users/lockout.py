@@ -78,10 +78,8 @@ def clear(email: str) -> None:
 
 
 def forget_old() -> int:
-    """Drop counts nobody added to for a day and no longer locked (a periodic tidy-up)."""
+    """Drop counts nobody added to for a day and no longer locked (the periodic tidy-up; part of its unit)."""
     now = clock.now()
-    with uow.independent() as connection:
-        result = connection.execute(delete(_table).where(_table.c.last_failure_at < now - FORGET_AFTER,
-                                                         (_table.c.locked_until.is_(None))
-                                                         | (_table.c.locked_until < now)))
+    result = db.session.execute(delete(_table).where(_table.c.last_failure_at < now - FORGET_AFTER,
+                                                     (_table.c.locked_until.is_(None)) | (_table.c.locked_until < now)))
     return result.rowcount or 0

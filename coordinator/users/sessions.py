@@ -140,6 +140,17 @@ def revoke_all(user: User, reason: str, *, keep: UserSession | None = None) -> i
     return ended
 
 
+def forget_old(keep_days: int = 90) -> int:
+    """Delete sessions that ended (or went unused) more than ``keep_days`` ago; returns how many."""
+    cutoff = clock.now() - timedelta(days=keep_days)
+    rows = db.session.scalars(db.select(UserSession).where(
+        (UserSession.revoked_at < cutoff) | (UserSession.last_seen_at < cutoff))).all()
+    for row in rows:
+        db.session.delete(row)
+    db.session.flush()
+    return len(rows)
+
+
 def active(user: User) -> list[UserSession]:
     """The user's sessions that still work, most recently used first."""
     rows = db.session.scalars(db.select(UserSession).where(
