@@ -41,6 +41,11 @@ def current_session():
     return request.environ.get(_SESSION_KEY)
 
 
+def set_current_session(row) -> None:
+    """The session this request now runs in (a login just started it)."""
+    request.environ[_SESSION_KEY] = row
+
+
 def set_remember_cookie(value: str | None) -> None:
     """Send this remember cookie with the response (an empty value deletes it)."""
     request.environ[_REMEMBER_KEY] = value or ""

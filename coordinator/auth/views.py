@@ -34,7 +34,7 @@ def sign_in(user: User, *, remember: bool = False) -> None:
     """Start a stored session for ``user`` in this browser (and a remember cookie if asked)."""
     row, token, remember_value = sessions.start(user, remember=remember, user_agent=security.user_agent(),
                                                 ip=security.client_ip())
-    request.environ["coordinator.user_session"] = row
+    security.set_current_session(row)
     user.session_token = token
     login_user(user, remember=False)  # Flask-Login's static remember cookie is never used
     if remember_value:
