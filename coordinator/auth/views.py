@@ -68,7 +68,7 @@ def login():
         locked = lockout.locked_until(email)
         if locked is not None:  # not even checked: a lock holds whatever the password
             form.password.errors.append(_locked_message(locked))
-            return render_template("auth/login.html", form=form, locked=True), 429
+            return render_template("auth/login.html", form=form), 429
         user = get_user_by_email(email)
         password_ok = verify_password(user.password_hash if user else None, form.password.data)
         if user is not None and password_ok and user.active:
@@ -82,7 +82,7 @@ def login():
         locked = lockout.record_failure(email)  # the same for an unknown address: nothing to tell them apart
         if locked is not None:
             form.password.errors.append(_locked_message(locked))
-            return render_template("auth/login.html", form=form, locked=True), 429
+            return render_template("auth/login.html", form=form), 429
         form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
     return render_template("auth/login.html", form=form), status
 
