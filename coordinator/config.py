@@ -42,8 +42,31 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def limiter_storage_uri(redis_url: str) -> str:
+    """The app's Redis as a Flask-Limiter storage URI (``unix:///x.sock`` → ``redis+unix:///x.sock``)."""
+    if redis_url.startswith("unix://"):
+        return "redis+unix://" + redis_url[len("unix://"):]
+    return redis_url
+
+
+def _cookies_secure(env: Any) -> bool:
+    """Cookies only over HTTPS: ``COOKIE_SECURE=1``/``0`` says so, else an https PUBLIC_BASE_URL does."""
+    explicit = env.get("COOKIE_SECURE")
+    if explicit in ("0", "1"):
+        return explicit == "1"
+    return env.get("PUBLIC_BASE_URL", "").startswith("https://")
+
+
+def _proxy_hops(env: Any, name: str) -> int:
+    value = env.get(name, "0") or "0"
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a number of proxies (0, 1, 2...), not {value!r}")
+    return int(value)
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     env = os.environ
+    redis_url = env.get("REDIS_URL") or embedded_redis_url(instance_path)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'coordinator.db'}"
     mail_backend = env.get("MAIL_BACKEND", "outbox")
     if mail_backend not in MAIL_BACKENDS:
@@ -52,7 +75,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "REDIS_URL": env.get("REDIS_URL") or embedded_redis_url(instance_path),
+        "REDIS_URL": redis_url,
         "REDIS_EMBEDDED": not env.get("REDIS_URL"),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL).rstrip("/"),
         "MAIL_BACKEND": mail_backend,
@@ -75,13 +98,32 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # A fan-out of at least FANOUT_ASSIST_MIN recipients is shared by up to FANOUT_PARTS workers.
         "FANOUT_PARTS": int(env.get("FANOUT_PARTS", "4")),
         "FANOUT_ASSIST_MIN": int(env.get("FANOUT_ASSIST_MIN", "1000")),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Rate limits live in the app's Redis, so every gunicorn worker (and machine) counts together; if
+        # Redis cannot be reached each process counts in memory meanwhile rather than failing the request.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or limiter_storage_uri(redis_url),
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
+        # Per-account lockout (coordinator.users.lockout): after LOGIN_LOCK_AFTER failures, LOGIN_LOCK_MINUTES,
+        # doubling with each further failure up to LOGIN_LOCK_MAX_MINUTES.
+        "LOGIN_LOCK_AFTER": int(env.get("LOGIN_LOCK_AFTER", "5")),
+        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "1")),
+        "LOGIN_LOCK_MAX_MINUTES": int(env.get("LOGIN_LOCK_MAX_MINUTES", "60")),
+        # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug's ProxyFix).
+        "PROXY_FIX_X_FOR": _proxy_hops(env, "PROXY_FIX_X_FOR"),
+        "PROXY_FIX_X_PROTO": _proxy_hops(env, "PROXY_FIX_X_PROTO"),
+        "PROXY_FIX_X_HOST": _proxy_hops(env, "PROXY_FIX_X_HOST"),
+        "PROXY_FIX_X_PORT": _proxy_hops(env, "PROXY_FIX_X_PORT"),
+        "PROXY_FIX_X_PREFIX": _proxy_hops(env, "PROXY_FIX_X_PREFIX"),
+        # Sessions (coordinator.users.sessions): ended by the server, not only by the browser.
+        "SESSION_MAX_IDLE_DAYS": int(env.get("SESSION_MAX_IDLE_DAYS", "30")),
+        "REMEMBER_COOKIE_DAYS": int(env.get("REMEMBER_COOKIE_DAYS", "30")),
+        "REMEMBER_GRACE_SECONDS": float(env.get("REMEMBER_GRACE_SECONDS", "30")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("PUBLIC_BASE_URL", "").startswith("https://"),
+        "SESSION_COOKIE_SECURE": _cookies_secure(env),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _cookies_secure(env),
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",

@@ -67,8 +67,13 @@ def office_b_objects(app, other_office, make_user, make_token):
                                           purpose="test", to_email=journalist.email, subject="Thư riêng",
                                           text="…", from_email="baochi@hanoi.gov.vn"))
     from coordinator.mail.backends import key_digest
+    from coordinator.users import sessions as user_sessions
+
+    b_session, _, _ = user_sessions.start(b_admin, remember=False, user_agent="Firefox/128.0", ip="192.0.2.1")
+    db.session.commit()
 
     return {
+        "session_id": b_session.id,
         "user_id": b_admin.id, "token_id": db.session.scalar(db.select(ApiToken.id)),
         "journalist_id": journalist.id, "outlet_id": outlet.id, "beat_id": beat.id, "list_id": dl.id,
         "series_id": series.id, "briefing_id": briefing.id, "closure_id": closure.id,

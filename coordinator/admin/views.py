@@ -76,8 +76,7 @@ def toggle_active(user_id: int):
     if user.id == current_user.id:
         flash(_("Bạn không thể tự khoá tài khoản của chính mình."), "error")
         return redirect(url_for("admin.staff"))
-    user.active = not user.active
-    audit.record("user.activated" if user.active else "user.deactivated", user)
+    users.set_active(user, not user.active)
     return redirect(url_for("admin.staff"))
 
 

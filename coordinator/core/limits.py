@@ -27,7 +27,7 @@ TEXT_MAX = 100_000
 JSON_MAX_DEPTH = 64
 # Machine-written tables (outside data recorded as received; never typed by a person).
 NOT_INPUT = frozenset({"delivery", "outbox_event", "provider_event", "suppression", "fan_out", "feed_item",
-                       "outlet_feed", "contact_import", "audit_log"})
+                       "outlet_feed", "contact_import", "audit_log", "user_session", "login_throttle"})
 # Request body limits by path prefix (first match), in bytes; the app's MAX_CONTENT_LENGTH caps the rest.
 BODY_LIMITS: tuple[tuple[str, int], ...] = (
     ("/webhooks/sendgrid/events", 5 * 1024 * 1024),

@@ -52,6 +52,7 @@ TASKS: dict[str, Task] = {
     "monitoring.fetch_host": Task("jobs.monitoring_jobs.fetch_host", queue="bulk", timeout=1800, retry_intervals=()),
     "monitoring.match_item": Task("jobs.monitoring_jobs.match_item", queue="default", timeout=300,
                                   retry_intervals=(10, 60)),
+    "users.tidy": Task("jobs.users_jobs.tidy", queue="bulk", timeout=300, retry_intervals=()),
 }
 
 

@@ -30,6 +30,12 @@ class User(UserMixin, db.Model):
 
     office: Mapped[Office] = relationship(lazy="joined")
 
+    # The secret of the session this request runs in (set by the session loader; never stored as such).
+    session_token = None
+
+    def get_id(self) -> str:  # Flask-Login keeps this in the session cookie: the session, not the user id
+        return f"s.{self.session_token}" if self.session_token else ""
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
@@ -54,3 +60,40 @@ class ApiToken(Row, db.Model):
     revoked_at = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class UserSession(Row, db.Model):
+    """One signed-in browser. The session cookie carries a secret whose SHA-256 is ``token_hash``; a
+    remembered browser also holds a second, rotating secret (``remember_hash``) in its own cookie.
+    A session counts only while ``revoked_at`` is empty: revoking the row ends it wherever it is."""
+
+    __tablename__ = "user_session"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember_hash: Mapped[str | None] = mapped_column(String(64))
+    # The secret just replaced, accepted for a few seconds (a browser's requests in flight still carry it).
+    remember_previous_hash: Mapped[str | None] = mapped_column(String(64))
+    remember_rotated_at = mapped_column(UTCDateTime())
+    remember_until = mapped_column(UTCDateTime())
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    last_seen_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    revoked_at = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per e-mail address (known or not, so a lock says nothing about who has an account).
+    Kept in the database so every web worker sees the same count and the same lock."""
+
+    __tablename__ = "login_throttle"
+
+    email: Mapped[str] = mapped_column(String(255), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    last_failure_at = mapped_column(UTCDateTime())
+    locked_until = mapped_column(UTCDateTime())

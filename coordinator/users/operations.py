@@ -11,11 +11,11 @@ from coordinator.core import audit, clock, events
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
 from coordinator.offices.models import Office
+from coordinator.users import lockout, sessions
 from coordinator.users.models import ROLES, ApiToken, User
-from coordinator.users.passwords import hash_password
+from coordinator.users.passwords import hash_password, password_problem
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "pbc_"
 
 
@@ -48,8 +48,11 @@ def create_user(office: Office, email: str, role: str, *, password: str | None =
     if role not in ROLES:
         errors["role"] = _("Vai trò không hợp lệ: %(role)s (chọn một trong: %(choices)s).",
                            role=role, choices=", ".join(ROLES))
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = _("Mật khẩu cần ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH)
+    if password is not None:
+        problem = password_problem(password, email=email, full_name=full_name, office_name=office.name,
+                                   office_slug=office.slug)
+        if problem:
+            errors["password"] = problem
     if errors:
         raise ValidationError(errors)
     user = User(office_id=office.id, email=email, role=role, full_name=full_name.strip(),
@@ -63,10 +66,15 @@ def create_user(office: Office, email: str, role: str, *, password: str | None =
 
 
 def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError({"password": _("Mật khẩu cần ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH)})
+    """A new password: every session the user had ends (a copied cookie stops working) and a lock is lifted."""
+    problem = password_problem(password, email=user.email, full_name=user.full_name,
+                               office_name=user.office.name, office_slug=user.office.slug)
+    if problem:
+        raise ValidationError({"password": problem})
     user.password_hash = hash_password(password)
     audit.record("user.password_set", user)
+    sessions.revoke_all(user, "password_changed")
+    lockout.clear(user.email)
 
 
 def change_role(user: User, role: str) -> None:
@@ -74,8 +82,21 @@ def change_role(user: User, role: str) -> None:
         raise ValidationError({"role": _("Vai trò không hợp lệ: %(role)s (chọn một trong: %(choices)s).",
                                          role=role, choices=", ".join(ROLES))})
     old = user.role
+    if old == role:
+        return
     user.role = role
     audit.record("user.role_changed", user, data={"from": old, "to": role})
+    sessions.revoke_all(user, "role_changed")
+
+
+def set_active(user: User, active: bool) -> None:
+    """Activate or deactivate a user; a deactivated user's sessions end at once."""
+    if user.active == active:
+        return
+    user.active = active
+    audit.record("user.activated" if active else "user.deactivated", user)
+    if not active:
+        sessions.revoke_all(user, "deactivated")
 
 
 def _hash_token(token: str) -> str:
