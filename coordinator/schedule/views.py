@@ -474,5 +474,4 @@ def _change_feed_token(office_id: int, form: FeedTokenForm) -> tuple[dict | None
 
 
 def _links(url: str, name: str) -> dict:
-    return {"url": url, "webcal": ical.webcal_url(url), "google": ical.google_subscribe_url(url),
-            "outlook": ical.outlook_subscribe_url(url, name)}
+    return ical.subscribe_links(url, name)
