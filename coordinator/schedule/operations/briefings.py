@@ -197,6 +197,8 @@ def _record_change(briefing: Briefing, changes: dict, before_start: str) -> None
     db.session.flush()
     kind = "briefing.cancelled" if changes.get("status", [None, None])[1] == "cancelled" else "briefing.updated"
     audit.record(kind, briefing, data={"changes": changes})
+    if "start" in changes or "status" in changes:
+        signals.briefing_changed.send(briefing)
     events.emit(kind, office_id=briefing.office_id,
                 payload={"briefing_id": briefing.id, "series_id": briefing.series_id, "uid": briefing.uid,
                          "sequence": briefing.sequence, "changes": changes,
