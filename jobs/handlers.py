@@ -40,6 +40,13 @@ def _pack_release_due(event: OutboxEvent) -> None:
     release_due(event.payload["pack_id"], event_id=event.id)
 
 
+def _pack_embargo_changed(event: OutboxEvent) -> None:
+    from jobs.packs import embargo_changed
+
+    embargo_changed(event.payload["pack_id"], event.payload["change"], event.payload.get("embargo_until"),
+                    event_id=event.id)
+
+
 def _network_handler(name: str) -> Callable[[OutboxEvent], None]:
     def handle(event: OutboxEvent) -> None:
         from jobs import network_jobs
@@ -90,6 +97,7 @@ HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {
     "question.answered": _question_answered,
     "pack.release_due": _pack_release_due,
     "pack.follow_up_due": _pack_follow_up_due,
+    "pack.embargo_changed": _pack_embargo_changed,
     # The network of offices (multi-point briefings, packs across the network, shared contacts).
     "network.host_briefing_changed": _network_handler("host_briefing_changed"),
     "network.host_pack_released": _network_handler("host_pack_released"),

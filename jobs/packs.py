@@ -13,3 +13,7 @@ def release_due(pack_id: int, *, event_id: int | None = None, now: datetime | No
 
 def follow_up_due(root_id: int, *, event_id: int | None = None, now: datetime | None = None) -> str:
     return distribution.follow_up_due(root_id, now=now)
+
+
+def embargo_changed(pack_id: int, change: str, embargo_until: str | None, *, event_id: int | None = None) -> int:
+    return distribution.tell_spokespeople(pack_id, change, embargo_until)

@@ -157,3 +157,25 @@ def test_embargoed_pack_appears_once_lifted(client, office, make_user):
     pack = made["embargoed"]
     response = client.get(f"/newsroom/{office.slug}/packs/{pack.id}/files/{pack.files[0].id}")
     assert response.status_code == 200 and response.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_newsroom_offers_the_office_calendar_to_subscribe(client, office):
+    """Issue 19.10: webcal, Google and Outlook links to the office's public feed, on every newsroom page."""
+    from html import unescape
+    from urllib.parse import parse_qs, unquote
+
+    body = client.get(f"/newsroom/{office.slug}").get_data(as_text=True)
+    links = dict(re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', body.split('id="newsroom-calendar"')[1]
+                            .split("</p>")[0]))
+    by_label = {label: unescape(href) for href, label in links.items()}
+    feed = f"/calendar/{office.slug}.ics"
+    webcal = by_label["Đăng ký (webcal)"]
+    assert webcal.startswith("webcal://") and webcal.endswith(feed)
+    assert client.get(urlsplit(webcal).path).status_code == 200
+    google = urlsplit(by_label["Thêm vào Google Calendar"])
+    assert google.netloc == "calendar.google.com" and parse_qs(google.query)["cid"] == [webcal]
+    outlook = urlsplit(by_label["Thêm vào Outlook"])
+    assert outlook.netloc == "outlook.live.com"
+    assert unquote(parse_qs(outlook.query)["url"][0]).endswith(feed)
+    english = client.get(f"/newsroom/{office.slug}?lang=en").get_data(as_text=True)
+    assert "Follow the briefing calendar:" in english and "Add to Google Calendar" in english

@@ -139,8 +139,14 @@ for _method, _summary in (("get", "A coverage item"), ("patch", "Change a covera
                       responses={"200": openapi.json_response(COVERAGE)} if _method != "delete"
                       else {"204": {"description": "Deleted"}})
 openapi.operation("/reports/attendance", "get", tag="reports",
-                  summary="Attendance over a period by outlet, journalist, month (or level, kind, briefing)",
-                  parameters=[*PERIOD_PARAMS, _by_param(reports.ATTENDANCE_DIMENSIONS), *openapi.PAGE_PARAMS],
+                  summary="Attendance over a period by outlet, journalist, month (or level, kind, briefing); "
+                          "across one or more series with `series_id` (repeated or a comma list: only their "
+                          "occurrences, the period from their first occurrence to today unless given; items add "
+                          "`occurrences_attended`, the body `occurrences`, `series_ids`, `series`; by=briefing "
+                          "is the trend across occurrences)",
+                  parameters=[*PERIOD_PARAMS, _by_param(reports.ATTENDANCE_DIMENSIONS), *openapi.PAGE_PARAMS,
+                              {"name": "series_id", "in": "query", "style": "form", "explode": True,
+                               "schema": {"type": "array", "items": {"type": "integer"}}}],
                   responses={"200": openapi.json_response(openapi.page_of(REPORT_ITEM))})
 openapi.operation("/reports/coverage", "get", tag="reports",
                   summary="Coverage with tone by outlet, briefing, month (tone over time), level or kind",
@@ -401,10 +407,22 @@ def _report(items: list, period: reports.Period, **extra: Any) -> ResponseReturn
 
 @bp.get("/reports/attendance")
 def report_attendance() -> ResponseReturnValue:
-    period = _period()
+    """By period, or across one or more series (``series_id``, repeated or a comma list): then only their
+    occurrences count, the period defaults to their first occurrence → today, and items carry
+    ``occurrences_attended`` out of ``occurrences``."""
+    series_ids = reports.parse_series_ids(request.args.getlist("series_id"), office_id())
+    if series_ids is None:
+        period = _period()
+        by = _by("outlet", reports.ATTENDANCE_DIMENSIONS)
+        items = reports.attendance_report(office_id(), period, by)
+        return _report(items, period, by=by, summary=reports.totals(items))
+    period = reports.series_period(office_id(), series_ids, request.args.get("from"), request.args.get("to"),
+                                   g.office.timezone)
     by = _by("outlet", reports.ATTENDANCE_DIMENSIONS)
-    items = reports.attendance_report(office_id(), period, by)
-    return _report(items, period, by=by, summary=reports.totals(items))
+    items = reports.attendance_report(office_id(), period, by, series_ids=series_ids)
+    scope = reports.series_scope(office_id(), series_ids, period)
+    return _report(items, period, by=by, summary=reports.totals(items), series_ids=scope.ids,
+                   series=scope.titles, occurrences=scope.occurrences)
 
 
 @bp.get("/reports/coverage")

@@ -38,6 +38,23 @@ def _period() -> tuple[reports.Period, dict[str, str]]:
         return reports.default_period(tz), exc.fields
 
 
+def _series_asked() -> tuple[list[int] | None, dict[str, str]]:
+    """The series asked for (``series_id``, repeated), or None; a bad one is left out and said why."""
+    try:
+        return reports.parse_series_ids(request.args.getlist("series_id"), current_office_id()), {}
+    except ValidationError as exc:
+        return None, exc.fields
+
+
+def _series_period(series_ids: list[int]) -> tuple[reports.Period, dict[str, str]]:
+    tz = current_user.office.timezone
+    try:
+        return reports.series_period(current_office_id(), series_ids, request.args.get("from"),
+                                     request.args.get("to"), tz), {}
+    except ValidationError as exc:
+        return reports.default_period(tz), exc.fields
+
+
 def _date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
@@ -109,14 +126,30 @@ def questions_chart(monthly: list[dict]) -> Markup:
 
 # --- data for each report -----------------------------------------------------------------------------
 
-def _attendance_data(period: reports.Period, by: str) -> dict:
+def _attendance_data(period: reports.Period, by: str, series_ids: list[int] | None = None) -> dict:
     office_id = current_office_id()
-    items = reports.attendance_report(office_id, period, by)
-    monthly = items if by == "month" else reports.attendance_report(office_id, period, "month")
-    return {"items": items, "totals": reports.totals(items), "monthly": monthly,
-            "by_level": reports.attendance_report(office_id, period, "level"),
-            "by_kind": reports.attendance_report(office_id, period, "kind"),
-            "by_briefing": reports.attendance_report(office_id, period, "briefing")}
+
+    def report(dimension: str) -> list[dict]:
+        return reports.attendance_report(office_id, period, dimension, series_ids=series_ids)
+
+    items = report(by)
+    monthly = items if by == "month" else report("month")
+    data = {"items": items, "totals": reports.totals(items), "monthly": monthly,
+            "by_level": report("level"), "by_kind": report("kind"),
+            "by_briefing": items if by == "briefing" else report("briefing"), "scope": None}
+    if series_ids is not None:
+        data["scope"] = reports.series_scope(office_id, series_ids, period)
+    return data
+
+
+def occurrence_trend_chart(by_briefing: list[dict]) -> Markup:
+    """A series' occurrences one after another: invited, accepted, present."""
+    labels = [f"{i['start'][8:10]}/{i['start'][5:7]}" if i.get("start") else str(i["label"]) for i in by_briefing]
+    return charts.line_chart(labels, [
+        (_("Được mời"), [i["invited"] for i in by_briefing], "secondary"),
+        (_("Nhận lời"), [i["accepted"] for i in by_briefing], "accent"),
+        (_("Có mặt"), [i["attended"] for i in by_briefing], "primary")],
+        title=_("Diễn biến tham dự qua các buổi của chuỗi"))
 
 
 def _coverage_data(period: reports.Period, by: str) -> dict:
@@ -161,8 +194,18 @@ def overview() -> ResponseReturnValue:
 @bp.get("/attendance")
 @require("read")
 def attendance() -> ResponseReturnValue:
-    period, errors, by, data = _asked("outlet", reports.ATTENDANCE_DIMENSIONS, _attendance_data)
+    series_ids, series_errors = _series_asked()
+    if series_ids is None:
+        period, errors, by, data = _asked("outlet", reports.ATTENDANCE_DIMENSIONS, _attendance_data)
+    else:
+        period, errors = _series_period(series_ids)
+        by = _by("outlet", reports.ATTENDANCE_DIMENSIONS)
+        data = _attendance_data(period, by, series_ids)
+    errors = {**errors, **series_errors}
     return _page("attendance", period, errors, by=by, data=data, trend=trend_chart(data["monthly"]),
+                 series_ids=series_ids or [], all_series=reports.office_series(current_office_id()),
+                 report_args=_report_args(period, series_ids),
+                 occurrence_trend=occurrence_trend_chart(data["by_briefing"]) if series_ids else None,
                  rate_trend=rate_trend_chart(data["monthly"]),
                  bars=rate_bars(data["items"], _("Tỷ lệ tham dự theo %(dim)s", dim=_dim(by)))
                  if by not in ("month", "briefing") else None,
@@ -185,6 +228,14 @@ def questions() -> ResponseReturnValue:
     return _page("questions", period, errors, by=by, data=data, chart=questions_chart(data["monthly"]))
 
 
+def _report_args(period: reports.Period, series_ids: list[int] | None) -> dict:
+    """The query of this report view, for its exports, chart downloads and tabs."""
+    args: dict = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    if series_ids:
+        args["series_id"] = list(series_ids)
+    return args
+
+
 # --- exports and chart downloads ----------------------------------------------------------------------
 
 ATT_HEADERS = [_l("Được mời"), _l("Nhận lời"), _l("Có mặt"), _l("Tỷ lệ"), _l("Vắng dù nhận lời"),
@@ -198,13 +249,37 @@ def _att_rows(items: list[dict]) -> list[list]:
 
 def _attendance_tables(period: reports.Period, by: str) -> tuple[str, list[Table], list]:
     h = [str(x) for x in ATT_HEADERS]
-    data = _attendance_data(period, by)
+    series_ids = _export_series()
+    data = _attendance_data(period, by, series_ids)
+    if series_ids is not None:
+        scope = data["scope"]
+        sh = [*h, _("Số buổi có mặt (trên %(n)s buổi)", n=scope.occurrences)]
+        title = _("Báo cáo tham dự theo chuỗi họp: %(series)s", series="; ".join(scope.titles))
+        return title, [
+            Table(_("Theo %(dim)s", dim=_dim(by)), [str(DIMENSION_NAMES[by]), *sh], _series_rows(data["items"])),
+            Table(_("Theo buổi họp báo"), [_("Buổi họp báo"), _("Ngày"), *h],
+                  [[i["label"], i.get("start", "")[:10], *_att_rows([i])[0][1:]] for i in data["by_briefing"]]),
+            Table(_("Theo cấp cơ quan"), [_("Cấp"), *sh], _series_rows(data["by_level"])),
+            Table(_("Theo loại hình"), [_("Loại hình"), *sh], _series_rows(data["by_kind"])),
+        ], [occurrence_trend_chart(data["by_briefing"])]
     return _("Báo cáo tham dự họp báo"), [
         Table(_("Theo %(dim)s", dim=_dim(by)), [str(DIMENSION_NAMES[by]), *h], _att_rows(data["items"])),
         Table(_("Theo tháng"), [_("Tháng"), *h], _att_rows(data["monthly"])),
         Table(_("Theo cấp cơ quan"), [_("Cấp"), *h], _att_rows(data["by_level"])),
         Table(_("Theo loại hình"), [_("Loại hình"), *h], _att_rows(data["by_kind"])),
     ], [trend_chart(data["monthly"])]
+
+
+def _series_rows(items: list[dict]) -> list[list]:
+    return [[*row, i.get("occurrences_attended", 0)] for row, i in zip(_att_rows(items), items, strict=True)]
+
+
+def _export_series() -> list[int] | None:
+    """The series of an export or chart download; a bad one answers 422 (nothing half-made)."""
+    series_ids, errors = _series_asked()
+    if errors:
+        abort(422)
+    return series_ids
 
 
 def _tone_rows(items: list[dict]) -> list[list]:
@@ -262,7 +337,8 @@ def _tables(name: str, period: reports.Period, by: str) -> tuple[str, list[Table
 def export(name: str, fmt: str) -> ResponseReturnValue:
     if name not in TABLES or fmt not in exports.MIMETYPES:
         abort(404)
-    period, errors = _period()
+    series_ids = _export_series() if name == "attendance" else None
+    period, errors = _series_period(series_ids) if series_ids else _period()
     if errors:
         abort(422)
     by = _by({"questions": "briefing"}.get(name, "outlet"),
@@ -286,16 +362,19 @@ def export(name: str, fmt: str) -> ResponseReturnValue:
 @require("read")
 def chart(name: str) -> ResponseReturnValue:
     """Each chart as a standalone .svg file, to paste into a slide."""
-    period, errors = _period()
+    series_ids = _export_series()
+    period, errors = _series_period(series_ids) if series_ids else _period()
     if errors:
         abort(422)
     office_id = current_office_id()
     if name == "trend":
-        svg = trend_chart(reports.attendance_report(office_id, period, "month"))
+        svg = trend_chart(reports.attendance_report(office_id, period, "month", series_ids=series_ids))
     elif name == "rate-trend":
-        svg = rate_trend_chart(reports.attendance_report(office_id, period, "month"))
+        svg = rate_trend_chart(reports.attendance_report(office_id, period, "month", series_ids=series_ids))
+    elif name == "occurrences" and series_ids:
+        svg = occurrence_trend_chart(reports.attendance_report(office_id, period, "briefing", series_ids=series_ids))
     elif name in ("outlet", "journalist", "level", "kind"):
-        svg = rate_bars(reports.attendance_report(office_id, period, name),
+        svg = rate_bars(reports.attendance_report(office_id, period, name, series_ids=series_ids),
                         _("Tỷ lệ tham dự theo %(dim)s", dim=_dim(name)))
     elif name == "tone":
         svg = tone_chart(reports.coverage_report(office_id, period, "month"))

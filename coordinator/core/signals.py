@@ -30,6 +30,14 @@ journalists_merged = _bus.signal("journalists-merged")
 #   sender: the Briefing; each receiver answers a set of journalist ids.
 attended = _bus.signal("attended")
 
+# schedule → invitations: a briefing that already happened was recorded (backfilled). Its audience becomes
+#   its invitations as they stand, in the same unit, and nobody is mailed. sender: the Briefing.
+briefing_recorded = _bus.signal("briefing-recorded")
+
+# schedule → packs: one briefing changed (moved, cancelled, restored), in the request or job that changed it.
+#   sender: the Briefing. Embargoes that follow the briefing move or hold with it in the same unit.
+briefing_changed = _bus.signal("briefing-changed")
+
 # outbox (jobs) → network, ...: a domain event was handled. sender: the event kind; event: the OutboxEvent.
 #   Follow-up reactions (a host briefing's change carried to the connection points) connect here instead
 #   of wrapping the handler.

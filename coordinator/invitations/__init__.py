@@ -3,8 +3,9 @@
 
 def init_app(app) -> None:
     """Register this domain's pages, API endpoints and reactions (called once, by ``create_app``)."""
-    from coordinator.invitations import api, feeds, inbound, views  # noqa: F401 (api: routes on /api/v1)
+    from coordinator.invitations import api, feeds, inbound, reactions, views  # noqa: F401 (api: routes on /api/v1)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(inbound.bp)
     app.register_blueprint(feeds.bp)
+    reactions.connect()

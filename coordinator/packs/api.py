@@ -12,6 +12,8 @@ from coordinator.api import bp, openapi
 from coordinator.api.common import act_on, get_scoped, iso, json_body, paginated, require
 from coordinator.core.errors import ValidationError
 from coordinator.core.ids import parse_id
+from coordinator.extensions import db
+from coordinator.offices.models import Office
 from coordinator.packs import operations as ops
 from coordinator.packs.models import STATUSES, Pack, PackDownload
 from coordinator.schedule.models import Briefing
@@ -32,7 +34,14 @@ PACK = openapi.schema("Pack", {
         "status": {"enum": list(STATUSES)}, "version": {"type": "integer"}, "title": {"type": "string"},
         "summary": {"type": "string"}, "body": {"type": "string", "description": "sanitised HTML"},
         "language": {"enum": ["vi", "en"]},
-        "embargo_until": {"type": ["string", "null"], "format": "date-time"},
+        "embargo_until": {"type": ["string", "null"], "format": "date-time",
+                          "description": "when the embargo lifts (kept in step with the briefing when it follows it)"},
+        "embargo_mode": {"enum": ["fixed", "briefing"]},
+        "embargo_offset_minutes": {"type": ["integer", "null"],
+                                   "description": "with embargo_mode briefing: minutes after the briefing's start"},
+        "embargo_held": {"type": "boolean", "description": "the followed briefing is cancelled (or gone): the "
+                                                           "embargo holds with no end and nothing is released"},
+        "embargo_text": {"type": "string", "description": "the embargo in words, in the office's time zone"},
         "release_at": {"type": ["string", "null"], "format": "date-time"},
         "send_under_embargo": {"type": "boolean"},
         "audience": {"type": "object", "properties": {"list_ids": {"type": "array", "items": {"type": "integer"}},
@@ -47,6 +56,10 @@ PACK = openapi.schema("Pack", {
 PACK_FORM = {"type": "object", "required": ["title"], "properties": {
     "title": openapi.text(300), "summary": {"type": "string"}, "body": {"type": "string"},
     "language": {"enum": ["vi", "en"]}, "embargo_until": {"type": "string", "format": "date-time"},
+    "embargo_mode": {"enum": ["fixed", "briefing"], "description": "fixed: embargo_until (or none); briefing: "
+                     "lifted at the briefing's start plus embargo_offset_minutes, moved with it, held if it is "
+                     "cancelled (needs a briefing; embargo_until must then be empty)"},
+    "embargo_offset_minutes": {"type": "integer", "minimum": 0, "maximum": 10080},
     "release_at": {"type": "string", "format": "date-time"}, "send_under_embargo": {"type": "boolean"},
     "list_ids": {"type": "array", "items": {"type": "integer"}},
     "beats": {"type": "array", "items": {"type": "string"}},
@@ -94,6 +107,9 @@ def serialize(pack: Pack) -> dict:
         "id": pack.id, "root_id": pack.lineage_id, "briefing_id": pack.briefing_id, "status": pack.status,
         "version": pack.version, "title": pack.title, "summary": pack.summary, "body": pack.body,
         "language": pack.language, "embargo_until": iso(pack.embargo_until), "release_at": iso(pack.release_at),
+        "embargo_mode": "briefing" if pack.embargo_follows_briefing else "fixed",
+        "embargo_offset_minutes": pack.embargo_offset_minutes, "embargo_held": pack.embargo_held_at is not None,
+        "embargo_text": ops.embargo_words(pack, db.session.get(Office, pack.office_id).timezone),
         "send_under_embargo": pack.send_under_embargo,
         "audience": {"list_ids": (pack.audience or {}).get("list_ids", []),
                      "beats": (pack.audience or {}).get("beats", [])},
@@ -124,7 +140,8 @@ def _input() -> tuple[dict, list[ops.Upload], list[int]]:
         return data, [], [parse_id(i) for i in remove if parse_id(i) is not None]
     form = request.form
     data: dict = {}
-    for key in ("title", "summary", "body", "language", "embargo_until", "release_at", "send_under_embargo"):
+    for key in ("title", "summary", "body", "language", "embargo_until", "release_at", "send_under_embargo",
+                "embargo_mode", "embargo_offset_minutes"):
         if key in form:
             data[key] = form.get(key)
     if "list_ids" in form or "beats" in form:

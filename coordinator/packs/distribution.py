@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,13 +19,17 @@ from coordinator.contacts.audience import resolve_audience
 from coordinator.contacts.models import Journalist
 from coordinator.core import clock, events
 from coordinator.core.signals import attended_journalists
+from coordinator.core.urls import external_url
 from coordinator.extensions import db
 from coordinator.invitations.operations import audience_of, invitations_of, target_of
 from coordinator.mail import fanout
+from coordinator.mail import service as mail
 from coordinator.mail.models import FanOut
-from coordinator.packs.models import Pack, PackRecipient
-from coordinator.packs.operations import mark_released, release_time
+from coordinator.offices.models import Office
+from coordinator.packs.models import Pack, PackApproval, PackRecipient
+from coordinator.packs.operations import embargo_words, mark_released, release_time, sync_embargo
 from coordinator.schedule.models import Briefing
+from coordinator.users.models import User
 
 
 def release_due(pack_id: int, *, now: datetime | None = None) -> str:
@@ -34,6 +41,11 @@ def release_due(pack_id: int, *, now: datetime | None = None) -> str:
     if pack.superseded_at is not None and pack.status != "released":
         return "superseded"
     if pack.status == "approved":
+        # An embargo that follows its briefing is checked against the briefing as it is now (moved,
+        # cancelled, or removed with its series' later occurrences).
+        sync_embargo(pack, db.session.get(Briefing, pack.briefing_id) if pack.briefing_id else None, now)
+        if pack.embargo_held_at is not None and not pack.send_under_embargo:
+            return "held"  # its briefing's restoration schedules the release again
         due = release_time(pack)
         if due > now:
             # Not yet (the event came early, or the time moved): the outbox keeps a new one for then.
@@ -129,3 +141,36 @@ def follow_up_due(root_id: int, *, now: datetime | None = None) -> str:
     absent = [j for j in _active_invited(briefing) if j not in present]
     _plan(pack, absent, "follow_up", f"pack-follow-up:{root_id}")
     return "sent"
+
+
+# --- the spokespeople told when an embargo follows its briefing ----------------------------------------
+
+EMBARGO_HEADLINES = {
+    "moved": _l("Buổi họp báo đổi giờ: lệnh cấm đăng tải của tài liệu dời theo."),
+    "held": _l("Buổi họp báo đã bị huỷ: lệnh cấm đăng tải của tài liệu được giữ, tài liệu chưa phát hành."),
+    "resumed": _l("Buổi họp báo được khôi phục: lệnh cấm đăng tải của tài liệu lại theo giờ buổi họp."),
+}
+
+
+def tell_spokespeople(pack_id: int, change: str, embargo_until: str | None) -> int:
+    """One mail to each active spokesperson of the office (and each approver of the pack), in their language,
+    once per pack, change and time (the key): a retried job sends nothing again. Returns how many."""
+    pack = db.session.get(Pack, pack_id)
+    if pack is None or change not in EMBARGO_HEADLINES:
+        return 0
+    office = db.session.get(Office, pack.office_id)
+    approvers = select(PackApproval.user_id).where(PackApproval.pack_id == pack.id)
+    users = list(db.session.scalars(select(User).where(
+        User.office_id == office.id, User.active.is_(True),
+        (User.role == "spokesperson") | User.id.in_(approvers)).order_by(User.id)))
+    link = external_url("packs.detail", pack_id=pack.id)
+    def subject() -> str:
+        return _("Lệnh cấm đăng tải theo buổi họp báo: %(title)s", title=pack.title)
+
+    for user in users:
+        with force_locale(user.locale or office.locale):
+            headline, words = str(EMBARGO_HEADLINES[change]), embargo_words(pack, office.timezone)
+        mail.send_to_staff(user, office, key=f"embargo:{pack.id}:{change}:{embargo_until or 'held'}:{user.id}",
+                           purpose="embargo", template="embargo_changed", subject=subject,
+                           context={"pack": pack, "headline": headline, "words": words, "link": link})
+    return len(users)

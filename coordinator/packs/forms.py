@@ -8,6 +8,7 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     MultipleFileField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -33,8 +34,14 @@ class PackForm(FlaskForm):
     briefing_id = SelectField(_l("Buổi họp báo"), coerce=str, validators=[Optional()])
     release_at = DateTimeLocalField(_l("Phát hành lúc (để trống: ngay khi được duyệt)"), format="%Y-%m-%dT%H:%M",
                                     validators=[Optional()])
+    embargo_mode = RadioField(_l("Lệnh cấm đăng tải (embargo)"), default="fixed",
+                              choices=[SelectChoice("fixed", _l("Giờ cố định (hoặc không cấm)")),
+                                       SelectChoice("briefing", _l("Theo giờ bắt đầu của buổi họp báo"))])
     embargo_until = DateTimeLocalField(_l("Cấm đăng tải trước (embargo)"), format="%Y-%m-%dT%H:%M",
                                        validators=[Optional()])
+    embargo_offset_minutes = IntegerField(
+        _l("Số phút sau giờ bắt đầu buổi họp"), default=0,
+        validators=[Optional(), NumberRange(min=0, max=7 * 24 * 60, message=_l("Từ 0 đến 10080 phút."))])
     send_under_embargo = BooleanField(_l("Gửi trước cho phóng viên kèm lệnh cấm đăng"))
     list_ids = SelectMultipleField(_l("Gửi thêm tới danh sách"), coerce=int, validators=[Optional()])
     beats = SelectMultipleField(_l("Gửi thêm tới phóng viên theo lĩnh vực"), validators=[Optional()])

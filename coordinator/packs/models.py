@@ -61,6 +61,11 @@ class Pack(OfficeRow, db.Model):
     # Counts submissions, so approvals of an earlier round never count for a later one.
     submission_round: Mapped[int] = mapped_column(Integer, default=0)
     embargo_until = mapped_column(UTCDateTime())
+    # The embargo follows the briefing: lifted at its start plus these minutes (``embargo_until`` is kept
+    # in step when the briefing moves); None: a fixed time (or none).
+    embargo_offset_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Set while the followed briefing is cancelled (or gone): the embargo holds with no end.
+    embargo_held_at = mapped_column(UTCDateTime())
     release_at = mapped_column(UTCDateTime())
     send_under_embargo: Mapped[bool] = mapped_column(Boolean, default=False)
     # Beyond the briefing's invited journalists: {"list_ids": [...], "beats": [...]}.
@@ -88,6 +93,10 @@ class Pack(OfficeRow, db.Model):
     @property
     def is_correction(self) -> bool:
         return self.version > 1
+
+    @property
+    def embargo_follows_briefing(self) -> bool:
+        return self.embargo_offset_minutes is not None
 
     @property
     def frozen(self) -> bool:

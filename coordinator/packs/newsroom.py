@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.core import clock
@@ -21,12 +22,23 @@ from coordinator.offices.operations import get_office_by_slug
 from coordinator.packs import operations as ops
 from coordinator.packs.models import Pack, PackDownload, PackFile
 from coordinator.packs.serving import ip_hash, send_pack_file
+from coordinator.schedule import ical
 from coordinator.schedule.models import Briefing
 
 bp = Blueprint("newsroom", __name__, url_prefix="/newsroom")
 csrf.exempt(bp)
 
 UPCOMING_DAYS = 60
+
+
+@bp.context_processor
+def _calendar_links() -> dict:
+    """The office's public calendar for every newsroom page: webcal, Google and Outlook, as on the staff pages
+    and the portal (``ical.subscribe_links``)."""
+    def office_calendar(office: Office) -> dict[str, str]:
+        url = external_url("calendar.office_feed", office_slug=office.slug)
+        return ical.subscribe_links(url, _("Lịch họp báo – %(office)s", office=office.name))
+    return {"office_calendar": office_calendar}
 
 
 def _office(slug: str) -> Office:

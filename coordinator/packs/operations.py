@@ -23,6 +23,13 @@ from coordinator.core.permissions import can
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.packs import sanitize, sniff
+from coordinator.packs.embargo import (  # noqa: F401 (re-exported: the embargo that follows its briefing)
+    check_follows,
+    clean_embargo_mode,
+    embargo_words,
+    follow_briefing,
+    sync_embargo,
+)
 from coordinator.packs.models import DEFAULT_MAX_FILE_BYTES, Pack, PackApproval, PackFile, PackSettings
 from coordinator.packs.reading import (  # noqa: F401 (re-exported: what readers see, kept in one module)
     embargo_active,
@@ -139,6 +146,7 @@ def _clean_fields(office: Office, data: dict, *, partial: bool) -> dict:
                 out[field] = parse_time(data.get(field), office.timezone, field)
             except ValidationError as exc:
                 errors.update(exc.fields)
+    clean_embargo_mode(data, out, errors)
     if "send_under_embargo" in data:
         out["send_under_embargo"] = _bool(data.get("send_under_embargo"))
     if "audience" in data:
@@ -210,6 +218,8 @@ def create_pack(office: Office, user: Any, data: dict, uploads: list[Upload] | N
                 send_under_embargo=False, created_by_id=getattr(user, "id", None), submission_round=0)
     for key, value in fields.items():
         setattr(pack, key, value)
+    check_follows(pack, briefing)
+    sync_embargo(pack, briefing)
     db.session.add(pack)
     db.session.flush()
     pack.root_id = pack.id
@@ -234,6 +244,7 @@ def new_version(pack: Pack, user: Any) -> Pack:
     copy = Pack(office_id=pack.office_id, briefing_id=pack.briefing_id, root_id=pack.lineage_id,
                 version=pack.version + 1, title=pack.title, summary=pack.summary, body=pack.body,
                 language=pack.language, status="draft", embargo_until=pack.embargo_until,
+                embargo_offset_minutes=pack.embargo_offset_minutes, embargo_held_at=pack.embargo_held_at,
                 release_at=pack.release_at if pack.status != "released" else None,
                 send_under_embargo=pack.send_under_embargo, audience=dict(pack.audience or {}),
                 created_by_id=getattr(user, "id", None), submission_round=0)
@@ -268,6 +279,9 @@ def update_pack(pack: Pack, user: Any, data: dict, uploads: list[Upload] | None 
         if getattr(pack, key) != value:
             changed[key] = True
             setattr(pack, key, value)
+    briefing = db.session.get(Briefing, pack.briefing_id) if pack.briefing_id else None
+    check_follows(pack, briefing)
+    sync_embargo(pack, briefing)
     removed = []
     for file_id in remove_file_ids or []:
         row = db.session.get(PackFile, file_id)
@@ -400,6 +414,11 @@ def release_time(pack: Pack) -> datetime:
 
 
 def schedule_release(pack: Pack) -> None:
+    if pack.embargo_held_at is not None and not pack.send_under_embargo:
+        # Held with its cancelled briefing: no release time until the briefing is back (or a fixed time).
+        pack.release_due_at = None
+        audit.record("pack.release_held", pack, data={"briefing_id": pack.briefing_id})
+        return
     due = release_time(pack)
     pack.release_due_at = due
     events.emit("pack.release_due", office_id=pack.office_id, payload={"pack_id": pack.id}, due_at=due)
@@ -413,6 +432,9 @@ def release_now(pack: Pack, user: Any) -> Pack:
         raise Conflict(_("Tài liệu đã được phát hành."))
     if pack.status != "approved" or pack.superseded_at is not None:
         raise Conflict(_("Chỉ phát hành được tài liệu đã duyệt (hiện: %(status)s).", status=status_name(pack.status)))
+    if pack.embargo_held_at is not None and not pack.send_under_embargo:
+        raise Conflict(_("Lệnh cấm đang được giữ vì buổi họp báo đã bị huỷ; khôi phục buổi họp hoặc đặt giờ cố "
+                         "định trước khi phát hành."))
     if embargo_active(pack) and not pack.send_under_embargo:
         raise Conflict(_("Tài liệu đang bị cấm phát hành (embargo) đến %(when)s; chọn “gửi kèm lệnh cấm” "
                          "nếu muốn gửi trước.", when=format_local(pack.embargo_until,

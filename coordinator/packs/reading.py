@@ -17,6 +17,9 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def embargo_active(pack: Pack, now: datetime | None = None) -> bool:
+    """An embargo holds until its time; one that follows a cancelled (or removed) briefing holds with no end."""
+    if pack.embargo_offset_minutes is not None and (pack.embargo_held_at is not None or pack.briefing_id is None):
+        return True
     return pack.embargo_until is not None and pack.embargo_until > (now or clock.now())
 
 

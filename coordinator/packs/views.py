@@ -85,7 +85,11 @@ def _form_data(form: PackForm) -> dict:
     return {"title": form.title.data, "summary": form.summary.data or "", "body": form.body.data or "",
             "language": form.language.data,
             "release_at": form.release_at.data.isoformat() if form.release_at.data else None,
-            "embargo_until": form.embargo_until.data.isoformat() if form.embargo_until.data else None,
+            "embargo_mode": form.embargo_mode.data or "fixed",
+            "embargo_until": form.embargo_until.data.isoformat()
+            if form.embargo_until.data and form.embargo_mode.data != "briefing" else None,
+            "embargo_offset_minutes": form.embargo_offset_minutes.data
+            if form.embargo_mode.data == "briefing" else None,
             "send_under_embargo": bool(form.send_under_embargo.data),
             "audience": {"list_ids": list(form.list_ids.data or []), "beats": list(form.beats.data or [])},
             "_tz": tz}
@@ -152,7 +156,9 @@ def edit(pack_id: int) -> ResponseReturnValue:
         form.language.data = pack.language
         form.briefing_id.data = str(pack.briefing_id or "")
         form.release_at.data = _local(pack.release_at, tz)
-        form.embargo_until.data = _local(pack.embargo_until, tz)
+        form.embargo_mode.data = "briefing" if pack.embargo_follows_briefing else "fixed"
+        form.embargo_until.data = None if pack.embargo_follows_briefing else _local(pack.embargo_until, tz)
+        form.embargo_offset_minutes.data = pack.embargo_offset_minutes or 0
         form.send_under_embargo.data = pack.send_under_embargo
         form.list_ids.data = (pack.audience or {}).get("list_ids", [])
         form.beats.data = (pack.audience or {}).get("beats", [])
@@ -220,7 +226,8 @@ def _detail(pack: Pack, status: int = 200):
         progress=_progress(pack), downloads=downloads, recipients=recipients, briefing=briefing,
         approvals_needed=ops.approvals_needed(pack), approvers=approvers, reject_form=RejectForm(),
         can_edit=can(current_user, "edit"), can_approve=can(current_user, "approve"),
-        embargo=ops.embargo_active(pack), release_time=ops.release_time(pack) if pack.status == "approved" else None,
+        embargo=ops.embargo_active(pack), embargo_text=ops.embargo_words(pack, _office().timezone),
+        release_time=ops.release_time(pack) if pack.status == "approved" and pack.embargo_held_at is None else None,
     ), status
 
 

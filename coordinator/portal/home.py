@@ -50,8 +50,7 @@ def feed_links(journalist: Journalist) -> dict[str, str]:
     token = personal_feed_token(journalist.office_id, journalist.id)
     https = external_url("personal_calendar.personal_feed", token=token)
     office = db.session.get(Office, journalist.office_id)
-    return {"https": https, "webcal": ical.webcal_url(https), "google": ical.google_subscribe_url(https),
-            "outlook": ical.outlook_subscribe_url(https, office.name)}
+    return {"https": https, **ical.subscribe_links(https, office.name)}
 
 
 @bp.get("/portal/<token>")

@@ -43,7 +43,7 @@ def serialize_briefing(briefing: Briefing) -> dict:
             "recurrence_id": iso(briefing.recurrence_id), "uid": briefing.uid, "sequence": briefing.sequence,
             "agenda": briefing.agenda, "spokespeople": briefing.spokespeople, "is_crisis": briefing.is_crisis,
             "timezone": briefing.timezone, "version": briefing.version_id,
-            "audience": briefing.effective_audience}
+            "audience": briefing.effective_audience, "recorded": briefing.recorded}
 
 
 AUDIENCE = openapi.schema("Audience", {
@@ -92,6 +92,8 @@ BRIEFING = openapi.schema("Briefing", {
                    "recurrence_id": {"type": ["string", "null"], "format": "date-time"},
                    "sequence": {"type": "integer"}, "agenda": {"type": ["string", "null"]},
                    "spokespeople": {"type": ["string", "null"]}, "is_crisis": {"type": "boolean"},
+                   "recorded": {"type": "boolean",
+                                "description": "an ad hoc briefing entered after it ended: nobody was mailed"},
                    "version": {"type": "integer"}},
 })
 BRIEFING_IN = openapi.schema("BriefingInput", {
@@ -100,7 +102,11 @@ BRIEFING_IN = openapi.schema("BriefingInput", {
     "properties": {"title": {"type": "string"}, "dtstart": {"type": "string", "description": "local, no offset"},
                    "timezone": {"type": "string"}, "duration_minutes": {"type": "integer"},
                    "venue": {"type": "string"}, "online_url": {"type": "string"}, "agenda": {"type": "string"},
-                   "spokespeople": {"type": "string"}, "is_crisis": {"type": "boolean"}, "audience": AUDIENCE},
+                   "spokespeople": {"type": "string"}, "is_crisis": {"type": "boolean"}, "audience": AUDIENCE,
+                   "record_past": {"type": "boolean", "description": (
+                       "record a briefing that already happened: refused (422 on dtstart) unless it has ended; "
+                       "its audience is kept as invited and nobody is mailed (a briefing over when created is "
+                       "recorded so without the flag too)")}},
 })
 BRIEFING_PATCH = openapi.schema("BriefingPatch", {
     "type": "object",

@@ -205,6 +205,13 @@ class AdHocForm(AudienceMixin, FlaskForm):
                 "is_public": bool(self.is_public.data), "audience": self.audience_data()}
 
 
+class RecordPastForm(AdHocForm):
+    """A briefing that already happened, entered from the paper sign-in sheet: nobody is mailed."""
+
+    def to_data(self) -> dict:
+        return {**super().to_data(), "record_past": True}
+
+
 class CrisisForm(AudienceMixin, FlaskForm):
     title = StringField(_l("Tên buổi họp báo khẩn"),
                         validators=[DataRequired(_l("Vui lòng nhập tên.")), Length(max=255)])

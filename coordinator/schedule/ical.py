@@ -288,6 +288,12 @@ def outlook_subscribe_url(feed_url: str, name: str) -> str:
             + "&name=" + quote(name, safe=""))
 
 
+def subscribe_links(feed_url: str, name: str) -> dict[str, str]:
+    """Every way to subscribe to a feed, as the staff pages, the portal and the public newsroom offer it."""
+    return {"url": feed_url, "webcal": webcal_url(feed_url), "google": google_subscribe_url(feed_url),
+            "outlook": outlook_subscribe_url(feed_url, name)}
+
+
 def google_event_url(briefing: Briefing) -> str:
     """"Add to Google Calendar" for one briefing."""
     fmt = "%Y%m%dT%H%M%SZ"

@@ -151,6 +151,12 @@ class Briefing(OfficeRow, db.Model):
         return (self.series.audience if self.series is not None else None) or {}
 
     @property
+    def recorded(self) -> bool:
+        """An ad hoc briefing entered after it ended (backfilled from a sign-in sheet): nobody was mailed."""
+        return self.series_id is None and self.created_at is not None and self.end is not None \
+            and self.created_at >= self.end
+
+    @property
     def effective_public(self) -> bool:
         if self.series is not None:
             return bool(self.series.is_public and self.is_public)

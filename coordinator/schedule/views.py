@@ -33,6 +33,7 @@ from coordinator.schedule.forms import (
     ClosureForm,
     CrisisForm,
     FeedTokenForm,
+    RecordPastForm,
     SeriesForm,
 )
 from coordinator.schedule.holidays import DaysOff, public_holidays
@@ -347,25 +348,36 @@ def briefing_new():
     return _adhoc_form_page(AdHocForm, "schedule/briefing_form.html", crisis=False)
 
 
+@bp.route("/briefings/record", methods=["GET", "POST"])
+@require("edit")
+def briefing_record():
+    """Record a briefing that already happened (backfilling from the sign-in sheet): no mail at all."""
+    return _adhoc_form_page(RecordPastForm, "schedule/briefing_form.html", crisis=False, record=True)
+
+
 @bp.route("/crisis", methods=["GET", "POST"])
 @require("edit")
 def crisis():
     return _adhoc_form_page(CrisisForm, "schedule/crisis.html", crisis=True)
 
 
-def _proposed_start(crisis: bool) -> datetime:
-    """What a new form proposes: a crisis briefing an hour from now, another one tomorrow at 09:00."""
+def _proposed_start(crisis: bool, record: bool = False) -> datetime:
+    """What a new form proposes: a crisis briefing an hour from now, a recorded one yesterday at 09:00,
+    another one tomorrow at 09:00."""
     now = clock.local_now(_tz())
+    if record:
+        return datetime.combine((now - timedelta(days=1)).date(), time(9, 0))
     if crisis:
         return (now + timedelta(minutes=60)).replace(second=0, microsecond=0)
     return datetime.combine((now + timedelta(days=1)).date(), time(9, 0))
 
 
-def _adhoc_form_page(form_class: type[AdHocForm | CrisisForm], template: str, *, crisis: bool):
+def _adhoc_form_page(form_class: type[AdHocForm | CrisisForm], template: str, *, crisis: bool,
+                     record: bool = False):
     form = _audience_form(form_class)
     loose, status = [], 200
     if request.method == "GET":
-        start = _proposed_start(crisis)
+        start = _proposed_start(crisis, record)
         form.start_date.data, form.start_time.data = start.date(), start.time()
     elif request.method == "POST":
         if form.validate():
@@ -373,9 +385,12 @@ def _adhoc_form_page(form_class: type[AdHocForm | CrisisForm], template: str, *,
                 data = form.to_data()
                 if _needs_confirmation(data, crisis):
                     return render_template(template, form=form, loose_errors=loose, crisis=crisis,
-                                           confirm_audience=data["audience"])
+                                           confirm_audience=data["audience"], record=record)
                 briefing = ops.create_briefing(_office(), data, crisis=crisis)
-                if crisis:
+                if briefing.recorded:
+                    flash(_("Đã ghi lại buổi họp báo đã diễn ra; không gửi thư cho ai. "
+                            "Có thể nhập danh sách có mặt."), "success")
+                elif crisis:
                     flash(_("Đã tạo buổi họp báo khẩn; thư mời được gửi ngay."), "success")
                 else:
                     flash(_("Đã tạo buổi họp báo."), "success")
@@ -386,7 +401,7 @@ def _adhoc_form_page(form_class: type[AdHocForm | CrisisForm], template: str, *,
                 status = 422
         else:
             status = 422
-    return render_template(template, form=form, loose_errors=loose, crisis=crisis), status
+    return render_template(template, form=form, loose_errors=loose, crisis=crisis, record=record), status
 
 
 def _needs_confirmation(data: dict, crisis: bool) -> bool:
@@ -474,5 +489,4 @@ def _change_feed_token(office_id: int, form: FeedTokenForm) -> tuple[dict | None
 
 
 def _links(url: str, name: str) -> dict:
-    return {"url": url, "webcal": ical.webcal_url(url), "google": ical.google_subscribe_url(url),
-            "outlook": ical.outlook_subscribe_url(url, name)}
+    return ical.subscribe_links(url, name)

@@ -11,6 +11,9 @@ Definitions (the tests recompute each from raw rows):
 - *attended*: attendance rows of those briefings (walk-ins included), for the outlet stored at check-in.
 - *rate* = attended / invited, capped to 1 (walk-ins may outnumber the invited), 0 when nobody was invited.
 - *no_shows*: accepted and absent; *walk_ins*: present without an invitation.
+- With a series (or several): only their occurrences (started, not cancelled) count, the period runs by
+  default from their first occurrence to today, and each item also has *occurrences_attended*: in how many
+  of those occurrences it was present (an outlet: with at least one of its journalists).
 
 Modules: ``periods`` (the period asked for), ``sql`` (dialect helpers and shared subqueries), ``items``
 (labels, rates, order, totals), one per report (``attendance``, ``coverage``, ``questions``) and
@@ -36,6 +39,14 @@ from coordinator.attendance.reports.coverage import (
 from coordinator.attendance.reports.items import check_dimension, rate, sort_items, sums, totals
 from coordinator.attendance.reports.periods import MAX_PERIOD_DAYS, Period, default_period, parse_period
 from coordinator.attendance.reports.questions import QUESTION_DIMENSIONS, QUESTION_KEYS, questions_report
+from coordinator.attendance.reports.series import (
+    MAX_SERIES,
+    SeriesScope,
+    office_series,
+    parse_series_ids,
+    series_period,
+    series_scope,
+)
 from coordinator.attendance.reports.sql import (
     attendance_rows,
     briefings_in,
@@ -49,7 +60,8 @@ from coordinator.attendance.reports.sql import (
 from coordinator.attendance.reports.summary import overview
 
 __all__ = [
-    "ATTENDANCE_DIMENSIONS", "COVERAGE_DIMENSIONS", "MAX_PERIOD_DAYS", "QUESTION_DIMENSIONS", "QUESTION_KEYS",
+    "ATTENDANCE_DIMENSIONS", "COVERAGE_DIMENSIONS", "MAX_PERIOD_DAYS", "MAX_SERIES", "SeriesScope",
+    "office_series", "parse_series_ids", "series_period", "series_scope", "QUESTION_DIMENSIONS", "QUESTION_KEYS",
     "TONE_KEYS", "Period", "_STATEMENTS", "_attendance_statements", "attendance_report", "attendance_rows",
     "attended_not_covered", "briefings_count", "briefings_in", "check_dimension", "coverage_report",
     "covered_not_attended", "date_month", "default_period", "fast_plans", "invited_rows", "local_day",

@@ -57,20 +57,25 @@ def _sum(condition: Any) -> Any:
 
 # --- building blocks -----------------------------------------------------------------------------------
 
-def briefings_in(office_id: int, period: Period, now: datetime | None = None) -> Any:
-    """Subquery: the period's briefings (started, not cancelled) with their local day and month."""
-    return _briefings(office_id, period.start_utc, period.end_utc, now or clock.now(), period.offset_minutes)
+def briefings_in(office_id: int, period: Period, now: datetime | None = None,
+                 series_ids: list[int] | None = None) -> Any:
+    """Subquery: the period's briefings (started, not cancelled) with their local day and month; with
+    ``series_ids``, only the occurrences of those series."""
+    return _briefings(office_id, period.start_utc, period.end_utc, now or clock.now(), period.offset_minutes,
+                      series_ids)
 
 
-def _briefings(office_id: Any, start_utc: Any, end_utc: Any, now: Any, minutes: int) -> Any:
+def _briefings(office_id: Any, start_utc: Any, end_utc: Any, now: Any, minutes: int, series_ids: Any = None) -> Any:
     """``briefings_in`` with its values given one by one: values, or ``bindparam``s for a statement
-    built once and run many times."""
-    return (select(Briefing.id.label("id"), Briefing.series_id.label("series_id"), Briefing.start.label("start"),
-                   local_day(Briefing.start, minutes).label("day"),
-                   local_month(Briefing.start, minutes).label("month"))
-            .where(Briefing.office_id == office_id, Briefing.status != "cancelled",
-                   Briefing.start >= start_utc, Briefing.start < end_utc, Briefing.start <= now)
-            .subquery("b"))
+    built once and run many times (``series_ids`` an expanding one)."""
+    query = (select(Briefing.id.label("id"), Briefing.series_id.label("series_id"), Briefing.start.label("start"),
+                    local_day(Briefing.start, minutes).label("day"),
+                    local_month(Briefing.start, minutes).label("month"))
+             .where(Briefing.office_id == office_id, Briefing.status != "cancelled",
+                    Briefing.start >= start_utc, Briefing.start < end_utc, Briefing.start <= now))
+    if series_ids is not None:
+        query = query.where(Briefing.series_id.in_(series_ids))
+    return query.subquery("b")
 
 
 def outlet_on_sql(journalist_id_col: Any, day_col: Any) -> Any:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from coordinator.core import audit, clock, events, validators
+from coordinator.core import audit, clock, events, signals, validators
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
 from coordinator.offices.models import Office
@@ -22,23 +22,43 @@ BRIEFING_EDITABLE = ("start", "end", "venue", "online_url", "agenda", "spokespeo
 
 def create_briefing(office: Office, data: dict, *, crisis: bool = False) -> Briefing:
     """An ad hoc briefing (past dates allowed, to record past briefings). A crisis briefing is marked
-    urgent: its invitations go out at once."""
+    urgent: its invitations go out at once. One that is over when created (``record_past`` says so
+    explicitly, and refuses one that is not) is a record: held, its audience kept as invited, nobody mailed."""
+    record = _record_past(data)
     values = _check_adhoc(office, data, crisis)
     now = clock.now()
     past = values["end"] < now
+    if record and not past:
+        # The explicit "record a past briefing" path: only one that is over (nothing would be mailed for it).
+        raise ValidationError({"dtstart": _("Buổi họp báo ghi lại phải đã kết thúc trước lúc này; "
+                                            "buổi sắp diễn ra hãy tạo như họp báo đột xuất.")})
     briefing = Briefing(office_id=office.id, series_id=None, recurrence_id=None, uid=new_uid(office),
                         status="held" if past else "scheduled", is_crisis=crisis or bool(data.get("is_crisis")),
                         is_public=bool(data.get("is_public", True)), edited=False, sequence=0, created_at=now,
                         last_modified=now, **values)
     db.session.add(briefing)
     db.session.flush()
-    audit.record("briefing.created", briefing, data={"title": values["title"], "crisis": briefing.is_crisis})
+    audit.record("briefing.created", briefing, data={"title": values["title"], "crisis": briefing.is_crisis,
+                                                     "recorded": past})
+    if past:
+        # Its audience is recorded as invited now (the invitations domain listens), with no mail at all.
+        signals.briefing_recorded.send(briefing)
     # An ad hoc briefing's invitations go on the urgent lane (a crisis is called within minutes).
     events.emit("briefing.created", office_id=office.id,
                 payload={"briefing_id": briefing.id, "series_id": None, "urgent": briefing.is_crisis,
                          "past": past}, queue="default" if past else "urgent")
     bump_state(office.id)
     return briefing
+
+
+def _record_past(data: dict) -> bool:
+    """``record_past``: true when the caller says the briefing already happened (a boolean; 422 otherwise)."""
+    value = data.get("record_past", False)
+    if value in (None, False, "", "0", "false"):
+        return False
+    if value in (True, "1", "true", "on"):
+        return True
+    raise ValidationError({"record_past": _("record_past phải là true hoặc false.")})
 
 
 def _check_adhoc(office: Office, data: dict, crisis: bool) -> dict:
@@ -178,6 +198,8 @@ def _record_change(briefing: Briefing, changes: dict, before_start: str) -> None
     db.session.flush()
     kind = "briefing.cancelled" if changes.get("status", [None, None])[1] == "cancelled" else "briefing.updated"
     audit.record(kind, briefing, data={"changes": changes})
+    if "start" in changes or "status" in changes:
+        signals.briefing_changed.send(briefing)
     events.emit(kind, office_id=briefing.office_id,
                 payload={"briefing_id": briefing.id, "series_id": briefing.series_id, "uid": briefing.uid,
                          "sequence": briefing.sequence, "changes": changes,

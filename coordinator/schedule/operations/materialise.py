@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
-from coordinator.core import clock, events
+from coordinator.core import clock, events, signals
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
 from coordinator.schedule import recurrence
@@ -114,6 +114,7 @@ def _replan(series: Series, row: Briefing, item: recurrence.Planned, now: dateti
     row.last_modified = now
     db.session.flush()
     kind = "briefing.cancelled" if row.status == "cancelled" and not was_cancelled else "briefing.updated"
+    signals.briefing_changed.send(row)
     events.emit(kind, office_id=row.office_id, payload={
         "briefing_id": row.id, "series_id": series.id, "sequence": row.sequence, "reason": item.reason,
         "changes": {key: [before[key], value] for key, value in
