@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def test_crisis_briefing_invites_everyone_at_once(app, app_env, make_office):
     received = by_recipient(messages)
     for person in people:
         (message,) = received[person.email]
-        assert message["Subject"].startswith("KHẨN – Giấy mời họp báo: Họp báo về tình hình mưa lũ")
+        # The title already says what it is: not "Giấy mời họp báo: Họp báo…"
+        assert message["Subject"].startswith("KHẨN – Giấy mời: Họp báo về tình hình mưa lũ")
         cal = check_itip(message, "REQUEST", person.email)
         (event,) = cal.walk("VEVENT")
         assert str(event["UID"]) == briefing.uid and int(event["SEQUENCE"]) == 0
@@ -77,6 +79,10 @@ def test_crisis_briefing_invites_everyone_at_once(app, app_env, make_office):
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         text = message.get_body(("plain",)).get_content()
         assert "/rsvp/accepted" in text and "/rsvp/declined" in text
+        # One register, formal throughout: "Quý phóng viên", never the familiar "bạn".
+        assert "Đề nghị Quý phóng viên xác nhận tham dự" in text
+        for body in (text, message.get_body(("html",)).get_content()):
+            assert not re.search(r"\bbạn\b", body, re.IGNORECASE), re.search(r".{40}\bbạn\b.{20}", body, re.I)
         invitation = db.session.scalar(select(Invitation).where(Invitation.journalist_id == person.id))
         assert invitation.checkin_code in text
         assert "/qr.png" in message.get_body(("html",)).get_content()  # the QR code, served by its own link
@@ -197,7 +203,11 @@ def test_english_journalist_gets_english_mail(app, app_env, office):
     run_burst_worker(app_env)
     (message,) = outbox(app)
     assert message["Subject"].startswith("Invitation: Press conference on the floods")
-    assert "Will you attend?" in message.get_body(("plain",)).get_content()
+    assert "Please let us know whether you will attend:" in message.get_body(("plain",)).get_content()
+    # The date spelt out (a reader cannot tell 07/12 from 12/07): "Monday 7 December 2026, 15:00".
+    assert re.search(r"– (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} "
+                     r"(January|February|March|April|May|June|July|August|September|October|November|December) "
+                     r"\d{4}, \d{2}:\d{2}", message["Subject"]), message["Subject"]
 
 
 def test_rsvp_link_records_the_answer(app, app_env, client, office):

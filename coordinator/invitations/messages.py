@@ -15,10 +15,11 @@ from urllib.parse import quote
 
 import markupsafe
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from coordinator.contacts.models import Journalist
+from coordinator.contacts.text import fold
 from coordinator.core.i18n import format_local
 from coordinator.core.urls import external_url
 from coordinator.invitations import itip
@@ -63,15 +64,24 @@ def links(invitation: Invitation) -> dict[str, str]:
     }
 
 
+# English readers cannot tell 07/12 from 12/07: their mail spells the month ("Monday 7 December 2026, 15:00").
+ENGLISH_MAIL_PATTERN = "EEEE d MMMM yyyy, HH:mm"
+
+
+def _mail_time(value, tz: str) -> str:
+    english = str(get_locale() or "vi").startswith("en")
+    return format_local(value, tz, pattern=ENGLISH_MAIL_PATTERN) if english else format_local(value, tz)
+
+
 def describe_target(target: Series | Briefing, office: Office, occurrence: Briefing | None = None) -> When:
     tz = office.timezone
     if isinstance(target, Series):
         first = occurrence
         start = first.start if first is not None else target.start_aware
-        return When(title=target.title, start=format_local(start, tz),
+        return When(title=target.title, start=_mail_time(start, tz),
                     rule=describe_rule(target.rrule, target.timezone), venue=target.venue,
                     online_url=target.online_url, agenda=target.description, spokespeople=None)
-    return When(title=target.effective_title, start=format_local(target.start, tz), rule=None,
+    return When(title=target.effective_title, start=_mail_time(target.start, tz), rule=None,
                 venue=target.effective_venue, online_url=target.effective_online_url, agenda=target.agenda,
                 spokespeople=target.spokespeople)
 
@@ -250,6 +260,8 @@ def invite_subject(target: Series | Briefing, when: When, changed: str | None) -
     if changed:
         return _("Cập nhật: %(title)s – %(when)s", title=when.title, when=when.start)
     if isinstance(target, Briefing) and target.is_crisis:
+        if fold(when.title).startswith(("hop bao", "press briefing", "briefing")):  # not "…họp báo: Họp báo…"
+            return _("KHẨN – Giấy mời: %(title)s – %(when)s", title=when.title, when=when.start)
         return _("KHẨN – Giấy mời họp báo: %(title)s – %(when)s", title=when.title, when=when.start)
     return _("Giấy mời: %(title)s – %(when)s", title=when.title, when=when.start)
 
