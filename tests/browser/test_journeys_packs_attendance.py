@@ -43,7 +43,7 @@ def test_journalist_sends_a_question_that_staff_see_in_the_running_order(visitor
     page = new_context(viewport=PHONE).new_page()
     journalist = type(visitor)(page, live_server, visitor.shots)
     journalist.goto(f"/portal/{portal_token(hanh)}", "trang-phong-vien")
-    page.get_by_label("Buổi họp báo").select_option(str(briefing.id))
+    page.get_by_label("Buổi họp báo", exact=True).select_option(str(briefing.id))
     question = "Tiến độ giải phóng mặt bằng dự án đường ven biển đến nay ra sao, khi nào bàn giao toàn bộ?"
     page.get_by_label("Câu hỏi", exact=True).fill(question)
     page.get_by_role("button", name="Gửi câu hỏi").click()
@@ -99,7 +99,7 @@ def test_spokesperson_approves_an_embargoed_pack_and_the_journalist_downloads_it
     page.get_by_role("link", name="Tạo tài liệu").click()
     visitor.shot("tao-tai-lieu")
     page.get_by_label("Tiêu đề").fill("Tài liệu họp báo: Đề án phát triển du lịch Hạ Long 2030")
-    page.get_by_label("Buổi họp báo").select_option(str(briefing.id))
+    page.get_by_label("Buổi họp báo", exact=True).select_option(str(briefing.id))
     page.get_by_label("Tóm tắt").fill("Mục tiêu đón 20 triệu lượt khách vào năm 2030.")
     page.get_by_label(re.compile("^Nội dung")).fill("<p>Đề án gồm <strong>5 nhóm giải pháp</strong>.</p>")
     page.get_by_label("Cấm đăng tải trước (embargo)").fill(embargo.strftime("%Y-%m-%dT%H:%M"))

@@ -138,6 +138,7 @@ def test_create_forms_show_errors_next_to_fields(seeded, live_server, new_contex
         page.goto(live_server(path))
         form = (page.locator(f"main {selector}") if selector else
                 page.locator("main form[method=post][novalidate]").filter(has=page.locator(".field")).last)
+        form.evaluate("f => { const fold = f.closest('details'); if (fold) fold.open = true; }")  # as a person opens it
         for control in form.locator("input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]),"
                                     " textarea").all():
             if control.is_visible() and control.is_editable():
