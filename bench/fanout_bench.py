@@ -60,7 +60,7 @@ from coordinator.core import clock
 app = create_app()
 with app.app_context():
     office = create_office("bench", "Văn phòng UBND tỉnh Bench", sender_email="baochi@bench.gov.vn")
-    create_user(office, "admin@bench.gov.vn", "admin", password="bench-password-1", send_welcome=False)
+    create_user(office, "admin@bench.gov.vn", "admin", password="Do-hieu-nang-2026!x", send_welcome=False)
     outlet = Outlet(office_id=office.id, name="Báo Bench", name_folded="bao bench", kind="newspaper",
                     level="provincial", domains=[])
     db.session.add(outlet)

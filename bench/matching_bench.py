@@ -45,7 +45,7 @@ def main() -> None:
     logging.getLogger("coordinator.core.events").setLevel(logging.ERROR)
     with app.app_context(), app.test_request_context():
         office = create_office("hai-giang", "Văn phòng UBND tỉnh Hải Giang")
-        user = create_user(office, "bench@haigiang.gov.vn", "coordinator", password="bench-password-1",
+        user = create_user(office, "bench@haigiang.gov.vn", "coordinator", password="Do-hieu-nang-2026!x",
                            send_welcome=False)
         db.session.commit()
         labelled = load_labelled_set(office, user)

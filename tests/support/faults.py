@@ -36,7 +36,7 @@ count = int(sys.argv[1])
 app = create_app()
 with app.app_context():
     office = create_office("faults", "Văn phòng thử lỗi", sender_email="baochi@faults.gov.vn")
-    create_user(office, "admin@faults.gov.vn", "admin", password="faults-password-1", send_welcome=False)
+    create_user(office, "admin@faults.gov.vn", "admin", password="Kiem-tra-loi-2026!x", send_welcome=False)
     outlet = Outlet(office_id=office.id, name="Báo Thử", name_folded="bao thu", kind="newspaper",
                     level="provincial", domains=[])
     db.session.add(outlet)
