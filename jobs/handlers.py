@@ -40,6 +40,12 @@ def _pack_release_due(event: OutboxEvent) -> None:
     release_due(event.payload["pack_id"], event_id=event.id)
 
 
+def _pack_submitted(event: OutboxEvent) -> None:
+    from jobs.packs import submitted
+
+    submitted(event.payload["pack_id"], event.payload["round"], event_id=event.id)
+
+
 def _pack_embargo_changed(event: OutboxEvent) -> None:
     from jobs.packs import embargo_changed
 
@@ -95,6 +101,7 @@ HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {
     "invitations.due": _invitation_handler("invitations_due"),
     "briefings.materialised": _nothing_to_do,
     "question.answered": _question_answered,
+    "pack.submitted": _pack_submitted,
     "pack.release_due": _pack_release_due,
     "pack.follow_up_due": _pack_follow_up_due,
     "pack.embargo_changed": _pack_embargo_changed,

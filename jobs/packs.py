@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from coordinator.packs import distribution
+from coordinator.packs import approvers, distribution
 
 
 def release_due(pack_id: int, *, event_id: int | None = None, now: datetime | None = None) -> str:
@@ -17,3 +17,8 @@ def follow_up_due(root_id: int, *, event_id: int | None = None, now: datetime | 
 
 def embargo_changed(pack_id: int, change: str, embargo_until: str | None, *, event_id: int | None = None) -> int:
     return distribution.tell_spokespeople(pack_id, change, embargo_until)
+
+
+def submitted(pack_id: int, submission_round: int, *, event_id: int | None = None) -> int:
+    """Tell the people who may approve the pack that it awaits them (once per round and person)."""
+    return approvers.notify(pack_id, submission_round)

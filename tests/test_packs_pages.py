@@ -88,7 +88,7 @@ def test_edit_of_a_released_pack_makes_a_correction(client, auth, office, people
     assert "Phiên bản 1" in history and "Phiên bản 2" in history
 
 
-def test_lists_settings_and_roles(client, auth, office, people, admin):
+def test_lists_settings_and_roles(client, auth, office, people, admin, make_user):
     files.make_pack(office, people["coordinator"], title="Bản nháp A")
     auth.login(people["viewer"].email)
     listing = client.get("/packs")
@@ -100,6 +100,8 @@ def test_lists_settings_and_roles(client, auth, office, people, admin):
     auth.logout()
     auth.login(admin.email)
     assert client.get("/packs/settings").status_code == 200
+    # Two approvers need two people besides whoever submits (the admin may submit): a second spokesperson.
+    make_user(office, "spokesperson", email="phatngon2@quangninh.gov.vn")
     saved = client.post("/packs/settings", data={"max_file_mb": "10", "two_approvers": "y", "follow_up_hours": "3"})
     assert saved.status_code == 302
     settings = ops.settings_for(office.id)

@@ -22,6 +22,7 @@ from coordinator.core.i18n import format_local
 from coordinator.core.permissions import can
 from coordinator.extensions import db
 from coordinator.offices.models import Office
+from coordinator.packs import approvers as approver_rules
 from coordinator.packs import sanitize, sniff
 from coordinator.packs.embargo import (  # noqa: F401 (re-exported: the embargo that follows its briefing)
     check_follows,
@@ -88,6 +89,8 @@ def update_settings(office_id: int, *, max_file_mb: Any = None, two_approvers: b
             row.follow_up_hours = hours
         except (TypeError, ValueError):
             errors["follow_up_hours"] = _("Số giờ phải là số nguyên từ 0 đến 168.")
+    if two_approvers and not row.two_approvers and approver_rules.too_few(office_id, 2):
+        errors["two_approvers"] = approver_rules.shortfall_message(office_id, 2)
     if errors:
         raise ValidationError(errors)
     if two_approvers is not None:
@@ -342,6 +345,9 @@ def submit(pack: Pack, user: Any) -> Pack:
     pack.rejection_reason = None
     pack.updated_at = clock.now()
     audit.record("pack.submitted", pack, data={"version": pack.version, "round": pack.submission_round})
+    # The approvers are told after the commit (jobs: pack.submitted), once per round.
+    events.emit("pack.submitted", office_id=pack.office_id,
+                payload={"pack_id": pack.id, "round": pack.submission_round})
     return pack
 
 

@@ -24,6 +24,7 @@ from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
 from coordinator.mail import progress as mailing
 from coordinator.mail.models import FanOut
+from coordinator.packs import approvers as approver_rules
 from coordinator.packs import operations as ops
 from coordinator.packs.forms import PackForm, RejectForm, SettingsForm
 from coordinator.packs.models import STATUSES, Pack, PackDownload, PackFile, PackRecipient
@@ -37,6 +38,9 @@ bp = Blueprint("packs", __name__, url_prefix="/packs")
 
 navigation.add(NavItem("packs.index", _l("Tài liệu báo chí"), "read", "packs."))
 navigation.add_admin_page(NavItem("packs.settings", _l("Cài đặt tài liệu"), "manage_office", "packs.settings"))
+
+navigation.add_panel("packs/_dashboard_awaiting.html",
+                     lambda user: {"packs": approver_rules.awaiting(user)} if can(user, "approve") else None)
 
 STATUS_TONES = {"draft": "neutral", "submitted": "warn", "approved": "info", "released": "ok"}
 
@@ -226,6 +230,10 @@ def _detail(pack: Pack, status: int = 200):
         progress=_progress(pack), downloads=downloads, recipients=recipients, briefing=briefing,
         approvals_needed=ops.approvals_needed(pack), approvers=approvers, reject_form=RejectForm(),
         can_edit=can(current_user, "edit"), can_approve=can(current_user, "approve"),
+        may_approve=approver_rules.may_approve(pack, current_user),
+        why_not_approve=approver_rules.why_not(pack, current_user) if pack.status == "submitted" else None,
+        still_may_approve=approver_rules.still_may_approve(pack), stuck=approver_rules.stuck(pack),
+        too_few=approver_rules.too_few(pack.office_id) and pack.status in ("draft", "submitted"),
         embargo=ops.embargo_active(pack), embargo_text=ops.embargo_words(pack, _office().timezone),
         release_time=ops.release_time(pack) if pack.status == "approved" and pack.embargo_held_at is None else None,
     ), status
@@ -320,10 +328,18 @@ def settings() -> ResponseReturnValue:
         form.two_approvers.data = row.two_approvers
         form.follow_up_hours.data = row.follow_up_hours
     elif form.validate():
-        ops.update_settings(current_office_id(), max_file_mb=form.max_file_mb.data,
-                            two_approvers=form.two_approvers.data, follow_up_hours=form.follow_up_hours.data)
-        flash(_("Đã lưu cài đặt tài liệu."), "success")
-        return redirect(url_for("packs.settings"))
+        try:
+            ops.update_settings(current_office_id(), max_file_mb=form.max_file_mb.data,
+                                two_approvers=form.two_approvers.data, follow_up_hours=form.follow_up_hours.data)
+            flash(_("Đã lưu cài đặt tài liệu."), "success")
+            return redirect(url_for("packs.settings"))
+        except DomainError as exc:
+            apply_errors(form, exc)
+            status = 422
     else:
         status = 422
-    return render_template("packs/settings.html", form=form), status
+    office_id = current_office_id()
+    shortfall = (approver_rules.shortfall_message(office_id)
+                 if ops.settings_for(office_id).two_approvers and approver_rules.too_few(office_id, 2) else None)
+    return render_template("packs/settings.html", form=form, shortfall=shortfall,
+                           approvers=approver_rules.office_approvers(office_id)), status

@@ -61,6 +61,7 @@ def home(token: str):
                 for briefing, invitation in upcoming_for_journalist(journalist)]
     beats = list(db.session.scalars(select(Beat).where(Beat.office_id == journalist.office_id).order_by(Beat.name)))
     feed = feed_links(journalist)
+    from coordinator.attendance.operations import asked_by
     from coordinator.packs.portal import released_for
     from coordinator.policies.consult import open_policies
 
@@ -68,6 +69,7 @@ def home(token: str):
                            consultations=open_policies(office.id),
                            token=token, feed=feed, beats=beats, answers=ANSWERS, packs=released_for(journalist),
                            followed={beat.id for beat in journalist.beats},
+                           questions=asked_by(journalist), chosen_briefing=request.args.get("b", type=int),
                            unsubscribe_token=unsubscribe_token)
 
 

@@ -8,11 +8,9 @@ from datetime import timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from coordinator.attendance import operations as ops
 from coordinator.attendance.forms import QuestionForm
-from coordinator.attendance.models import Question
 from coordinator.core import clock, uow
 from coordinator.core.errors import DomainError, ValidationError
 from coordinator.core.permissions import can
@@ -189,9 +187,7 @@ def public_questions(token: str):
             status = 422
     elif form.errors:
         status = 422
-    mine = list(db.session.scalars(select(Question).where(
-        Question.briefing_id == briefing.id, Question.journalist_id == invitation.journalist_id)
-        .order_by(Question.asked_at))) if briefing is not None else []
+    mine = ops.asked_by(invitation.journalist, briefing) if briefing is not None else []
     return render_template("attendance/public_questions.html", invitation=invitation, office=office,
                            briefing=briefing, form=form, mine=mine, token=token), status
 
@@ -212,12 +208,15 @@ def portal_question(token: str):
         return redirect(url_for("portal.home", token=token))
     try:
         ops.ask(briefing, journalist, request.form.get("text"), source="portal")
-        flash(_("Đã gửi câu hỏi cho buổi họp báo “%(title)s”.", title=briefing.effective_title), "success")
+        # Shown at the top of the question box (where the page lands), not at the top of a long page.
+        flash(_("Đã gửi câu hỏi cho buổi họp báo “%(title)s”.", title=briefing.effective_title),
+              "field-question-sent")
     except ValidationError as exc:
         uow.abandon()  # Shown next to the question box on the portal (not at the top), with what was typed kept.
         for message in exc.fields.values() or [exc.message]:
             flash(message, "field-question")
         session["portal_question_draft"] = (request.form.get("text") or "")[:2000]
-    return redirect(url_for("portal.home", token=token, _anchor="questions"))
+    # The form stays on the briefing the question was for.
+    return redirect(url_for("portal.home", token=token, b=briefing.id, _anchor="questions"))
 
 

@@ -1,7 +1,9 @@
 """The main menu: each domain adds its pages here, shown only to roles that may open them."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
@@ -67,8 +69,21 @@ PURPOSES = {
     "pack": _l("Tài liệu"), "correction": _l("Đính chính"), "follow_up": _l("Gửi bù tài liệu"),
     "welcome": _l("Chào mừng cán bộ"), "portal_link": _l("Đường dẫn trang phóng viên"),
     "digest": _l("Bản tin tuần"), "network_point": _l("Mời làm điểm cầu"), "answer": _l("Trả lời câu hỏi"),
-    "test": _l("Thư thử"),
+    "test": _l("Thư thử"), "pack_approval": _l("Tài liệu chờ duyệt"),
 }
+
+
+# Panels a domain adds to the dashboard: a template and what it shows the user (None: the panel is not for them).
+PANELS: list[tuple[str, Callable[[Any], dict | None]]] = []
+
+
+def add_panel(template: str, context: Callable[[Any], dict | None]) -> None:
+    if all(existing != template for existing, _ in PANELS):
+        PANELS.append((template, context))
+
+
+def panels_for(user: Any) -> list[tuple[str, dict]]:
+    return [(template, found) for template, context in PANELS if (found := context(user)) is not None]
 
 
 def purpose_label(code: str | None) -> str:

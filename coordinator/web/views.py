@@ -10,6 +10,7 @@ from coordinator.core.permissions import require
 from coordinator.extensions import db
 from coordinator.mail.models import Delivery
 from coordinator.users.models import User
+from coordinator.web.navigation import panels_for
 
 bp = Blueprint("web", __name__)
 
@@ -28,4 +29,4 @@ def dashboard():
     }
     recent = db.session.scalars(db.select(AuditLog).where(AuditLog.office_id == office_id)
                                 .order_by(AuditLog.created_at.desc()).limit(8))
-    return render_template("web/dashboard.html", stats=stats, recent=list(recent))
+    return render_template("web/dashboard.html", stats=stats, recent=list(recent), panels=panels_for(current_user))

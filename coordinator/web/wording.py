@@ -182,6 +182,7 @@ EVENT_KINDS: dict[str, Any] = {
     "invitations.due": _l("Gửi thư mời đến hạn"),
     "briefings.materialised": _l("Lập các buổi sắp tới của chuỗi"),
     "question.answered": _l("Gửi câu trả lời cho nhà báo"),
+    "pack.submitted": _l("Báo người duyệt có tài liệu chờ duyệt"),
     "pack.release_due": _l("Phát hành gói tài liệu đến giờ"),
     "pack.follow_up_due": _l("Gửi thư nhắc sau phát hành"),
     "network.host_briefing_changed": _l("Báo thay đổi cho các điểm cầu"),

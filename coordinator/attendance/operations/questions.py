@@ -61,6 +61,15 @@ def ask(briefing: Briefing, journalist: Journalist | None, text: Any, *, source:
     return question
 
 
+def asked_by(journalist: Journalist, briefing: Briefing | None = None, limit: int = 200) -> list[Question]:
+    """The journalist's own questions (of one briefing, or all), newest first: what their portal lists."""
+    query = select(Question).where(Question.journalist_id == journalist.id,
+                                   Question.office_id == journalist.office_id)
+    if briefing is not None:
+        query = query.where(Question.briefing_id == briefing.id)
+    return list(db.session.scalars(query.order_by(Question.asked_at.desc(), Question.id.desc()).limit(limit)))
+
+
 def running_order(briefing: Briefing, *, include_merged: bool = False) -> list[Question]:
     query = select(Question).where(Question.briefing_id == briefing.id)
     if not include_merged:
@@ -159,5 +168,5 @@ def answer_mail_key(question: Question) -> str:
     return f"question-answer:{question.id}:{digest}"
 
 # What the package (``attendance.operations``) offers from this module.
-__all__ = ["QUESTION_MAX", "_question_text", "answer_mail_key", "ask", "duplicates_of", "merge_questions",
+__all__ = ["QUESTION_MAX", "_question_text", "answer_mail_key", "ask", "asked_by", "duplicates_of", "merge_questions",
     "move_question", "running_order", "set_question_status", "unmerge_question"]
