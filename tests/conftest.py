@@ -37,7 +37,7 @@ DATE_SENSITIVE_MODULES = frozenset({
     "test_policies_progress", "test_policies_api", "test_policies_pages", "test_policies_exports",
     "test_policies_consult", "test_network_flow", "test_network_api", "test_monitoring_matching",
     "test_monitoring_review", "test_monitoring_poll", "test_foundation_periodic",
-    "test_contacts_demo", "test_monitoring_demo", "test_network_demo",
+    "test_contacts_demo", "test_monitoring_demo", "test_network_demo", "test_web_dashboard",
 })
 
 

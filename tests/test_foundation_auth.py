@@ -54,7 +54,7 @@ def test_login_in_english_shows_english_dashboard(client, auth, admin):
     client.post("/language/en", data={"next": "/login"})
     auth.login(admin.email)
     html = client.get("/").get_data(as_text=True)
-    assert "Recent activity" in html
+    assert "Briefings in the next 7 days" in html and "Recent activity" not in html
 
 
 def test_wrong_password_shows_error_next_to_field(client, auth, admin):

@@ -145,3 +145,15 @@ def test_public_pages_of_one_office_do_not_show_anothers(client, office, office_
     ids = office_b_objects
     assert client.get(f"/newsroom/{office.slug}/packs/{ids['pack_id']}").status_code == 404
     assert client.get(f"/newsroom/{office.slug}/packs/{ids['pack_id']}/files/{ids['file_id']}").status_code == 404
+
+
+def test_mail_search_never_shows_another_offices_mail(client, auth, admin, office_b_objects):
+    """The mail page's search (issue 25.10): office B's message and briefing stay out of every filter."""
+    auth.login(admin.email)
+    ids = office_b_objects
+    for query in ("", "?purpose=test", "?subject=Thư riêng", "?recipient=hn", "?state=sent", "?page=2&fpage=2"):
+        page = client.get(f"/admin/mail{query}").get_data(as_text=True)
+        assert "Thư riêng</" not in page and ids["name"] not in page, query
+    refused = client.get(f"/admin/mail?briefing={ids['briefing_id']}")
+    assert refused.status_code == 400 and "Thư riêng</" not in refused.get_data(as_text=True)
+    assert f'value="{ids["briefing_id"]}"' not in refused.get_data(as_text=True)

@@ -60,14 +60,6 @@ def _load(path: Path) -> OutboxMail:
     return OutboxMail(path.stem, path, message, mtime)
 
 
-def list_mail(slug: str, limit: int = 200) -> list[OutboxMail]:
-    directory = office_dir(slug)
-    if not directory.is_dir():
-        return []
-    paths = sorted(directory.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)
-    return [_load(path) for path in paths[:limit]]
-
-
 def get_mail(slug: str, name: str) -> OutboxMail | None:
     if not name.isalnum():  # names are hex digests: nothing else may reach the filesystem
         return None

@@ -1,14 +1,15 @@
 """Admin pages: staff, API tokens, background jobs, the mail outbox, the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import select
 
-from coordinator.admin import outbox_files
+from coordinator.admin import mail_search, outbox_files
 from coordinator.admin.forms import NewTokenForm, NewUserForm, RoleForm
+from coordinator.admin.mail_search import MailSearch
 from coordinator.core import audit, events, tasks, uow
 from coordinator.core.audit import AuditLog
 from coordinator.core.errors import DomainError
@@ -16,10 +17,12 @@ from coordinator.core.events import OutboxEvent
 from coordinator.core.permissions import require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
-from coordinator.mail.models import Delivery, FanOut
+from coordinator.mail import about
+from coordinator.mail.models import DELIVERY_STATES, FanOut
 from coordinator.users import operations as users
 from coordinator.users.models import ApiToken, User
 from coordinator.web.args import choice_arg
+from coordinator.web.navigation import PURPOSES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -163,11 +166,17 @@ def retry_job(event_id: int):
 @bp.get("/mail")
 @require("read_mail")
 def mail():
-    slug = current_user.office.slug
-    deliveries = db.session.scalars(db.select(Delivery).where(Delivery.office_id == current_office_id())
-                                    .order_by(Delivery.created_at.desc()).limit(100))
-    return render_template("admin/mail.html", messages=outbox_files.list_mail(slug),
-                           deliveries=list(deliveries), backend=current_app.config["MAIL_BACKEND"])
+    """The delivery log and the outbox folder, searched and paged in SQL (mail_search)."""
+    office_id = current_office_id()
+    search = MailSearch.from_args(request.args, office_id)
+    query = search.query(office_id)
+    backend = current_app.config["MAIL_BACKEND"]
+    files = mail_search.paged(mail_search.outbox_files(query), search.file_page) if backend == "outbox" else None
+    return render_template("admin/mail.html", search=search, args=search.as_args(), files=files,
+                           deliveries=mail_search.paged(query, search.page), backend=backend,
+                           purposes=PURPOSES, states=DELIVERY_STATES,
+                           briefings=about.briefing_choices(office_id, search.briefing)), \
+        400 if search.problems else 200
 
 
 def _mail_or_404(name: str):

@@ -8,8 +8,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register this domain's pages, API endpoints and reactions (called once, by ``create_app``)."""
-    from coordinator.packs import api, newsroom, reactions, views  # noqa: F401 (api: routes on /api/v1)
+    from coordinator.packs import api, dashboard, mail_about, newsroom, reactions, views  # noqa: F401 (api: routes on /api/v1)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(newsroom.bp)
     reactions.connect()
+    mail_about.connect()

@@ -1,32 +1,48 @@
-"""The staff home page."""
+"""The staff home page: what a press office acts on next (issue 25.9)."""
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import Blueprint, render_template
 from flask_login import current_user
+from sqlalchemy import func, select
 
-from coordinator.core.audit import AuditLog
 from coordinator.core.events import OutboxEvent
-from coordinator.core.permissions import require
+from coordinator.core.permissions import can, require
+from coordinator.core.tenancy import current_office_id
 from coordinator.extensions import db
 from coordinator.mail.models import Delivery
-from coordinator.users.models import User
+from coordinator.web import dashboard as blocks
 from coordinator.web.navigation import panels_for
 
 bp = Blueprint("web", __name__)
+
+RECENT = timedelta(days=7)
+
+
+@blocks.register("deliveries", 50, "web/dashboard/_deliveries.html", action="read_mail")
+def failed_deliveries(office_id: int) -> dict:
+    """Messages that failed in the last 7 days (the newest few; the mail page lists them all)."""
+    where = (Delivery.office_id == office_id, Delivery.state == "failed",
+             Delivery.created_at >= blocks.now() - RECENT)
+    total = db.session.scalar(select(func.count(Delivery.id)).where(*where)) or 0
+    latest = list(db.session.scalars(select(Delivery).where(*where).order_by(Delivery.created_at.desc()).limit(3)))
+    return {"total": total, "latest": latest}
+
+
+@blocks.register("alerts", 5, "web/dashboard/_alerts.html")
+def alerts(office_id: int) -> dict:
+    """Background jobs that failed, addresses mail was refused to in the last 7 days."""
+    jobs = db.session.scalar(select(func.count(OutboxEvent.id)).where(OutboxEvent.office_id == office_id,
+                                                                      OutboxEvent.failed_at.is_not(None))) or 0
+    suppressed = db.session.scalar(select(func.count(func.distinct(Delivery.recipient))).where(
+        Delivery.office_id == office_id, Delivery.state == "suppressed",
+        Delivery.created_at >= blocks.now() - RECENT)) or 0
+    return {"jobs_failed": jobs, "suppressed": suppressed}
 
 
 @bp.get("/")
 @require("read")
 def dashboard():
-    office_id = current_user.office_id
-    count = lambda query: db.session.scalar(query)  # noqa: E731
-    stats = {
-        "staff": count(db.select(db.func.count(User.id)).where(User.office_id == office_id, User.active)),
-        "mail_sent": count(db.select(db.func.count(Delivery.id)).where(Delivery.office_id == office_id,
-                                                                        Delivery.state == "sent")),
-        "jobs_failed": count(db.select(db.func.count(OutboxEvent.id)).where(OutboxEvent.office_id == office_id,
-                                                                            OutboxEvent.failed_at.is_not(None))),
-    }
-    recent = db.session.scalars(db.select(AuditLog).where(AuditLog.office_id == office_id)
-                                .order_by(AuditLog.created_at.desc()).limit(8))
-    return render_template("web/dashboard.html", stats=stats, recent=list(recent), panels=panels_for(current_user))
+    return render_template("web/dashboard.html", blocks=blocks.blocks(current_user, current_office_id()),
+                           panels=panels_for(current_user), may=lambda action: can(current_user, action))
