@@ -169,7 +169,7 @@ def test_crisis_briefing_reaches_the_outbox_within_a_minute(visitor, live_server
         visitor.login(admin.email)
         started = time.monotonic()
         page.get_by_text("Danh mục", exact=True).click()
-        page.get_by_role("link", name="Lịch họp báo").click()
+        page.get_by_role("link", name="Lịch họp báo", exact=True).click()
         page.get_by_role("link", name="Họp báo khẩn").click()
         visitor.shot("hop-bao-khan")
         page.get_by_label("Tên buổi họp báo khẩn").fill("Họp báo khẩn về sạt lở đất tại Hạ Long")
