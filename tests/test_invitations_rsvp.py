@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar, Event, vCalAddress
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coordinator.core.audit import AuditLog
 from coordinator.extensions import db
 from coordinator.invitations.models import Invitation, OccurrenceRsvp
 from coordinator.invitations.tokens import portal_token, unsubscribe_token
-from coordinator.mail.models import Suppression
+from coordinator.mail.models import FanOut, Suppression
 from coordinator.schedule import operations as schedule
 from coordinator.schedule.models import Briefing
 from jobs import invitations as invitation_jobs
@@ -222,6 +222,7 @@ def test_reminders(app, app_env, office):
     invitations = list(db.session.scalars(select(Invitation).order_by(Invitation.id)))
     for invitation in invitations:  # invited well before the reminder times
         invitation.invited_at = datetime.now(UTC) - timedelta(days=3)
+    briefing.created_at = datetime.now(UTC) - timedelta(days=3)  # and the briefing called then too
     from coordinator.invitations.operations import set_rsvp
 
     set_rsvp(invitations[2], "declined", source="link")
@@ -247,6 +248,10 @@ def test_no_reminder_for_those_invited_after_its_time(app, app_env, office):
     briefing = domain.adhoc(office, people, start=datetime.now(UTC) + timedelta(minutes=50))
     run_burst_worker(app_env)  # invited 50 minutes before: the 24-hour reminder never applies
     assert remind(app, app_env, briefing.start - timedelta(minutes=40)) == 0
+    # Called after both reminder times: no reminder mailing is even planned (an empty one would show as the
+    # briefing's newest mailing, "done, 0 sent", above its invitations).
+    assert db.session.scalar(select(func.count(FanOut.id)).where(FanOut.briefing_id == briefing.id,
+                                                                 FanOut.purpose == "reminder")) == 0
 
 
 def test_portal_feed_link_is_stable_and_works(client, invited_series):

@@ -173,8 +173,10 @@ def reminder_offsets(briefing: Briefing) -> list[int]:
 def plan_due_reminders(now: datetime | None = None) -> int:
     """Periodic: a reminder fan-out for each offset whose time has come, before each upcoming briefing.
 
-    Never for cancelled or past briefings; a reschedule moves them (the key holds the start). Someone
-    invited after a reminder's time does not get that reminder. Returns how many were planned."""
+    Never for cancelled or past briefings, nor for a time that passed before the briefing was created (a
+    crisis called an hour ahead gets its invitation, not at once a "starts in an hour" reminder too); a
+    reschedule moves them (the key holds the start). Someone invited after a reminder's time does not get
+    that reminder. Returns how many were planned."""
     now = now or clock.now()
     planned = 0
     briefings = list(db.session.scalars(select(Briefing).where(
@@ -183,6 +185,8 @@ def plan_due_reminders(now: datetime | None = None) -> int:
     for briefing in briefings:
         for offset in reminder_offsets(briefing):
             due = briefing.start - timedelta(minutes=offset)
+            if due < briefing.created_at:
+                continue  # its time passed before the briefing existed: the invitation itself is the notice
             if due <= now and _plan_reminder(briefing, offset, due):
                 planned += 1
     return planned
