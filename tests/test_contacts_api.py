@@ -154,6 +154,20 @@ def test_search_stored_nfd_and_d_stroke(api, office, qn):
         assert api.get("/api/v1/journalists", query_string={"q": query}).json["total"] == 1
 
 
+def test_search_ranks_names_above_email_domains(api, office, qn):
+    """"nguyen thi" must not put someone at tainguyen.gov.vn first (issue 25): whole phrase in the name, then
+    every word starting a name word, then words inside the name, then matches that need the address."""
+    via_domain = journalist(office.id, qn, "Trần Văn Thịnh", email="thinh@tainguyen.gov.vn")
+    inside = journalist(office.id, qn, "Hoàng Thiên Khuyến", email="khuyen.nguyen@x.vn")
+    words = journalist(office.id, qn, "Thiều Nguyễn Lan", email="lan@x.vn")
+    phrase = journalist(office.id, qn, "Trần Nguyễn Thị Mai", email="mai@x.vn")
+    first = journalist(office.id, qn, "Nguyễn Thị Hoa", email="hoa@x.vn")
+    r = api.get("/api/v1/journalists", query_string={"q": "nguyen thi"})
+    assert [item["id"] for item in r.json["items"]] == [first.id, phrase.id, words.id, inside.id, via_domain.id]
+    r = api.get("/api/v1/journalists", query_string={"q": "nguyen thi", "per_page": 2, "page": 2})
+    assert [item["id"] for item in r.json["items"]] == [words.id, inside.id]
+
+
 def test_search_escapes_like_wildcards(api, office, qn):
     journalist(office.id, qn, "Lê Văn Tám", email="tam@x.vn")
     assert api.get("/api/v1/journalists", query_string={"q": "%"}).json["total"] == 0

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, or_, select
 
 from coordinator.contacts.models import STATUSES, Beat, Journalist, Outlet, journalist_beat
 from coordinator.contacts.text import fold, like_escape, slugify
@@ -54,6 +54,24 @@ def search_condition(q: str) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _name_has(pattern: str) -> ColumnElement[bool]:
+    return Journalist.full_name_folded.like(pattern, escape="\\")
+
+
+def search_rank(q: str) -> ColumnElement[int]:
+    """How well ``q`` matches a journalist, best first: the words as a phrase at the start of a name word,
+    every word starting a name word, every word inside the name, then matches that need the e-mail.
+    So "nguyen thi" lists Nguyễn Thị Hoa before someone whose address is at tainguyen.gov.vn."""
+    words = [like_escape(word) for word in fold(q).split()]
+    phrase = " ".join(words)
+    return case(
+        (or_(_name_has(f"{phrase}%"), _name_has(f"% {phrase}%")), 0),
+        (and_(*(or_(_name_has(f"{word}%"), _name_has(f"% {word}%")) for word in words)), 1),
+        (and_(*(_name_has(f"%{word}%") for word in words)), 2),
+        else_=3,
+    )
+
+
 def journalist_query(office_id: int, filters: JournalistFilters) -> Select:
     query = select(Journalist).where(Journalist.office_id == office_id)
     if filters.q:
@@ -70,6 +88,8 @@ def journalist_query(office_id: int, filters: JournalistFilters) -> Select:
             select(journalist_beat.c.journalist_id).where(journalist_beat.c.beat_id.in_(beat_query))))
     if filters.status:
         query = query.where(Journalist.status == filters.status)
+    if filters.q and fold(filters.q).split():
+        return query.order_by(search_rank(filters.q), Journalist.full_name_folded, Journalist.id)
     return query.order_by(Journalist.full_name_folded, Journalist.id)
 
 
