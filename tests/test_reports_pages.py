@@ -147,3 +147,41 @@ def test_count_axes_have_whole_grid_steps():
         top = _nice_max(value)
         assert top >= value and top % 4 == 0  # four grid steps, each a whole number
         assert top <= max(4, value * 2.5)  # and not needlessly tall
+
+
+def test_bar_labels_stay_apart_when_shortened():
+    from coordinator.attendance.charts import unique_labels
+
+    names = [f"Trung tâm Truyền thông và Văn hoá {place}" for place in ("TP Hạ Long", "TP Móng Cái", "TP Uông Bí")]
+    short = unique_labels(names, 30)
+    assert len(set(short)) == 3 and all(len(label) <= 30 for label in short)
+    assert short[0].startswith("Trung tâm") and short[0].endswith("Hạ Long")
+    twins = unique_labels(["Báo Công an nhân dân điện tử"] * 2 + ["Báo Nhân Dân"], 20)
+    assert len(set(twins)) == 3 and twins[2] == "Báo Nhân Dân" and all(len(label) <= 20 for label in twins)
+
+
+def test_months_not_whole_are_marked(app):
+    import time_machine
+
+    from coordinator.attendance.reports import Period
+
+    with time_machine.travel(datetime(2026, 5, 10, 3, 0), tick=False):
+        period = Period(datetime(2026, 1, 15).date(), datetime(2026, 6, 30).date(), "Asia/Ho_Chi_Minh")
+        cut = period.partial_months()
+        assert set(cut) == {"2026-01", "2026-05", "2026-06"}
+        assert cut["2026-01"][0].day == 15 and cut["2026-05"][1].day == 10
+        assert Period(datetime(2026, 2, 1).date(), datetime(2026, 3, 31).date(), "Asia/Ho_Chi_Minh"
+                      ).partial_months() == {}
+    with time_machine.travel(datetime(2026, 5, 31, 3, 0), tick=False):  # the month's last day is not over
+        assert set(Period(datetime(2026, 4, 1).date(), datetime(2026, 5, 31).date(), "Asia/Ho_Chi_Minh"
+                          ).partial_months()) == {"2026-05"}
+
+
+def test_pages_draw_each_chart_for_a_desktop_and_a_phone(client, auth, spokesperson, data):
+    auth.login(spokesperson.email)
+    html = client.get("/reports/attendance").get_data(as_text=True)
+    pairs = html.count('class="chart-pair"')
+    assert pairs >= 4 and html.count("chart--narrow") == pairs
+    assert "Tháng chưa trọn" in html  # the period runs to today: this month is not over
+    svg = client.get("/reports/charts/trend.svg").get_data(as_text=True)
+    assert svg.count("<svg") == 1 and "chart--narrow" not in svg and 'width="720"' in svg

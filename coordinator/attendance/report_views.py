@@ -84,44 +84,63 @@ def _dim(by: str) -> str:
 
 # --- charts -------------------------------------------------------------------------------------------
 
-def trend_chart(monthly: list[dict]) -> Markup:
+def _partial(monthly: list[dict], period: reports.Period | None) -> dict:
+    """The chart arguments marking the months the period does not cover whole (see Period.partial_months)."""
+    cut = period.partial_months() if period is not None else {}
+    marked = [(index, item) for index, item in enumerate(monthly) if str(item.get("key")) in cut]
+    if not marked:
+        return {}
+    spans = ", ".join(f"{item['label']} ({cut[str(item['key'])][0]:%d/%m}–{cut[str(item['key'])][1]:%d/%m})"
+                      for _, item in marked)
+    return {"partial": [index for index, _ in marked], "partial_note": _("* Tháng chưa trọn: %(months)s",
+                                                                          months=spans)}
+
+
+def trend_chart(monthly: list[dict], period: reports.Period | None = None, width: int = 720) -> Markup:
     return charts.line_chart([i["label"] for i in monthly], [
         (_("Được mời"), [i["invited"] for i in monthly], "secondary"),
         (_("Nhận lời"), [i["accepted"] for i in monthly], "accent"),
         (_("Có mặt"), [i["attended"] for i in monthly], "primary")],
-        title=_("Diễn biến tham dự theo tháng"))
+        title=_("Diễn biến tham dự theo tháng"), width=width, **_partial(monthly, period))
 
 
-def rate_trend_chart(monthly: list[dict]) -> Markup:
+def rate_trend_chart(monthly: list[dict], period: reports.Period | None = None, width: int = 720) -> Markup:
     return charts.line_chart([i["label"] for i in monthly], [(_("Tỷ lệ tham dự"), [i["rate"] for i in monthly],
                                                               "primary")],
-                             title=_("Tỷ lệ tham dự theo tháng"), fmt=charts.percent, max_value=1)
+                             title=_("Tỷ lệ tham dự theo tháng"), fmt=charts.percent, max_value=1, width=width,
+                             **_partial(monthly, period))
 
 
-def rate_bars(items: list[dict], title: str, limit: int = 15) -> Markup:
+def rate_bars(items: list[dict], title: str, limit: int = 15, width: int = 720) -> Markup:
     rows = [(i["label"], i["rate"]) for i in items if i["invited"]][:limit]
-    return charts.bar_chart(rows, title=title, fmt=charts.percent, max_value=1)
+    return charts.bar_chart(rows, title=title, fmt=charts.percent, max_value=1, width=width)
 
 
-def tone_chart(tone: list[dict]) -> Markup:
+def tone_chart(tone: list[dict], period: reports.Period | None = None, width: int = 720) -> Markup:
     return charts.stacked_bars([i["label"] for i in tone], [
         (str(TONE_LABELS["positive"]), [i["positive"] for i in tone], "positive"),
         (str(TONE_LABELS["neutral"]), [i["neutral"] for i in tone], "neutral"),
         (str(TONE_LABELS["negative"]), [i["negative"] for i in tone], "negative")],
-        title=_("Sắc thái tin bài theo tháng"))
+        title=_("Sắc thái tin bài theo tháng"), width=width, **_partial(tone, period))
 
 
-def coverage_bars(items: list[dict], title: str, limit: int = 15) -> Markup:
-    return charts.bar_chart([(i["label"], i["total"]) for i in items if i["total"]][:limit], title=title)
+def coverage_bars(items: list[dict], title: str, limit: int = 15, width: int = 720) -> Markup:
+    return charts.bar_chart([(i["label"], i["total"]) for i in items if i["total"]][:limit], title=title,
+                            width=width)
 
 
-def questions_chart(monthly: list[dict]) -> Markup:
+def questions_chart(monthly: list[dict], period: reports.Period | None = None, width: int = 720) -> Markup:
     return charts.stacked_bars([i["label"] for i in monthly], [
         (_("Trả lời tại buổi họp"), [i["answered_at_briefing"] for i in monthly], "primary"),
         (_("Trả lời bằng văn bản"), [i["answered_in_writing"] for i in monthly], "positive"),
         (_("Chờ trả lời"), [i["pending"] for i in monthly], "accent"),
         (_("Từ chối"), [i["declined"] for i in monthly], "negative")],
-        title=_("Câu hỏi theo tháng"))
+        title=_("Câu hỏi theo tháng"), width=width, **_partial(monthly, period))
+
+
+def on_page(chart: Callable[..., Markup], *args) -> Markup:
+    """The chart as a page shows it: a desktop drawing and a phone drawing (charts.responsive)."""
+    return charts.responsive(lambda width: chart(*args, width=width))
 
 
 # --- data for each report -----------------------------------------------------------------------------
@@ -142,14 +161,14 @@ def _attendance_data(period: reports.Period, by: str, series_ids: list[int] | No
     return data
 
 
-def occurrence_trend_chart(by_briefing: list[dict]) -> Markup:
+def occurrence_trend_chart(by_briefing: list[dict], width: int = 720) -> Markup:
     """A series' occurrences one after another: invited, accepted, present."""
     labels = [f"{i['start'][8:10]}/{i['start'][5:7]}" if i.get("start") else str(i["label"]) for i in by_briefing]
     return charts.line_chart(labels, [
         (_("Được mời"), [i["invited"] for i in by_briefing], "secondary"),
         (_("Nhận lời"), [i["accepted"] for i in by_briefing], "accent"),
         (_("Có mặt"), [i["attended"] for i in by_briefing], "primary")],
-        title=_("Diễn biến tham dự qua các buổi của chuỗi"))
+        title=_("Diễn biến tham dự qua các buổi của chuỗi"), width=width)
 
 
 def _coverage_data(period: reports.Period, by: str) -> dict:
@@ -186,9 +205,11 @@ def overview() -> ResponseReturnValue:
     period, errors = _period()
     data = reports.overview(current_office_id(), period)
     by_outlet = reports.attendance_report(current_office_id(), period, "outlet")
-    return _page("overview", period, errors, data=data, by_outlet=by_outlet, trend=trend_chart(data["monthly"]),
-                 outlet_chart=rate_bars(by_outlet, _("Tỷ lệ tham dự theo cơ quan (15 cơ quan được mời nhiều nhất)")),
-                 tone=tone_chart(data["tone"]))
+    return _page("overview", period, errors, data=data, by_outlet=by_outlet,
+                 trend=on_page(trend_chart, data["monthly"], period),
+                 outlet_chart=on_page(rate_bars, by_outlet,
+                                      _("Tỷ lệ tham dự theo cơ quan (15 cơ quan được mời nhiều nhất)")),
+                 tone=on_page(tone_chart, data["tone"], period))
 
 
 @bp.get("/attendance")
@@ -202,30 +223,31 @@ def attendance() -> ResponseReturnValue:
         by = _by("outlet", reports.ATTENDANCE_DIMENSIONS)
         data = _attendance_data(period, by, series_ids)
     errors = {**errors, **series_errors}
-    return _page("attendance", period, errors, by=by, data=data, trend=trend_chart(data["monthly"]),
+    return _page("attendance", period, errors, by=by, data=data, trend=on_page(trend_chart, data["monthly"], period),
                  series_ids=series_ids or [], all_series=reports.office_series(current_office_id()),
                  report_args=_report_args(period, series_ids),
-                 occurrence_trend=occurrence_trend_chart(data["by_briefing"]) if series_ids else None,
-                 rate_trend=rate_trend_chart(data["monthly"]),
-                 bars=rate_bars(data["items"], _("Tỷ lệ tham dự theo %(dim)s", dim=_dim(by)))
+                 occurrence_trend=on_page(occurrence_trend_chart, data["by_briefing"]) if series_ids else None,
+                 rate_trend=on_page(rate_trend_chart, data["monthly"], period),
+                 bars=on_page(rate_bars, data["items"], _("Tỷ lệ tham dự theo %(dim)s", dim=_dim(by)))
                  if by not in ("month", "briefing") else None,
-                 level_chart=rate_bars(data["by_level"], _("Tỷ lệ tham dự theo cấp cơ quan")),
-                 kind_chart=rate_bars(data["by_kind"], _("Tỷ lệ tham dự theo loại hình")))
+                 level_chart=on_page(rate_bars, data["by_level"], _("Tỷ lệ tham dự theo cấp cơ quan")),
+                 kind_chart=on_page(rate_bars, data["by_kind"], _("Tỷ lệ tham dự theo loại hình")))
 
 
 @bp.get("/coverage")
 @require("read")
 def coverage() -> ResponseReturnValue:
     period, errors, by, data = _asked("outlet", ("outlet", "level", "kind"), _coverage_data)
-    return _page("coverage", period, errors, by=by, data=data, tone=tone_chart(data["tone"]),
-                 bars=coverage_bars(data["items"], _("Số tin bài theo %(dim)s", dim=_dim(by))))
+    return _page("coverage", period, errors, by=by, data=data, tone=on_page(tone_chart, data["tone"], period),
+                 bars=on_page(coverage_bars, data["items"], _("Số tin bài theo %(dim)s", dim=_dim(by))))
 
 
 @bp.get("/questions")
 @require("read")
 def questions() -> ResponseReturnValue:
     period, errors, by, data = _asked("briefing", reports.QUESTION_DIMENSIONS, _questions_data)
-    return _page("questions", period, errors, by=by, data=data, chart=questions_chart(data["monthly"]))
+    return _page("questions", period, errors, by=by, data=data,
+                 chart=on_page(questions_chart, data["monthly"], period))
 
 
 def _report_args(period: reports.Period, series_ids: list[int] | None) -> dict:
@@ -267,7 +289,7 @@ def _attendance_tables(period: reports.Period, by: str) -> tuple[str, list[Table
         Table(_("Theo tháng"), [_("Tháng"), *h], _att_rows(data["monthly"])),
         Table(_("Theo cấp cơ quan"), [_("Cấp"), *h], _att_rows(data["by_level"])),
         Table(_("Theo loại hình"), [_("Loại hình"), *h], _att_rows(data["by_kind"])),
-    ], [trend_chart(data["monthly"])]
+    ], [trend_chart(data["monthly"], period)]
 
 
 def _series_rows(items: list[dict]) -> list[list]:
@@ -304,7 +326,7 @@ def _coverage_tables(period: reports.Period, by: str) -> tuple[str, list[Table],
               _pair_rows(data["not_covered"])),
         Table(_("Đưa tin nhưng không dự họp"), [_("Buổi họp báo"), _("Ngày"), _("Cơ quan báo chí"), _("Số tin")],
               _pair_rows(data["not_attended"])),
-    ], [tone_chart(data["tone"])]
+    ], [tone_chart(data["tone"], period)]
 
 
 def _question_rows(items: list[dict]) -> list[list]:
@@ -319,7 +341,7 @@ def _questions_tables(period: reports.Period, by: str) -> tuple[str, list[Table]
     return _("Báo cáo câu hỏi của báo chí"), [
         Table(_("Theo %(dim)s", dim=_dim(by)), [str(DIMENSION_NAMES[by]), *headers], _question_rows(data["items"])),
         Table(_("Theo tháng"), [_("Tháng"), *headers], _question_rows(data["monthly"])),
-    ], [questions_chart(data["monthly"])]
+    ], [questions_chart(data["monthly"], period)]
 
 
 TABLES = {"attendance": _attendance_tables, "coverage": _coverage_tables, "questions": _questions_tables}
@@ -368,20 +390,21 @@ def chart(name: str) -> ResponseReturnValue:
         abort(422)
     office_id = current_office_id()
     if name == "trend":
-        svg = trend_chart(reports.attendance_report(office_id, period, "month", series_ids=series_ids))
+        svg = trend_chart(reports.attendance_report(office_id, period, "month", series_ids=series_ids), period)
     elif name == "rate-trend":
-        svg = rate_trend_chart(reports.attendance_report(office_id, period, "month", series_ids=series_ids))
+        svg = rate_trend_chart(reports.attendance_report(office_id, period, "month", series_ids=series_ids),
+                               period)
     elif name == "occurrences" and series_ids:
         svg = occurrence_trend_chart(reports.attendance_report(office_id, period, "briefing", series_ids=series_ids))
     elif name in ("outlet", "journalist", "level", "kind"):
         svg = rate_bars(reports.attendance_report(office_id, period, name, series_ids=series_ids),
                         _("Tỷ lệ tham dự theo %(dim)s", dim=_dim(name)))
     elif name == "tone":
-        svg = tone_chart(reports.coverage_report(office_id, period, "month"))
+        svg = tone_chart(reports.coverage_report(office_id, period, "month"), period)
     elif name == "coverage-outlet":
         svg = coverage_bars(reports.coverage_report(office_id, period, "outlet"), _("Số tin bài theo cơ quan báo chí"))
     elif name == "questions":
-        svg = questions_chart(reports.questions_report(office_id, period, "month"))
+        svg = questions_chart(reports.questions_report(office_id, period, "month"), period)
     else:
         abort(404)
     prefix = _("bieu-do")

@@ -43,6 +43,22 @@ class Period:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return out
 
+    def partial_months(self) -> dict[str, tuple[date, date]]:
+        """The months this period does not cover whole, or that are not over yet: key → (first, last) day
+        counted. A chart marks them so a month cut short never reads as a collapse."""
+        today = clock.today(self.tz)
+        last_counted = min(self.end, today)
+        out = {}
+        for key in self.months():
+            year, month = int(key[:4]), int(key[5:7])
+            first = date(year, month, 1)
+            last = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
+            counted_first, counted_last = max(first, self.start), min(last, last_counted)
+            month_running = first <= today <= last and self.end >= today  # today itself is not over
+            if (counted_first, counted_last) != (first, last) or month_running:
+                out[key] = (counted_first, counted_last)
+        return out
+
 
 def default_period(tz: str, today: date | None = None) -> Period:
     """The last 12 months: from the first day of the month eleven months ago to today."""
