@@ -265,7 +265,7 @@ def test_crisis_form_defaults_and_urgent_event(logged_in, office):
     page = logged_in.get("/schedule/crisis").get_data(as_text=True)
     soon = local_now() + timedelta(minutes=60)
     assert "Họp báo khẩn" in page
-    assert f'value="{soon:%Y-%m-%d}"' in page
+    assert f'value="{soon:%d/%m/%Y}"' in page
     assert re.search(r'name="start_time"[^>]*value="' + f"{soon:%H}:", page) or f'value="{soon:%H}:' in page
     missing = logged_in.post("/schedule/crisis", data={"title": "Sạt lở", "start_date": f"{soon:%Y-%m-%d}",
                                                        "start_time": f"{soon:%H:%M}", "duration_minutes": "60"})

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from coordinator.attendance.operations import KIND_LABELS, MODE_LABELS, QUESTION_STATUS_LABELS, TONE_LABELS
+from coordinator.web.fields import DayField
 
 
 def choices_of(labels: dict) -> list[SelectChoice]:
@@ -30,7 +31,7 @@ class CoverageForm(FlaskForm):
                             description=_l("Để trống: nhận từ tên miền của đường dẫn."))
     briefing_id = SelectField(_l("Từ buổi họp báo"), coerce=int, validate_choice=False)
     title = StringField(_l("Tiêu đề"), validators=[Optional(), Length(max=500)])
-    published_on = DateField(_l("Ngày đăng"), validators=[Optional()])
+    published_on = DayField(_l("Ngày đăng"), validators=[Optional()])
     tone = SelectField(_l("Sắc thái"), choices=choices_of(TONE_LABELS), default="neutral")
     kind = SelectField(_l("Loại"), choices=choices_of(KIND_LABELS), default="article")
 
@@ -39,7 +40,7 @@ class PasteForm(FlaskForm):
     text = TextAreaField(_l("Danh sách đường dẫn (mỗi dòng một đường dẫn)"),
                          validators=[DataRequired(_l("Hãy dán ít nhất một đường dẫn.")), Length(max=200_000)])
     briefing_id = SelectField(_l("Từ buổi họp báo"), coerce=int, validate_choice=False)
-    published_on = DateField(_l("Ngày đăng"), validators=[Optional()])
+    published_on = DayField(_l("Ngày đăng"), validators=[Optional()])
     tone = SelectField(_l("Sắc thái"), choices=choices_of(TONE_LABELS), default="neutral")
     kind = SelectField(_l("Loại"), choices=choices_of(KIND_LABELS), default="article")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from coordinator.contacts.operations import KIND_LABELS, LANGUAGE_LABELS, LEVEL_LABELS, STATUS_LABELS
+from coordinator.web.fields import DayField
 
 
 def choices_of(labels: dict) -> list[SelectChoice]:
@@ -30,7 +31,7 @@ class JournalistForm(FlaskForm):
                                                           Length(max=255)])
     email = StringField(_l("Email"), validators=[DataRequired(_l("Vui lòng nhập email.")), Length(max=254)])
     outlet_id = SelectField(_l("Cơ quan báo chí"), coerce=int, validate_choice=False)
-    outlet_since = DateField(_l("Làm việc tại cơ quan này từ ngày"), validators=[Optional()])
+    outlet_since = DayField(_l("Làm việc tại cơ quan này từ ngày"), validators=[Optional()])
     phone = StringField(_l("Điện thoại"), validators=[Optional(), Length(max=40)])
     beats = StringField(_l("Lĩnh vực"), validators=[Optional(), Length(max=1000)])
     language = SelectField(_l("Ngôn ngữ nhận thư"), choices=choices_of(LANGUAGE_LABELS))

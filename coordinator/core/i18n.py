@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, refresh
 from flask_login import current_user
 
+from coordinator.core import dates
 from coordinator.extensions import babel
 
 DATETIME_PATTERN = "EEEE, dd/MM/yyyy, HH:mm"
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
                    default_translation_directories=str(app.root_path + "/translations"))
     app.jinja_env.filters["local_dt"] = format_local
     app.jinja_env.filters["local_day"] = format_day
+    app.jinja_env.filters["typed_day"] = dates.format_day  # a day as a text field shows it: 08/12/2026
     app.jinja_env.filters["short_dt"] = lambda v, tz=None: format_local(v, tz, pattern=SHORT_DATETIME_PATTERN)
 
     @app.before_request

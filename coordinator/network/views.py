@@ -16,6 +16,7 @@ from wtforms.fields import SelectChoice
 
 from coordinator.contacts.models import DistributionList, Journalist, Outlet
 from coordinator.core import clock
+from coordinator.core.dates import parse_typed_day
 from coordinator.core.errors import DomainError
 from coordinator.core.ids import parse_id
 from coordinator.core.permissions import can, require
@@ -319,9 +320,9 @@ def _period() -> tuple[date, date, dict[str, str]]:
         raw = request.args.get(key)
         if raw:
             try:
-                value = date.fromisoformat(raw)
+                value = parse_typed_day(raw)
             except ValueError:
-                errors[key] = _("Ngày không hợp lệ (YYYY-MM-DD).")
+                errors[key] = _("Ngày không hợp lệ: nhập ngày/tháng/năm, ví dụ 08/12/2026.")
                 continue
             if key == "from":
                 day_from = value

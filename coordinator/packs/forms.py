@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     MultipleFileField,
     RadioField,
@@ -16,6 +15,8 @@ from wtforms import (
 )
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from coordinator.web.fields import DayClockField
 
 LANGUAGE_LABELS = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
 
@@ -32,13 +33,12 @@ class PackForm(FlaskForm):
     body = TextAreaField(_l("Nội dung (cho phép định dạng HTML cơ bản)"), validators=[Optional()])
     language = SelectField(_l("Ngôn ngữ"), choices=choices_of(LANGUAGE_LABELS), default="vi")
     briefing_id = SelectField(_l("Buổi họp báo"), coerce=str, validators=[Optional()])
-    release_at = DateTimeLocalField(_l("Phát hành lúc (để trống: ngay khi được duyệt)"), format="%Y-%m-%dT%H:%M",
-                                    validators=[Optional()])
+    release_at = DayClockField(_l("Phát hành lúc (để trống: ngay khi được duyệt)"),
+                               validators=[Optional()])
     embargo_mode = RadioField(_l("Lệnh cấm đăng tải (embargo)"), default="fixed",
                               choices=[SelectChoice("fixed", _l("Giờ cố định (hoặc không cấm)")),
                                        SelectChoice("briefing", _l("Theo giờ bắt đầu của buổi họp báo"))])
-    embargo_until = DateTimeLocalField(_l("Cấm đăng tải trước (embargo)"), format="%Y-%m-%dT%H:%M",
-                                       validators=[Optional()])
+    embargo_until = DayClockField(_l("Cấm đăng tải trước (embargo)"), validators=[Optional()])
     embargo_offset_minutes = IntegerField(
         _l("Số phút sau giờ bắt đầu buổi họp"), default=0,
         validators=[Optional(), NumberRange(min=0, max=7 * 24 * 60, message=_l("Từ 0 đến 10080 phút."))])

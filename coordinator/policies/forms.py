@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -16,6 +15,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from coordinator.policies.operations import COMMENT_STATUS_LABELS, MAX_PER_QUARTER, STAGE_LABELS
+from coordinator.web.fields import DayField
 
 
 def choices_of(labels: dict) -> list[SelectChoice]:
@@ -29,10 +29,10 @@ class PolicyForm(FlaskForm):
     beat_id = SelectField(_l("Lĩnh vực"), coerce=int, validate_choice=False)
     owner_department = StringField(_l("Cơ quan chủ trì soạn thảo"), validators=[Optional(), Length(max=255)])
     stage = SelectField(_l("Giai đoạn"), choices=choices_of(STAGE_LABELS), default="drafting")
-    drafting_on = DateField(_l("Ngày bắt đầu dự thảo"), validators=[Optional()])
-    issued_on = DateField(_l("Ngày ban hành"), validators=[Optional()])
-    in_force_on = DateField(_l("Ngày có hiệu lực"), validators=[Optional()])
-    under_review_on = DateField(_l("Ngày bắt đầu rà soát"), validators=[Optional()])
+    drafting_on = DayField(_l("Ngày bắt đầu dự thảo"), validators=[Optional()])
+    issued_on = DayField(_l("Ngày ban hành"), validators=[Optional()])
+    in_force_on = DayField(_l("Ngày có hiệu lực"), validators=[Optional()])
+    under_review_on = DayField(_l("Ngày bắt đầu rà soát"), validators=[Optional()])
     document_number = StringField(_l("Số văn bản"), validators=[Optional(), Length(max=100)])
     consultation_open = BooleanField(_l("Mở trang lấy ý kiến công khai (khi đang dự thảo)"))
     citizen_comments = BooleanField(_l("Cho phép người dân góp ý (không chỉ nhà báo)"))

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -16,7 +15,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
     URLField,
     widgets,
 )
@@ -24,6 +22,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from coordinator.schedule.recurrence import WEEKDAY_NAMES, WEEKDAYS
+from coordinator.web.fields import ClockField, DayField
 
 
 def _local_start(form: FlaskForm) -> str | None:
@@ -79,8 +78,8 @@ class AudienceMixin:
 class SeriesForm(AudienceMixin, FlaskForm):
     title = StringField(_l("Tên buổi họp báo"), validators=[DataRequired(_l("Vui lòng nhập tên.")), Length(max=255)])
     description = TextAreaField(_l("Mô tả"), validators=[Optional(), Length(max=10000)])
-    start_date = DateField(_l("Ngày bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn ngày bắt đầu."))])
-    start_time = TimeField(_l("Giờ bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn giờ."))])
+    start_date = DayField(_l("Ngày bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn ngày bắt đầu."))])
+    start_time = ClockField(_l("Giờ bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn giờ."))])
     duration_minutes = IntegerField(_l("Thời lượng (phút)"), default=60,
                                     validators=[DataRequired(_l("Vui lòng nhập thời lượng.")),
                                                 NumberRange(min=1, max=1440, message=_l("Từ 1 đến 1440 phút."))])
@@ -92,7 +91,7 @@ class SeriesForm(AudienceMixin, FlaskForm):
     month_nth = SelectField(_l("Tuần trong tháng"), choices=NTH_CHOICES, default="1")
     month_weekday = SelectField(_l("Thứ"), choices=WEEKDAY_CHOICES, default="MO")
     end_mode = RadioField(_l("Kết thúc"), choices=END_CHOICES, default="never")
-    until = DateField(_l("Đến hết ngày"), validators=[Optional()])
+    until = DayField(_l("Đến hết ngày"), validators=[Optional()])
     count = IntegerField(_l("Số buổi họp"), validators=[Optional(), NumberRange(min=1, max=5000)])
     rrule = StringField(_l("Quy tắc RRULE"), validators=[Optional(), Length(max=500)])
     holiday_policy = SelectField(_l("Ngày lễ và ngày nghỉ của cơ quan"), choices=HOLIDAY_CHOICES, default="skip")
@@ -173,9 +172,9 @@ SERIES_FIELD_MAP = {"dtstart": "start_date", "rrule": "rrule", "audience": "list
 
 class BriefingEditForm(FlaskForm):
     scope = RadioField(_l("Áp dụng cho"), choices=SCOPE_CHOICES, default="this")
-    start_date = DateField(_l("Ngày"), validators=[DataRequired(_l("Vui lòng chọn ngày."))])
-    start_time = TimeField(_l("Giờ bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn giờ."))])
-    end_time = TimeField(_l("Giờ kết thúc"), validators=[DataRequired(_l("Vui lòng chọn giờ kết thúc."))])
+    start_date = DayField(_l("Ngày"), validators=[DataRequired(_l("Vui lòng chọn ngày."))])
+    start_time = ClockField(_l("Giờ bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn giờ."))])
+    end_time = ClockField(_l("Giờ kết thúc"), validators=[DataRequired(_l("Vui lòng chọn giờ kết thúc."))])
     title = StringField(_l("Tên buổi họp báo"), validators=[Optional(), Length(max=255)])
     venue = StringField(_l("Địa điểm"), validators=[Optional(), Length(max=500)])
     online_url = URLField(_l("Đường dẫn trực tuyến"), validators=[Optional(), Length(max=1000)])
@@ -187,8 +186,8 @@ class BriefingEditForm(FlaskForm):
 
 class AdHocForm(AudienceMixin, FlaskForm):
     title = StringField(_l("Tên buổi họp báo"), validators=[DataRequired(_l("Vui lòng nhập tên.")), Length(max=255)])
-    start_date = DateField(_l("Ngày"), validators=[DataRequired(_l("Vui lòng chọn ngày."))])
-    start_time = TimeField(_l("Giờ bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn giờ."))])
+    start_date = DayField(_l("Ngày"), validators=[DataRequired(_l("Vui lòng chọn ngày."))])
+    start_time = ClockField(_l("Giờ bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn giờ."))])
     duration_minutes = IntegerField(_l("Thời lượng (phút)"), default=60,
                                     validators=[DataRequired(_l("Vui lòng nhập thời lượng.")),
                                                 NumberRange(min=1, max=1440, message=_l("Từ 1 đến 1440 phút."))])
@@ -215,8 +214,8 @@ class RecordPastForm(AdHocForm):
 class CrisisForm(AudienceMixin, FlaskForm):
     title = StringField(_l("Tên buổi họp báo khẩn"),
                         validators=[DataRequired(_l("Vui lòng nhập tên.")), Length(max=255)])
-    start_date = DateField(_l("Ngày"), validators=[DataRequired(_l("Vui lòng chọn ngày."))])
-    start_time = TimeField(_l("Giờ bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn giờ."))])
+    start_date = DayField(_l("Ngày"), validators=[DataRequired(_l("Vui lòng chọn ngày."))])
+    start_time = ClockField(_l("Giờ bắt đầu"), validators=[DataRequired(_l("Vui lòng chọn giờ."))])
     duration_minutes = IntegerField(_l("Thời lượng (phút)"), default=60,
                                     validators=[DataRequired(), NumberRange(min=1, max=1440)])
     venue = StringField(_l("Địa điểm"), validators=[Optional(), Length(max=500)])
@@ -229,7 +228,7 @@ class CrisisForm(AudienceMixin, FlaskForm):
 
 
 class ClosureForm(FlaskForm):
-    day = DateField(_l("Ngày nghỉ"), validators=[DataRequired(_l("Vui lòng chọn ngày."))])
+    day = DayField(_l("Ngày nghỉ"), validators=[DataRequired(_l("Vui lòng chọn ngày."))])
     name = StringField(_l("Tên ngày nghỉ"), validators=[DataRequired(_l("Vui lòng nhập tên ngày nghỉ.")),
                                                         Length(max=255)])
 

@@ -75,7 +75,7 @@ def test_officer_imports_journalists_and_creates_a_weekly_series(visitor, admin,
     visitor.shot("chuoi-moi")
     first = next_tuesday()
     page.get_by_label("Tên buổi họp báo").fill("Họp báo định kỳ chiều thứ Ba")
-    page.get_by_label("Ngày bắt đầu").fill(first.isoformat())
+    page.get_by_label("Ngày bắt đầu").fill(first.strftime("%d/%m/%Y"))  # as people type it
     page.get_by_label("Giờ bắt đầu").fill("15:00")
     page.get_by_label("Lặp lại", exact=True).select_option("WEEKLY")
     page.get_by_label("Thứ Ba", exact=True).check()

@@ -102,7 +102,7 @@ def test_spokesperson_approves_an_embargoed_pack_and_the_journalist_downloads_it
     page.get_by_label("Buổi họp báo", exact=True).select_option(str(briefing.id))
     page.get_by_label("Tóm tắt").fill("Mục tiêu đón 20 triệu lượt khách vào năm 2030.")
     page.get_by_label(re.compile("^Nội dung")).fill("<p>Đề án gồm <strong>5 nhóm giải pháp</strong>.</p>")
-    page.get_by_label("Cấm đăng tải trước (embargo)").fill(embargo.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Cấm đăng tải trước (embargo)").fill(embargo.strftime("%d/%m/%Y %H:%M"))
     page.get_by_label(re.compile("^Tệp")).set_input_files(upload)
     page.get_by_role("button", name="Tạo bản nháp").click()
     expect(page.get_by_text("Đã tạo tài liệu (bản nháp).")).to_be_visible()

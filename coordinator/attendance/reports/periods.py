@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from coordinator.core import clock
+from coordinator.core.dates import parse_typed_day
 from coordinator.core.errors import ValidationError
-from coordinator.core.validators import parse_day
 
 MAX_PERIOD_DAYS = 366 * 10
 
@@ -70,7 +70,7 @@ def default_period(tz: str, today: date | None = None) -> Period:
 
 
 def parse_period(raw_from: Any, raw_to: Any, tz: str, *, today: date | None = None) -> Period:
-    """``from``/``to`` as YYYY-MM-DD (``to`` inclusive); missing ones default to the last 12 months."""
+    """``from``/``to`` as 08/12/2026 or YYYY-MM-DD (``to`` inclusive); missing ones default to the last 12 months."""
     errors: dict[str, str] = {}
     default = default_period(tz, today)
     values: dict[str, date] = {}
@@ -79,9 +79,10 @@ def parse_period(raw_from: Any, raw_to: Any, tz: str, *, today: date | None = No
             values[key] = fallback
             continue
         try:
-            values[key] = parse_day(raw)
+            values[key] = parse_typed_day(raw)
         except ValueError:
-            errors[key] = _("Ngày không hợp lệ: %(value)s (định dạng YYYY-MM-DD).", value=str(raw)[:40])
+            errors[key] = _("Ngày không hợp lệ: %(value)s (nhập ngày/tháng/năm, ví dụ 08/12/2026).",
+                            value=str(raw)[:40])
     if not errors:
         if values["to"] < values["from"]:
             errors["to"] = _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
