@@ -1,6 +1,7 @@
 """``flask demo-data``: a believable province. Each domain adds its part as it lands."""
 from __future__ import annotations
 
+from coordinator.extensions import db
 from coordinator.offices.operations import create_office, get_office_by_slug
 from coordinator.users.operations import create_user, get_user_by_email
 
@@ -46,4 +47,8 @@ def load_demo(password: str) -> str:
     from coordinator.network.demo import load_network_demo
 
     lines.append(load_network_demo(office.id, password))
+    from coordinator.attendance.demo import report_summary
+
+    db.session.flush()
+    lines.append(report_summary(office.id))
     return "\n".join(lines)

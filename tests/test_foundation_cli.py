@@ -96,9 +96,22 @@ def test_create_api_token_unknown_user(runner):
     assert count(ApiToken) == 0
 
 
-def test_demo_data_is_idempotent(runner):
+def test_demo_data_is_idempotent(runner, client, auth):
     first = runner.invoke(args=["demo-data", "--password", "demo-password-1"])
     assert first.exit_code == 0, first.output
+    # The summary's figures are the reports page's (issue 25): same period, same counts.
+    import re
+
+    found = re.search(r"Báo cáo (\S+)–(\S+): (\d+) buổi họp báo, (\d+) lượt mời, (\d+) lượt có mặt \(\d+%\), "
+                      r"(\d+) tin bài, (\d+) câu hỏi", first.output)
+    assert found, first.output
+    auth.login("phatngon@quangninh.gov.vn", "demo-password-1")
+    page = client.get("/reports/").get_data(as_text=True)
+    shown = re.findall(r'<div class="stat__value">(\d+)</div><div class="stat__label">([^<(]+)', page)
+    figures = {label.strip(): int(value) for value, label in shown}
+    assert (figures["Buổi họp báo"], figures["Lượt mời"], figures["Lượt có mặt"], figures["Tin bài"],
+            figures["Câu hỏi"]) == tuple(int(n) for n in found.groups()[2:]), figures
+    assert f'value="{found.group(1)}"' in page and f'value="{found.group(2)}"' in page
     second = runner.invoke(args=["demo-data", "--password", "demo-password-1"])
     assert second.exit_code == 0
     assert count(Office) >= 1

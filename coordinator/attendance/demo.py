@@ -65,9 +65,21 @@ def load_attendance_demo(office_id: int, days: int = 365) -> str:
     if demo.coverage_rows:
         db.session.execute(insert(Coverage), demo.coverage_rows)
     db.session.flush()
-    invited = db.session.scalar(select(func.count(Invitation.id)).where(Invitation.office_id == office_id))
-    return (f"  Điểm danh: {len(past)} buổi họp báo đã qua, {invited} lời mời, {len(demo.attendance_rows)} lượt "
-            f"có mặt, {demo.questions_total} câu hỏi, {len(demo.coverage_rows)} tin bài")
+    return f"  Điểm danh, câu hỏi, đưa tin: {len(past)} buổi họp báo đã qua có số liệu mẫu."
+
+
+def report_summary(office_id: int) -> str:
+    """The figures the reports page opens with (its default period), in the same words, so the numbers a
+    newcomer reads after ``demo-data`` are the ones they then find in the product."""
+    from coordinator.attendance import reports
+    from coordinator.offices.models import Office
+
+    period = reports.default_period(db.session.get(Office, office_id).timezone)
+    data = reports.overview(office_id, period)
+    att = data["attendance"]
+    return (f"  Báo cáo {period.start:%d/%m/%Y}–{period.end:%d/%m/%Y}: {data['briefings']} buổi họp báo, "
+            f"{att['invited']} lượt mời, {att['attended']} lượt có mặt ({att['rate'] * 100:.0f}%), "
+            f"{data['coverage']['total']} tin bài, {data['questions']['asked']} câu hỏi")
 
 
 def _answer_invitations(past: list[Briefing], rng: random.Random) -> None:
