@@ -6,14 +6,25 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-dates test-sqlite test-postgres lint bench translations clean
 
-$(STAMP): requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+APP_STAMP := $(VENV)/.installed-app
+
+# `make run` installs only what the app needs; `make test` adds the test and benchmark tools. Each step says
+# what it does, and pip shows what it downloads (the first run takes a minute or two).
+$(APP_STAMP): requirements.txt
+	@echo "• Preparing $(VENV) (Python virtual environment)…"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	@echo "• Installing the app's pinned requirements (requirements.txt)…"
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on -r requirements.txt
+	@touch $(APP_STAMP)
+
+$(STAMP): $(APP_STAMP) requirements-dev.txt
+	@echo "• Installing the test and benchmark tools (requirements-dev.txt)…"
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on -r requirements-dev.txt
+	@touch $(STAMP)
 
 ## Set up, migrate, load demo data on the first run, start Redis + a worker + the web server.
-run: $(STAMP)
+run: $(APP_STAMP)
 	$(BIN)/python scripts/run.py
 
 ## Set up and run the whole suite: SQLite, then PostgreSQL (a throwaway cluster the tests start), then the
