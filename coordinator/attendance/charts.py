@@ -148,6 +148,20 @@ def _partial_note(note: str, *, x: int, y: int) -> str:
     return f'<text x="{x}" y="{y}" font-size="12" fill="{COLOURS["muted"]}">{escape(note)}</text>'
 
 
+def _axis_label(x: float, y: float, label: str, marked: bool) -> str:
+    """A column's name under the axis, starred when its period is not whole."""
+    return (f'<text x="{x:.1f}" y="{y}" text-anchor="middle" fill="{COLOURS["muted"]}">'
+            f'{escape(label)}{"*" if marked else ""}</text>')
+
+
+def _close(parts: list[str], *, note: str | None = None, x: int = 0, height: int = 0) -> Markup:
+    """The finished chart, with the note on months not whole at its foot when there is one."""
+    if note:
+        parts.append(_partial_note(note, x=x, y=height - 10))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
 def _x_label_every(count: int, width: int) -> int:
     """Every how many columns a label is written so they do not overlap (about 62 px each)."""
     room = max(1, (width - 90) // 62)
@@ -225,9 +239,7 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
 
     for index, label in enumerate(labels):
         if index % every == 0:
-            mark = "*" if index in partial else ""
-            parts.append(f'<text x="{x_of(index):.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
-                         f'fill="{COLOURS["muted"]}">{escape(label)}{mark}</text>')
+            parts.append(_axis_label(x_of(index), top + plot_h + 18, label, index in partial))
     for name, vals, colour in series:
         points = [(x_of(index), top + plot_h - (0 if top_value <= 0 else min(1.0, value / top_value)) * plot_h,
                    value, labels[index] if index < len(labels) else "", index in partial)
@@ -240,10 +252,7 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
             fill = "#ffffff" if is_partial else COLOURS[colour]
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{fill}" stroke="{COLOURS[colour]}">'
                          f'<title>{escape(name)} {escape(label)}: {escape(fmt(value))}</title></circle>')
-    if partial:
-        parts.append(_partial_note(partial_note, x=left, y=height - 10))
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    return _close(parts, note=partial_note if partial else None, x=left, height=height)
 
 
 def stacked_bars(labels: Sequence[str], segments: Sequence[tuple[str, Sequence[float], str]], *, title: str,
@@ -282,13 +291,8 @@ def stacked_bars(labels: Sequence[str], segments: Sequence[tuple[str, Sequence[f
             parts.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar_w:.1f}" height="{plot_h:.1f}" fill="none" '
                          f'stroke="{COLOURS["muted"]}" stroke-dasharray="4 3"/>')
         if index % every == 0:
-            mark = "*" if index in partial else ""
-            parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
-                         f'fill="{COLOURS["muted"]}">{escape(label)}{mark}</text>')
-    if partial:
-        parts.append(_partial_note(partial_note, x=left, y=height - 10))
-    parts.append("</svg>")
-    return Markup("".join(parts))
+            parts.append(_axis_label(x + bar_w / 2, top + plot_h + 18, label, index in partial))
+    return _close(parts, note=partial_note if partial else None, x=left, height=height)
 
 
 def standalone(svg: Markup) -> bytes:
