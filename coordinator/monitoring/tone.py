@@ -45,7 +45,6 @@ def _phrases(text: str) -> frozenset[str]:
     return frozenset(text.replace("\n", "").split("|"))
 
 
-NEGATORS = ("không hề", "chưa hề", "chẳng hề", "không còn", "chẳng còn", "không", "chưa", "chẳng")
 # "không" that negates nothing: the air, airlines, zero.
 _NOT_NEGATION = {"khí", "gian", "lưu", "quân", "phận", "ảnh", "người"}
 POSITIVE = _phrases("""thành công|hoàn thành|vượt|kỷ lục|phấn khởi|hài lòng|khen|khen ngợi|an toàn|kịp thời|ổn định|

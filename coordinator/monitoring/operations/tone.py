@@ -27,7 +27,7 @@ MIN_LABELS = 30
 RETRAIN_AFTER = 20
 HELDOUT_EVERY = 5
 BACKFILL_BATCH = 500
-_combined: dict[int, tone.Model] = {}  # ToneModel id -> global + office counts (rows never change)
+_combined: dict[int, tuple[int, tone.Model]] = {}  # office -> (ToneModel id, global + office counts)
 
 
 def _setting(name: str, default: int) -> int:
@@ -51,10 +51,11 @@ def model_for(office_id: int) -> tone.Model:
     row = latest_model(office_id)
     if row is None or not row.active:
         return tone.global_model()
-    if row.id not in _combined:
+    cached = _combined.get(office_id)
+    if cached is None or cached[0] != row.id:  # a version row never changes: its id says it all
         office = tone.Model(version=row.name, docs=list(row.counts["docs"]), counts=dict(row.counts["counts"]))
-        _combined[row.id] = tone.combine(tone.global_model(), office, row.name)
-    return _combined[row.id]
+        cached = _combined[office_id] = (row.id, tone.combine(tone.global_model(), office, row.name))
+    return cached[1]
 
 
 # --- proposals -------------------------------------------------------------------------------------------
