@@ -21,7 +21,7 @@ def tone_model_summary() -> dict:
     """For the queue's side card: which model proposes, the office's labels and its latest version."""
     office_id = current_office_id()
     return {"using": ops.model_for(office_id).version, "labels": ops.label_count(office_id),
-            "latest": ops.latest_model(office_id), "min_labels": ops.tone.MIN_LABELS}
+            "latest": ops.latest_model(office_id), "min_labels": ops.min_labels()}
 
 
 @bp.get("/coverage/articles/<int:item_id>")

@@ -34,6 +34,11 @@ def _setting(name: str, default: int) -> int:
     return int(current_app.config.get(name, default))
 
 
+def min_labels() -> int:
+    """Labels an office needs before its own model is trained (``TONE_MIN_LABELS``)."""
+    return _setting("TONE_MIN_LABELS", MIN_LABELS)
+
+
 def lead_of(item: FeedItem) -> str:
     """What the model reads besides the title: the summary, else the start of the text."""
     return (item.summary or item.text or "")[:1000]
@@ -143,7 +148,7 @@ def label_count(office_id: int) -> int:
 def due_for_retraining(office_id: int) -> bool:
     """Enough labels, and enough new ones since the last version."""
     count = label_count(office_id)
-    if count < _setting("TONE_MIN_LABELS", MIN_LABELS):
+    if count < min_labels():
         return False
     latest = latest_model(office_id)
     return latest is None or count - latest.labels >= _setting("TONE_RETRAIN_AFTER", RETRAIN_AFTER)
@@ -158,7 +163,7 @@ def retrain(office_id: int) -> ToneModel | None:
     """A new version of the office's model from its labels, measured on its held-out labels against the global
     model; None when the office has too few labels (the global model keeps proposing)."""
     rows = labelled(office_id)
-    if len(rows) < _setting("TONE_MIN_LABELS", MIN_LABELS):
+    if len(rows) < min_labels():
         return None
     as_example = [(r.item.title, lead_of(r.item), r.label) for r in rows]
     train = [e for r, e in zip(rows, as_example, strict=True) if r.item_id % HELDOUT_EVERY]
@@ -187,5 +192,5 @@ def models_of(office_id: int, limit: int = 10) -> list[ToneModel]:
 
 # What the package (``monitoring.operations``) offers from this module.
 __all__ = ["accept", "backfill", "due_for_retraining", "items_without_tone", "label_count", "label_item",
-           "labelled", "latest_model", "lead_of", "model_for", "models_of", "offices_due", "propose_tone",
+           "labelled", "latest_model", "lead_of", "min_labels", "model_for", "models_of", "offices_due", "propose_tone",
            "retrain", "set_label"]
