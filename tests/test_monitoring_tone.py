@@ -168,7 +168,7 @@ def test_queue_shows_the_tone_and_confirming_with_a_tone_labels_the_article(app,
     assert proposal is not None
     auth.login(admin.email)
     page = client.get("/coverage/proposals").get_data(as_text=True)
-    assert f'id="article-tone-{item.id}"' in page and "Đúng: Tiêu cực" in page and "mất tích" in page
+    assert f'id="article-tone-{item.id}-{proposal.id}"' in page and "Đúng: Tiêu cực" in page and "mất tích" in page
     assert client.post(f"/coverage/proposals/{proposal.id}/confirm", data={"tone": "neutral"}).status_code == 302
     db.session.expire_all()
     assert (item.tone.label, item.tone.label_source) == ("neutral", "corrected")

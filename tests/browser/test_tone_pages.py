@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import PHONE, Visitor
+from tests.browser.helpers import axe_violations, english_words
 from tests.support import domain
 
 pytestmark = pytest.mark.browser
@@ -50,29 +51,30 @@ def _seed(office):
     return items, proposals
 
 
-def test_tone_in_the_queue_accept_correct_and_confirm(admin, office, live_server, new_context, shots):
+def test_tone_in_the_queue_accept_correct_and_confirm(admin, office, live_server, new_context, shots, axe_source):
     from coordinator.attendance.models import Coverage
     from coordinator.extensions import db
 
-    (flood, rescue), (_p_flood, p_rescue) = _seed(office)
+    (flood, rescue), (p_flood, p_rescue) = _seed(office)
     assert (flood.tone.proposed, rescue.tone.proposed) == ("negative", "positive")
 
     staff = Visitor(new_context().new_page(), live_server, shots)
     staff.login(admin.email)
     staff.goto("/coverage/proposals", "hang-doi-sac-thai")
-    panel = staff.page.locator(f"#article-tone-{flood.id}")
+    panel = staff.page.locator(f"#article-tone-{flood.id}-{p_flood.id}")
     expect(panel).to_contain_text("Sắc thái đề xuất: Tiêu cực")
     expect(panel).to_contain_text("độ tin cậy")
     expect(panel.locator("mark").first).to_be_visible()
+    assert axe_violations(staff.page, axe_source) == []
 
     panel.get_by_role("button", name="Đúng: Tiêu cực").click()
     expect(staff.page.get_by_text("Đã ghi nhận sắc thái.")).to_be_visible()
-    expect(staff.page.locator(f"#article-tone-{flood.id}")).to_contain_text("đề xuất đã được xác nhận")
+    expect(staff.page.locator(f"#article-tone-{flood.id}-{p_flood.id}")).to_contain_text("đề xuất đã được xác nhận")
     staff.shot("da-xac-nhan-sac-thai")
 
-    staff.page.locator(f"#article-tone-{rescue.id}").get_by_role("button", name="Trung lập").click()
+    staff.page.locator(f"#article-tone-{rescue.id}-{p_rescue.id}").get_by_role("button", name="Trung lập").click()
     expect(staff.page.get_by_text("Cảm ơn: sửa đổi này giúp mô hình")).to_be_visible()
-    expect(staff.page.locator(f"#article-tone-{rescue.id}")).to_contain_text("đã sửa (đề xuất: Tích cực)")
+    expect(staff.page.locator(f"#article-tone-{rescue.id}-{p_rescue.id}")).to_contain_text("đã sửa (đề xuất: Tích cực)")
     staff.shot("da-sua-sac-thai")
     db.session.expire_all()
     assert (flood.tone.label, flood.tone.label_source) == ("negative", "accepted")
@@ -87,15 +89,16 @@ def test_tone_in_the_queue_accept_correct_and_confirm(admin, office, live_server
     coverage = db.session.scalar(select(Coverage).where(Coverage.url == rescue.url))
     assert coverage is not None and coverage.tone == "neutral"
 
-    staff.page.locator(f"#proposal-{_p_flood.id}").get_by_role("link", name="Chi tiết tin bài").click()
+    staff.page.locator(f"#proposal-{p_flood.id}").get_by_role("link", name="Chi tiết tin bài").click()
     expect(staff.page.get_by_role("heading", level=1)).to_have_text(ARTICLES[0][0])
     expect(staff.page.get_by_text("Mô hình: global-1")).to_be_visible()
     staff.shot("trang-tin-bai")
+    assert axe_violations(staff.page, axe_source) == [] and english_words(staff.page) == []
     staff.page.get_by_role("button", name="English").click()
     expect(staff.page.get_by_role("heading", name="Tone", exact=True)).to_be_visible()
     staff.shot("trang-tin-bai-en")
     staff.goto("/coverage/proposals", "hang-doi-en")
-    expect(staff.page.locator(f"#article-tone-{flood.id}")).to_contain_text("Tone: Negative")
+    expect(staff.page.locator(f"#article-tone-{flood.id}-{p_flood.id}")).to_contain_text("Tone: Negative")
 
     phone = Visitor(new_context(viewport=PHONE).new_page(), live_server, shots)
     phone.login(admin.email)
