@@ -254,3 +254,24 @@ def test_an_office_model_worse_than_the_global_is_not_used(app, office):
     db.session.commit()
     assert row is not None and row.accuracy < row.global_accuracy and not row.active
     assert ops.model_for(office.id) is tone.global_model()
+
+
+def test_every_article_is_listed_with_its_tone_and_filtered(app, office, other_office, admin, auth, client):
+    flood, fee, notice = _articles(office, [
+        {"title": "Lũ quét cuốn trôi cầu treo, hai người mất tích", "lead": "Nhiều hộ dân bị cô lập."},
+        {"title": "Phí trông giữ xe tăng gấp ba, người dân phản đối", "lead": "Người dân bức xúc."},
+        {"title": "Tỉnh công bố lịch nghỉ Tết của kho bạc", "lead": "Giao dịch tạm dừng từ ngày 28 tháng Chạp."}])
+    foreign = _articles(other_office, [{"title": "Sạt lở ở Hà Giang, hai người tử vong", "lead": ""}])[0]
+    ops.label_item(fee, "neutral")  # staff's label wins over the proposal in the list and its filter
+    db.session.commit()
+    assert (flood.tone.proposed, fee.tone.proposed) == ("negative", "negative")
+    auth.login(admin.email)
+    everything = client.get("/coverage/articles").get_data(as_text=True)
+    assert all(i.title in everything for i in (flood, fee, notice)) and foreign.title not in everything
+    negative = client.get("/coverage/articles?tone=negative").get_data(as_text=True)
+    assert flood.title in negative and fee.title not in negative and notice.title not in negative
+    neutral = client.get("/coverage/articles?tone=neutral").get_data(as_text=True)
+    assert fee.title in neutral and "đã xác nhận" in neutral
+    unanswered = client.get("/coverage/articles?unanswered=1").get_data(as_text=True)
+    assert flood.title in unanswered and fee.title not in unanswered
+    assert client.get("/coverage/articles?tone=tuyet-voi").status_code == 200  # an unknown tone filters nothing

@@ -89,6 +89,15 @@ def test_tone_in_the_queue_accept_correct_and_confirm(admin, office, live_server
     coverage = db.session.scalar(select(Coverage).where(Coverage.url == rescue.url))
     assert coverage is not None and coverage.tone == "neutral"
 
+    staff.page.get_by_role("link", name="Mọi tin bài tìm thấy và sắc thái").click()
+    expect(staff.page.get_by_role("heading", level=1, name="Mọi tin bài tìm thấy")).to_be_visible()
+    staff.page.get_by_label("Sắc thái", exact=True).select_option("neutral")
+    staff.page.get_by_role("button", name="Lọc").click()
+    expect(staff.page.get_by_role("link", name=ARTICLES[1][0])).to_be_visible()
+    expect(staff.page.get_by_role("link", name=ARTICLES[0][0])).to_have_count(0)
+    staff.shot("moi-tin-bai-trung-lap")
+    assert axe_violations(staff.page, axe_source) == [] and english_words(staff.page) == []
+    staff.goto("/coverage/proposals", "hang-doi-lai")
     staff.page.locator(f"#proposal-{p_flood.id}").get_by_role("link", name="Chi tiết tin bài").click()
     expect(staff.page.get_by_role("heading", level=1)).to_have_text(ARTICLES[0][0])
     expect(staff.page.get_by_text("Mô hình: global-1")).to_be_visible()
@@ -104,11 +113,15 @@ def test_tone_in_the_queue_accept_correct_and_confirm(admin, office, live_server
     phone.login(admin.email)
     phone.goto("/coverage/proposals", "dien-thoai-hang-doi")
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.goto("/coverage/articles", "dien-thoai-moi-tin-bai")
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.goto(f"/coverage/articles/{flood.id}", "dien-thoai-tin-bai")
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.page.get_by_role("button", name="English").click()
     expect(phone.page.get_by_role("heading", name="Tone", exact=True)).to_be_visible()
     phone.shot("dien-thoai-tin-bai-en")
+    phone.goto("/coverage/articles", "dien-thoai-moi-tin-bai-en")
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.goto("/coverage/proposals?status=confirmed", "dien-thoai-da-xac-nhan-en")
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.goto("/coverage/proposals", "dien-thoai-hang-doi-en")
