@@ -76,6 +76,10 @@ BENCHES = [
           "The labelled set of articles matched as the match job does, the best proposal compared with its "
           "label: precision, recall and F1 at the proposal threshold, per score band, and time per article.",
           optional=True),
+    Bench("Article tone: the shipped model and after an office's corrections (issue 27.1)", "bench/tone_bench.py",
+          (), "Accuracy, macro-F1 and the confusion matrix on 100 held-out headlines with leads, for the shipped "
+          "model and for the office's model retrained (through the job's operation) after staff answered 200 "
+          "proposals; per hard-case kind; the cost of a proposal.", optional=True),
 ]
 
 

@@ -98,6 +98,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # A fan-out of at least FANOUT_ASSIST_MIN recipients is shared by up to FANOUT_PARTS workers.
         "FANOUT_PARTS": int(env.get("FANOUT_PARTS", "4")),
         "FANOUT_ASSIST_MIN": int(env.get("FANOUT_ASSIST_MIN", "1000")),
+        # An office's tone model: trained once it has this many labels, again after this many new ones.
+        "TONE_MIN_LABELS": int(env.get("TONE_MIN_LABELS", "30")),
+        "TONE_RETRAIN_AFTER": int(env.get("TONE_RETRAIN_AFTER", "20")),
         # Rate limits live in the app's Redis, so every gunicorn worker (and machine) counts together; if
         # Redis cannot be reached each process counts in memory meanwhile rather than failing the request.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or limiter_storage_uri(redis_url),

@@ -6,7 +6,10 @@
   fetched one after another) and, for each feed still due, fetches it (conditional GET), stores new items,
   extracts article text when the feed carries only a summary, records health; nothing a feed does
   stops the others;
-- ``match_item`` proposes briefings for one item; re-running it recomputes pending proposals only.
+- ``match_item`` proposes briefings for one item; re-running it recomputes pending proposals only;
+- ``tone_due`` (every 5 min) proposes a tone for articles that have none (stored before tone existed, or
+  lost) and enqueues ``tone_retrain`` for each office with enough new labels; ``tone_retrain`` trains
+  that office's next model version from its own labels only.
 """
 from __future__ import annotations
 
@@ -131,3 +134,26 @@ def match_item(item_id: int) -> list[int]:
     db.session.flush()
     return [p.id for p in proposals]
 
+
+
+def tone_due() -> dict[str, object]:
+    """Tone for articles without one (in batches, saved one batch at a time), then retraining where due."""
+    proposed = 0
+    while True:
+        done = operations.backfill()
+        proposed += done
+        uow.checkpoint()
+        if done < operations.tone.BACKFILL_BATCH:
+            break
+    offices = operations.offices_due()
+    for office_id in offices:
+        tasks.enqueue("monitoring.tone_retrain", office_id)
+    return {"proposed": proposed, "retrain": offices}
+
+
+def tone_retrain(office_id: int) -> int | None:
+    """The office's next model version (None: too few labels, or retrained meanwhile by another job)."""
+    if not operations.due_for_retraining(office_id):
+        return None
+    row = operations.retrain(office_id)
+    return row.version if row is not None else None

@@ -43,6 +43,7 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("invitations-due", "invitations.dispatch_due", every=300),
     Periodic("attendance-weekly-digest", "attendance.weekly_digest", every=3600),
     Periodic("monitoring-poll", "monitoring.poll", every=60),
+    Periodic("monitoring-tone", "monitoring.tone_due", every=300),
     Periodic("users-tidy", "users.tidy", every=3600),
 )
 

@@ -52,6 +52,10 @@ TASKS: dict[str, Task] = {
     "monitoring.fetch_host": Task("jobs.monitoring_jobs.fetch_host", queue="bulk", timeout=1800, retry_intervals=()),
     "monitoring.match_item": Task("jobs.monitoring_jobs.match_item", queue="default", timeout=300,
                                   retry_intervals=(10, 60)),
+    # Tone: proposals for articles that have none, and office models retrained once enough labels exist.
+    "monitoring.tone_due": Task("jobs.monitoring_jobs.tone_due", queue="bulk", timeout=600, retry_intervals=()),
+    "monitoring.tone_retrain": Task("jobs.monitoring_jobs.tone_retrain", queue="bulk", timeout=900,
+                                    retry_intervals=(60,)),
     "users.tidy": Task("jobs.users_jobs.tidy", queue="bulk", timeout=300, retry_intervals=()),
 }
 

@@ -14,6 +14,7 @@ from coordinator.core.errors import ValidationError
 from coordinator.monitoring import operations as ops
 from coordinator.monitoring.models import (
     PROPOSAL_STATUSES,
+    ArticleTone,
     FeedItem,
     MatchProposal,
     MonitoringSettings,
@@ -38,7 +39,12 @@ ITEM = openapi.schema("FeedItem", {
                    "feed_id": {"type": ["integer", "null"]},
                    "url": {"type": "string"}, "title": {"type": "string"}, "summary": {"type": "string"},
                    "text_source": {"type": "string"}, "published_at": {"type": "string"},
-                   "matched_at": {"type": ["string", "null"]}}})
+                   "matched_at": {"type": ["string", "null"]},
+                   "tone": {"type": ["object", "null"], "properties": {
+                       "proposed": {"enum": list(TONES)}, "confidence": {"type": "number"},
+                       "phrases": {"type": "array", "items": {"type": "object"}}, "model": {"type": "string"},
+                       "label": {"enum": [*TONES, None]}, "label_source": {"enum": ["accepted", "corrected", None]},
+                       "labelled_at": {"type": ["string", "null"]}}}}})
 PROPOSAL = openapi.schema("CoverageProposal", {
     "type": "object", "required": ["id", "item", "briefing_id", "score", "phrases", "status"],
     "properties": {"id": {"type": "integer"}, "item": ITEM, "briefing_id": {"type": "integer"},
@@ -68,6 +74,13 @@ openapi.operation("/feeds/{feed_id}", "delete", tag=TAG, summary="Remove a feed 
                   responses={"204": {"description": "Deleted"}})
 openapi.operation("/feed-items/{item_id}", "get", tag=TAG, summary="An item found in a feed",
                   responses={"200": openapi.json_response(ITEM)})
+openapi.operation("/feed-items/{item_id}/tone", "post", tag=TAG,
+                  summary="Accept the proposed tone ({\"accept\": true}) or correct it ({\"tone\": ...})",
+                  request_body=openapi.json_request({"type": "object", "properties": {
+                      "tone": {"enum": list(TONES)}, "accept": {"type": "boolean"}}}),
+                  responses={"200": openapi.json_response(ITEM)})
+openapi.operation("/tone-models", "get", tag=TAG, summary="The office's tone model versions and the one in use",
+                  responses={"200": openapi.json_response({"type": "object"})})
 openapi.operation("/coverage-proposals", "get", tag=TAG, summary="The review queue: proposals, best first",
                   parameters=[*openapi.PAGE_PARAMS,
                               {"name": "status", "in": "query", "schema": {"enum": list(PROPOSAL_STATUSES)}},
@@ -112,10 +125,18 @@ def feed_json(feed: OutletFeed) -> dict:
             "problems": feed.problems or []}
 
 
+def tone_json(row: ArticleTone | None) -> dict | None:
+    if row is None:
+        return None
+    return {"proposed": row.proposed, "confidence": row.confidence, "phrases": row.phrases or [],
+            "model": row.model_version, "label": row.label, "label_source": row.label_source,
+            "labelled_at": iso(row.labelled_at)}
+
+
 def item_json(item: FeedItem) -> dict:
     return {"id": item.id, "outlet_id": item.outlet_id, "outlet": item.outlet.name, "feed_id": item.feed_id,
             "url": item.url, "title": item.title, "summary": item.summary[:1000], "text_source": item.text_source,
-            "published_at": iso(item.published_at), "matched_at": iso(item.matched_at)}
+            "published_at": iso(item.published_at), "matched_at": iso(item.matched_at), "tone": tone_json(item.tone)}
 
 
 def proposal_json(row: MatchProposal) -> dict:
@@ -174,6 +195,32 @@ def delete_feed(feed_id: int) -> ResponseReturnValue:
 @bp.get("/feed-items/<int:item_id>")
 def get_item(item_id: int) -> ResponseReturnValue:
     return jsonify(item_json(get_scoped(FeedItem, item_id)))
+
+
+def _label(item: FeedItem) -> None:
+    body = json_body()
+    if body.get("accept") is True and body.get("tone") is None:
+        if item.tone is None:
+            raise ValidationError({"accept": _("Tin bài chưa có sắc thái đề xuất.")})
+        ops.accept(item.tone, user_id=_user_id())
+        return
+    ops.label_item(item, body.get("tone"), user_id=_user_id())
+
+
+@bp.post("/feed-items/<int:item_id>/tone")
+def label_item_tone(item_id: int) -> ResponseReturnValue:
+    return act_on(FeedItem, item_id, _label, item_json)
+
+
+@bp.get("/tone-models")
+def list_tone_models() -> ResponseReturnValue:
+    office = office_id()
+    rows = ops.models_of(office)
+    return jsonify({"using": ops.model_for(office).version, "labels": ops.label_count(office),
+                    "items": [{"version": r.version, "name": r.name, "created_at": iso(r.created_at),
+                               "labels": r.labels, "train_size": r.train_size, "heldout_size": r.heldout_size,
+                               "accuracy": r.accuracy, "macro_f1": r.macro_f1, "global_accuracy": r.global_accuracy,
+                               "active": r.active} for r in rows]})
 
 
 @bp.get("/coverage-proposals")

@@ -67,6 +67,7 @@ def load_monitoring_demo(office_id: int) -> str:
         items.append(_item(feed, f"khac-{k}", title, summary, now - timedelta(hours=6 * (k + 1))))
     for item in items:
         ops.match_item(item)
+        ops.propose_tone(item)
     for feed in feeds:
         feed.items_total = sum(1 for i in items if i.feed_id == feed.id)
     db.session.flush()

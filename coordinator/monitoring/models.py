@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from coordinator.contacts.models import Outlet
 from coordinator.core import clock
@@ -14,6 +14,7 @@ from coordinator.extensions import db
 from coordinator.schedule.models import Briefing
 
 PROPOSAL_STATUSES = ("pending", "confirmed", "rejected")
+LABEL_SOURCES = ("accepted", "corrected")
 # What the last fetch of a feed gave: ok (new or unchanged content), not_modified (304), error.
 FETCH_STATES = ("never", "ok", "not_modified", "error")
 
@@ -123,3 +124,54 @@ class MonitoringSettings(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), primary_key=True)
     window_days: Mapped[int] = mapped_column(Integer, default=3)
     threshold: Mapped[float] = mapped_column(Float, default=0.5)
+
+
+class ArticleTone(OfficeRow, db.Model):
+    """The tone proposed for an article (with its confidence and the phrases that decided it) and, once staff
+    accepted or corrected it, the label the office's model learns from."""
+
+    __tablename__ = "article_tone"
+    __table_args__ = (UniqueConstraint("item_id"), Index("ix_article_tone_office_labelled", "office_id", "labelled_at"))
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("feed_item.id", ondelete="CASCADE"))
+    proposed: Mapped[str] = mapped_column(String(20))
+    confidence: Mapped[float] = mapped_column(Float)
+    # [{"text": as written, "towards": tone, "weight": float}], strongest first
+    phrases: Mapped[list] = mapped_column(JSON, default=list)
+    model_version: Mapped[str] = mapped_column(String(60))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    label: Mapped[str | None] = mapped_column(String(20))  # what staff said: the proposal accepted or corrected
+    label_source: Mapped[str | None] = mapped_column(String(20))  # accepted | corrected
+    labelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    labelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    item: Mapped[FeedItem] = relationship(lazy="joined", backref=backref("tone", uselist=False, lazy="select",
+                                                                           passive_deletes=True))
+
+    @property
+    def tone(self) -> str:
+        """The label when staff gave one, else the proposal."""
+        return self.label or self.proposed
+
+
+class ToneModel(OfficeRow, db.Model):
+    """A version of an office's tone model: its own labels' counts (added to the global model's), how it
+    measured on the office's held-out labels against the global model, and whether it is used."""
+
+    __tablename__ = "tone_model"
+    __table_args__ = (UniqueConstraint("office_id", "version"),)
+
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    labels: Mapped[int] = mapped_column(Integer)  # labels that existed when it was trained
+    train_size: Mapped[int] = mapped_column(Integer)
+    heldout_size: Mapped[int] = mapped_column(Integer)
+    accuracy: Mapped[float] = mapped_column(Float)  # on the held-out labels
+    macro_f1: Mapped[float] = mapped_column(Float)
+    global_accuracy: Mapped[float] = mapped_column(Float)  # the global model on the same labels
+    active: Mapped[bool] = mapped_column(Boolean, default=False)  # at least as good as the global model
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)  # {"docs": [..], "counts": {feature: [..]}}
+
+    @property
+    def name(self) -> str:
+        return f"office-{self.office_id}-v{self.version}"

@@ -18,6 +18,7 @@ from coordinator.core.errors import ValidationError
 from coordinator.core.validators import parse_id
 from coordinator.extensions import db
 from coordinator.monitoring.models import MatchProposal, PhraseWeight
+from coordinator.monitoring.operations.tone import label_item
 from coordinator.schedule.models import Briefing
 
 STATUS_LABELS = {"pending": _l("Chờ duyệt"), "confirmed": _l("Đã xác nhận"), "rejected": _l("Đã loại")}
@@ -72,13 +73,24 @@ def _coverage_for(proposal: MatchProposal, tone: str, user_id: int | None) -> Co
         return existing
 
 
+def _given_or_proposed(proposal: MatchProposal, value: Any) -> str:
+    """The tone staff chose; without one, the article's (its label, else the proposed tone), else neutral."""
+    if value in (None, "") and proposal.item.tone is not None:
+        return proposal.item.tone.tone
+    return _tone(value)
+
+
 def confirm(proposal: MatchProposal, *, tone: Any = None, user_id: int | None = None) -> Coverage:
-    """It becomes (or joins) exactly one coverage record; repeating it changes nothing."""
-    tone = _tone(tone)
+    """It becomes (or joins) exactly one coverage record; repeating it changes nothing. A tone staff chose
+    is also the article's tone label (what the office's tone model learns from)."""
+    chosen = tone not in (None, "")
+    tone = _given_or_proposed(proposal, tone)
     if proposal.status == "confirmed" and proposal.coverage_id is not None:
         coverage = db.session.get(Coverage, proposal.coverage_id)
         if coverage is not None:
             return coverage
+    if chosen:
+        label_item(proposal.item, tone, user_id=user_id)
     coverage = _coverage_for(proposal, tone, user_id)
     if proposal.status != "confirmed":
         learn(proposal.office_id, _keys(proposal), confirmed=True)
@@ -127,7 +139,8 @@ def reassign(proposal: MatchProposal, briefing_id: Any, *, tone: Any = None,
     briefing = db.session.get(Briefing, raw) if raw is not None else None
     if briefing is None or briefing.office_id != proposal.office_id:
         raise ValidationError({"briefing_id": _("Không tìm thấy buổi họp báo %(value)s.", value=briefing_id)})
-    tone = _tone(tone)
+    if tone not in (None, ""):
+        tone = _tone(tone)
     if briefing.id == proposal.briefing_id:
         confirm(proposal, tone=tone, user_id=user_id)
         return proposal
@@ -160,7 +173,8 @@ def bulk(office_id: int, ids: list[Any], action: str, *, tone: Any = None,
     if action not in ("confirm", "reject"):
         raise ValidationError({"action": _("Thao tác phải là confirm hoặc reject.")})
     rows = _chosen(office_id, ids)
-    tone = _tone(tone)
+    if tone not in (None, ""):
+        tone = _tone(tone)
     if action == "reject" and any(r.status == "confirmed" for r in rows):
         raise ValidationError({"ids": _("Có đề xuất đã được xác nhận: không loại được.")})
     done = 0

@@ -15,6 +15,7 @@ from coordinator.monitoring.fetch import host_allowed, host_of
 from coordinator.monitoring.models import FeedItem, OutletFeed
 from coordinator.monitoring.operations.feeds import allowed_hosts
 from coordinator.monitoring.operations.health import note_problem
+from coordinator.monitoring.operations.tone import model_for, propose_tone
 from coordinator.monitoring.parsing import ParsedFeed, ParsedItem
 
 # Health messages are data for staff who read the feed's log, kept in English like the fetch errors.
@@ -75,6 +76,9 @@ def store_items(feed: OutletFeed, parsed: ParsedFeed, now: datetime | None = Non
         item = _store_one(feed, entry, url, now)
         if item is not None:
             created.append(item)
+    model = model_for(feed.office_id) if created else None
+    for item in created:  # every article has a proposed tone from the moment it is stored
+        propose_tone(item, model)
     for code, count in skipped.items():
         note_problem(feed, code, SKIPPED_MESSAGES[code] % count, now)
     if created:
