@@ -148,8 +148,7 @@ class CancelTarget(_InvitationTarget):
         self.briefing = db.session.get(Briefing, self.spec["briefing_id"], populate_existing=True)
         if self.briefing is None or self.briefing.status != "cancelled":
             return False  # restored meanwhile: its update says so
-        series = self.briefing.series
-        self.sequence = self.briefing.sequence if series is None else max(self.briefing.sequence, series.sequence)
+        self.sequence = itip.cancel_sequence(self.briefing)
         return True
 
     def recipients(self) -> list[Recipient]:
@@ -180,7 +179,10 @@ class CancelRemovedTarget(_InvitationTarget):
     def prepare(self) -> bool:
         model = Series if self.spec["target"] == "series" else Briefing
         self.target = db.session.get(model, self.spec["id"], populate_existing=True)
-        return self.target is not None
+        if self.target is None:
+            return False
+        self.sequence = itip.whole_cancel_sequence(self.target)
+        return True
 
     def recipients(self) -> list[Recipient]:
         column = Invitation.series_id if isinstance(self.target, Series) else Invitation.briefing_id
@@ -193,7 +195,7 @@ class CancelRemovedTarget(_InvitationTarget):
             start, end, title = target_.start_aware, target_.start_aware + target_.duration, target_.title
         else:
             start, end, title = target_.start, target_.end, target_.effective_title
-        return messages.cancellation(invitation, self.office, uid=target_.uid, sequence=target_.sequence + 1,
+        return messages.cancellation(invitation, self.office, uid=target_.uid, sequence=self.sequence,
                                      title=title, start=start, end=end, timezone=target_.timezone,
                                      recurrence_id=None, key=messages.cancel_whole_key(invitation.id, target_.uid),
                                      whole_series=True)
