@@ -7,6 +7,7 @@ Mail goes through the real worker (``run_burst_worker``) into the file outbox, a
 """
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 from datetime import UTC, datetime, timedelta
@@ -221,3 +222,25 @@ def test_smtp_calendar_part_says_utf8():
     part = next(p for p in to_email_message(message).walk() if p.get_content_type() == "text/calendar")
     assert part.get_param("charset").lower() == "utf-8" and part.get_param("method") == "CANCEL"
     assert "Họp báo" in part.get_content()
+
+
+def test_sendgrid_calendar_part_is_what_the_provider_accepts():
+    """SendGrid allows ';' in a content type only as ``text/calendar; method=…`` and adds
+    ``charset=UTF-8`` to the part itself (its maintainers: sendgrid-java#552, sendgrid-ruby#298); a
+    ``charset`` parameter in the payload is refused with 400, so every invitation would fail. The payload
+    carries the method only, and the calendar as UTF-8 text (Vietnamese as is, and UTF-8 in the .ics)."""
+    from coordinator.mail.backends import SendGridBackend
+    from tests.servers.sendgrid_fake import validate_mail_send
+
+    calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Họp báo định kỳ\r\nEND:VCALENDAR\r\n"
+    message = OutgoingMessage(key="k", office_id=1, office_slug="qn", purpose="invite", to_email="a@b.vn",
+                              to_name="Nguyễn Thị Hạnh", from_email=SENDER[0], from_name=SENDER[1],
+                              subject="Giấy mời", text="Kính mời", html="<p>Kính mời</p>", calendar=calendar)
+    body = SendGridBackend.payload(message)
+    part = body["content"][-1]
+    assert part == {"type": "text/calendar; method=REQUEST", "value": calendar}
+    assert validate_mail_send(body) == []
+    ics = next(a for a in body["attachments"] if a["filename"] == "invite.ics")
+    assert base64.b64decode(ics["content"]).decode("utf-8") == calendar
+    part["type"] += "; charset=UTF-8"
+    assert [error["field"] for error in validate_mail_send(body)] == ["content.2.type"]
