@@ -173,6 +173,37 @@ def test_every_kind_of_invitation_mail_passes_libical(app, app_env, office):
     assert len(kinds) == 8
 
 
+def test_a_series_cancel_outranks_every_occurrence_update(app, app_env, office):
+    """An occurrence moved three times was last sent at SEQUENCE 3 while the series stayed at 0: the whole
+    series' CANCEL (a journalist taken off the audience) must still be above it, not the series' SEQUENCE
+    + 1 (a client would keep the occurrence)."""
+    people = domain.journalists(office, 2)
+    series = domain.weekly_series(office, people, lead_days=30)
+    ledger = Ledger(app)
+    ledger.take(_run(app_env))
+    moved = _occurrences(series)[2]
+    for hours in (1, 2, 3):
+        schedule.update_briefing(moved, {"start": (moved.recurrence_id + timedelta(hours=hours)).isoformat(),
+                                         "end": (moved.recurrence_id + timedelta(hours=hours + 1)).isoformat()})
+        db.session.commit()
+        ledger.take(_run(app_env))
+    assert ledger.requests[(people[1].email, series.uid, moved.recurrence_id)] == 3
+    schedule.update_series(db.session.get(Series, series.id), {"audience": {"journalist_ids": [people[0].id]}})
+    db.session.commit()
+    sent = ledger.take(_run(app_env))  # the Ledger checks each CANCEL's SEQUENCE against what was sent
+    (cancel,) = [cal for method, cal, message in sent if method == "CANCEL"]
+    assert int(cancel.walk("VEVENT")[0]["SEQUENCE"]) > 3
+
+
+def test_an_occurrence_cancel_outranks_the_series_request(app, office):
+    """An occurrence never changed on its own sits at the series' SEQUENCE: its CANCEL goes above it."""
+    people = domain.journalists(office, 1)
+    series = domain.weekly_series(office, people, lead_days=30)
+    row = _occurrences(series)[1]
+    series.sequence = row.sequence = 2
+    assert itip.cancel_sequence(row) == 3
+
+
 def test_a_split_invites_the_new_series_with_the_old_ones_end(app, app_env, office):
     """'This and following' far ahead of the new half's own invitation time: the old series' update
     (UNTIL) and the new series' REQUEST are planned together and both reach the invited at once."""
