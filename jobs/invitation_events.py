@@ -30,15 +30,14 @@ def series_updated(event: OutboxEvent) -> None:
 
 
 def series_split(event: OutboxEvent) -> None:
-    """'This and following': the old series ends (REQUEST with UNTIL), the new one is invited to."""
+    """'This and following': the old series ends (REQUEST with UNTIL) and the new one is invited to, in
+    the same breath (``delivery.plan_split``)."""
+    delivery.plan_split(event.payload["old_series_id"], event.payload["new_series_id"],
+                        changes=event.payload.get("changes"))
     old = db.session.get(Series, event.payload["old_series_id"])
-    if old is not None:
-        delivery.plan_invitations("series", old.id, changes=event.payload.get("changes"))
     new = db.session.get(Series, event.payload["new_series_id"])
-    if new is not None:
-        delivery.schedule_invitations("series", new.id)
-        if old is not None:
-            _carry_answers(old, new)
+    if old is not None and new is not None:
+        _carry_answers(old, new)
 
 
 def _carry_answers(old: Series, new: Series) -> None:

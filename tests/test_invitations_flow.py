@@ -19,6 +19,7 @@ from coordinator.mail.models import FanOut, Suppression
 from coordinator.schedule import operations as schedule
 from coordinator.schedule.models import Briefing
 from tests.support import domain
+from tests.support.libical_check import itip_errors
 from tests.support.processes import run_burst_worker
 
 
@@ -44,6 +45,7 @@ def check_itip(message, method: str, journalist_email: str, office_email: str = 
     assert str(cal["METHOD"]) == method
     calendar_part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
     assert calendar_part.get_param("method") == method
+    assert itip_errors(calendar_part.get_content()) == [], "libical's iTIP check (RFC 5546)"
     assert cal.walk("VTIMEZONE"), "every TZID needs its VTIMEZONE"
     events = cal.walk("VEVENT")
     assert events

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from coordinator.contacts.models import DistributionList, Journalist
 from coordinator.core import clock, events
 from coordinator.extensions import db
+from coordinator.invitations import itip
 from coordinator.invitations.models import Invitation
 from coordinator.invitations.operations import sync_invitations
 from coordinator.mail import fanout
@@ -86,15 +87,17 @@ def schedule_invitations(kind: str, target_id: int) -> None:
     plan_invitations(kind, target_id)
 
 
-def plan_invitations(kind: str, target_id: int, *, changes: dict | None = None) -> FanOut | None:
+def plan_invitations(kind: str, target_id: int, *, changes: dict | None = None,
+                     invite_now: bool = False) -> FanOut | None:
     """The full REQUEST of a series or ad hoc briefing, at its current SEQUENCE, to every journalist of its
     audience not yet sent that SEQUENCE: a first invitation for newcomers (once the invitation time has
-    come), an update with what changed for those invited before. Journalists who left get a CANCEL."""
+    come, or at once with ``invite_now``), an update with what changed for those invited before.
+    Journalists who left get a CANCEL."""
     target = load_target(kind, target_id)
     if target is None:
         return None
     due = invite_due_at(target)
-    invite_time = due is not None and due <= clock.now()
+    invite_time = due is not None and (invite_now or due <= clock.now())
     if invite_time:
         _, removed = sync_invitations(target)
         if removed:
@@ -109,6 +112,27 @@ def plan_invitations(kind: str, target_id: int, *, changes: dict | None = None) 
                        label=label, purpose="update" if changes else "invite", urgent=is_urgent(target),
                        series_id=target.id if isinstance(target, Series) else None,
                        briefing_id=target.id if isinstance(target, Briefing) else None)
+
+
+def plan_split(old_id: int, new_id: int, *, changes: dict | None = None) -> None:
+    """'This and following': the old series' update (its UNTIL) and, if the old series was already sent,
+    the new series' REQUEST, planned together. Sent apart (the new series at its own invitation time,
+    days later), the journalists' calendars would show the series ending in between."""
+    old = load_target("series", old_id)
+    new = load_target("series", new_id)
+    if old is not None:
+        plan_invitations("series", old.id, changes=changes)
+    if new is None:
+        return
+    if old is not None and _was_sent(old):
+        plan_invitations("series", new.id, invite_now=True)
+    else:
+        schedule_invitations("series", new.id)
+
+
+def _was_sent(series: Series) -> bool:
+    return db.session.scalar(select(Invitation.id).where(
+        Invitation.series_id == series.id, Invitation.sent_sequence.is_not(None)).limit(1)) is not None
 
 
 def behind_count(target: Target, *, invite_new: bool) -> int:
@@ -155,8 +179,7 @@ def plan_cancellation(briefing_id: int) -> FanOut | None:
     briefing = db.session.get(Briefing, briefing_id)
     if briefing is None:
         return None
-    sequence = briefing.sequence if briefing.series_id is None else max(briefing.sequence,
-                                                                        briefing.series.sequence)
+    sequence = itip.cancel_sequence(briefing)
     return fanout.plan("cancel", {"briefing_id": briefing.id, "sequence": sequence},
                        office_id=briefing.office_id, key=f"cancel:{briefing.id}:s{sequence}",
                        label=briefing.effective_title, purpose="cancel", urgent=is_urgent(briefing),

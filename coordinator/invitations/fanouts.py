@@ -28,8 +28,9 @@ from coordinator.schedule.models import Briefing, Series
 
 
 def _invitation_rows(column, target_id: int, *, sent_only: bool = False, behind_of: int | None = None,
-                     new_too: bool = False, ids: Sequence[int] | None = None):
-    """(invitation id, email, journalist status) of a target's live invitations, in a stable order."""
+                     new_too: bool = False, ids: Sequence[int] | None = None, changed_at: datetime | None = None):
+    """(invitation id, email, journalist status) of a target's live invitations, in a stable order.
+    ``changed_at``: only those whose last full REQUEST was made before that change (a later one carries it)."""
     query = (select(Invitation.id, Journalist.email, Journalist.status)
              .join(Journalist, Journalist.id == Invitation.journalist_id)
              .where(column == target_id, Invitation.cancelled_at.is_(None)).order_by(Invitation.id))
@@ -39,6 +40,8 @@ def _invitation_rows(column, target_id: int, *, sent_only: bool = False, behind_
                  .where(column == target_id, Invitation.id.in_(list(ids))).order_by(Invitation.id))
     if sent_only:
         query = query.where(Invitation.sent_sequence.is_not(None))
+    if changed_at is not None:
+        query = query.where(Invitation.request_stamp.is_(None) | (Invitation.request_stamp <= changed_at))
     if behind_of is not None:
         # Those already at this sequence stay on the list: their message is the same (same key, found sent,
         # not sent again), so a fan-out planned again keeps counting the whole audience, not just the rest.
@@ -109,7 +112,7 @@ class InviteTarget(_InvitationTarget):
         for invitation, delivery_id, _state in finished:
             connection.execute(update(Invitation).where(Invitation.id == invitation.id).values(
                 last_delivery_id=delivery_id, sent_sequence=self.sequence,
-                invited_at=invitation.invited_at or now))
+                invited_at=invitation.invited_at or now, request_stamp=self.batch.stamp))
 
 
 @target
@@ -128,7 +131,8 @@ class OccurrenceUpdateTarget(_InvitationTarget):
         return True
 
     def recipients(self) -> list[Recipient]:
-        rows = _invitation_rows(Invitation.series_id, self.briefing.series_id, sent_only=True)
+        rows = _invitation_rows(Invitation.series_id, self.briefing.series_id, sent_only=True,
+                                changed_at=self.briefing.last_modified)
         return self._recipients(rows, lambda invitation_id: messages.update_key(
             invitation_id, self.briefing.id, self.briefing.sequence))
 
@@ -148,13 +152,13 @@ class CancelTarget(_InvitationTarget):
         self.briefing = db.session.get(Briefing, self.spec["briefing_id"], populate_existing=True)
         if self.briefing is None or self.briefing.status != "cancelled":
             return False  # restored meanwhile: its update says so
-        series = self.briefing.series
-        self.sequence = self.briefing.sequence if series is None else max(self.briefing.sequence, series.sequence)
+        self.sequence = itip.cancel_sequence(self.briefing)
         return True
 
     def recipients(self) -> list[Recipient]:
         if self.briefing.series_id is not None:
-            rows = _invitation_rows(Invitation.series_id, self.briefing.series_id, sent_only=True)
+            rows = _invitation_rows(Invitation.series_id, self.briefing.series_id, sent_only=True,
+                                    changed_at=self.briefing.last_modified)
         else:
             rows = _invitation_rows(Invitation.briefing_id, self.briefing.id, sent_only=True)
         return self._recipients(rows, lambda invitation_id: messages.cancel_key(
@@ -180,7 +184,10 @@ class CancelRemovedTarget(_InvitationTarget):
     def prepare(self) -> bool:
         model = Series if self.spec["target"] == "series" else Briefing
         self.target = db.session.get(model, self.spec["id"], populate_existing=True)
-        return self.target is not None
+        if self.target is None:
+            return False
+        self.sequence = itip.whole_cancel_sequence(self.target)
+        return True
 
     def recipients(self) -> list[Recipient]:
         column = Invitation.series_id if isinstance(self.target, Series) else Invitation.briefing_id
@@ -193,7 +200,7 @@ class CancelRemovedTarget(_InvitationTarget):
             start, end, title = target_.start_aware, target_.start_aware + target_.duration, target_.title
         else:
             start, end, title = target_.start, target_.end, target_.effective_title
-        return messages.cancellation(invitation, self.office, uid=target_.uid, sequence=target_.sequence + 1,
+        return messages.cancellation(invitation, self.office, uid=target_.uid, sequence=self.sequence,
                                      title=title, start=start, end=end, timezone=target_.timezone,
                                      recurrence_id=None, key=messages.cancel_whole_key(invitation.id, target_.uid),
                                      whole_series=True)

@@ -2,17 +2,22 @@
 
 Each message carries only that journalist as ATTENDEE (RSVP=TRUE) and the office as
 ORGANIZER, so journalists never see each other's addresses. A series is sent as one
-VEVENT with its RRULE plus its RECURRENCE-ID overrides, exactly as in the feeds.
+VEVENT with its RRULE plus its RECURRENCE-ID overrides, as in the feeds, except that a cancelled
+occurrence is an EXDATE on the master: RFC 5546 allows no STATUS:CANCELLED in a REQUEST (the invited
+get that occurrence's own CANCEL with its RECURRENCE-ID). DTSTAMP is when the message was made
+(RFC 5546 §2.1.5), not when the record last changed (that is LAST-MODIFIED).
 """
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from icalendar import Calendar, Event, vCalAddress, vText
+from sqlalchemy import func, select
 
 from coordinator.contacts.models import Journalist
 from coordinator.core import clock
 from coordinator.core.icalendar_tz import add_missing_timezones
+from coordinator.extensions import db
 from coordinator.invitations.models import RSVP_TO_PARTSTAT
 from coordinator.offices.models import Office
 from coordinator.schedule import ical
@@ -42,15 +47,32 @@ def _feed_end() -> datetime:
     return datetime(today.year + ical.FEED_YEARS_AHEAD, today.month, min(today.day, 28), tzinfo=UTC)
 
 
-def series_components(series: Series) -> list[Event]:
+def _feed_components(series: Series) -> list[Event]:
     rows = ical.rows_for([series.id])[series.id]
     return ical.series_events(series, rows, DaysOff.for_office(series.office_id), _feed_end())
+
+
+def series_components(series: Series) -> list[Event]:
+    """The series as a REQUEST carries it: the feed's master and overrides, cancelled ones as EXDATE."""
+    master, *overrides = _feed_components(series)
+    cancelled = [event for event in overrides if str(event.get("STATUS")) == "CANCELLED"]
+    if cancelled:
+        _add_exdates(master, [event["RECURRENCE-ID"].dt for event in cancelled])
+    return [master, *(event for event in overrides if str(event.get("STATUS")) != "CANCELLED")]
+
+
+def _add_exdates(master: Event, moments: list[datetime]) -> None:
+    """One EXDATE property with the master's own dates and ``moments``, in order."""
+    existing = master.pop("EXDATE", None)
+    props = existing if isinstance(existing, list) else [existing] if existing is not None else []
+    dates = {value.dt for prop in props for value in prop.dts} | set(moments)
+    master.add("exdate", sorted(dates, key=lambda moment: moment.astimezone(UTC)))
 
 
 def occurrence_component(briefing: Briefing) -> Event:
     """The RECURRENCE-ID override of one occurrence, as it stands now."""
     series = briefing.series
-    for event in series_components(series):
+    for event in _feed_components(series):
         rid = event.get("RECURRENCE-ID")
         if rid is not None and rid.dt.astimezone(UTC) == briefing.recurrence_id:
             return event
@@ -72,14 +94,22 @@ def attendee_line(journalist: Journalist, rsvp: str = "needs_action") -> str:
     return Event().content_line("ATTENDEE", _attendee(journalist, partstat)).to_ical().decode()
 
 
-def calendar_shell(method: str, components: list[Event], *, office: Office, sender: tuple[str, str]) -> str:
+def made_at() -> datetime:
+    """A message's DTSTAMP: now, to the second."""
+    return clock.now().astimezone(UTC).replace(microsecond=0)
+
+
+def calendar_shell(method: str, components: list[Event], *, office: Office, sender: tuple[str, str],
+                   stamp: datetime | None = None) -> str:
     """The calendar every invited journalist gets, with an ATTENDEE slot in each component: rendered once
     for a fan-out, then ``fill(shell, journalist)`` puts in the one journalist it is for (byte for byte
-    what ``calendar`` renders for them)."""
+    what ``calendar`` renders for them). ``stamp`` (default: now) is every component's DTSTAMP."""
     cal = Calendar.new(prodid=PRODID, method=method)
+    stamp = stamp or made_at()
     for component in components:
-        for name in ("ORGANIZER", "ATTENDEE", "X-COORDINATOR-STATUS"):
+        for name in ("ORGANIZER", "ATTENDEE", "X-COORDINATOR-STATUS", "DTSTAMP"):
             component.pop(name, None)
+        component.add("dtstamp", stamp)
         component.add("organizer", _organizer(*sender), encode=False)
         component.add("attendee", vCalAddress(ATTENDEE_SLOT.partition(":")[2]), encode=False)
         if method == "CANCEL":
@@ -95,15 +125,31 @@ def fill(shell: str, journalist: Journalist, rsvp: str = "needs_action") -> str:
 
 
 def calendar(method: str, components: list[Event], *, office: Office, sender: tuple[str, str],
-             journalist: Journalist, rsvp: str = "needs_action") -> str:
+             journalist: Journalist, rsvp: str = "needs_action", stamp: datetime | None = None) -> str:
     """A complete METHOD:REQUEST or CANCEL calendar for one journalist."""
-    return fill(calendar_shell(method, components, office=office, sender=sender), journalist, rsvp)
+    return fill(calendar_shell(method, components, office=office, sender=sender, stamp=stamp), journalist, rsvp)
 
 
 def cancel_component(uid: str, sequence: int, *, summary: str, start: datetime, end: datetime, tz,
                      recurrence_id: datetime | None = None) -> Event:
     event = Event.new(uid=uid, summary=summary, start=start.astimezone(tz), end=end.astimezone(tz),
-                      stamp=clock.now().replace(microsecond=0), sequence=sequence, status="CANCELLED")
+                      stamp=made_at(), sequence=sequence, status="CANCELLED")
     if recurrence_id is not None:  # the instance's nominal local start (see ical.nominal_start)
         event.add("recurrence-id", recurrence_id if recurrence_id.tzinfo == tz else recurrence_id.astimezone(tz))
     return event
+
+
+def cancel_sequence(briefing: Briefing) -> int:
+    """A CANCEL's SEQUENCE, above every REQUEST that carried the occurrence (RFC 5546 §2.1.4): its own
+    updates (the briefing's SEQUENCE) and the series' REQUESTs (the series' SEQUENCE)."""
+    series = briefing.series
+    return briefing.sequence if series is None else max(briefing.sequence, series.sequence + 1)
+
+
+def whole_cancel_sequence(target_: Series | Briefing) -> int:
+    """The SEQUENCE of a CANCEL of a whole series or ad hoc briefing: above the last REQUEST of the series
+    and of every occurrence's own update (a client may compare it with either)."""
+    if isinstance(target_, Briefing):
+        return target_.sequence + 1
+    rows = db.session.scalar(select(func.max(Briefing.sequence)).where(Briefing.series_id == target_.id))
+    return max(target_.sequence, rows or 0) + 1

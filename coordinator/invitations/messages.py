@@ -176,6 +176,7 @@ class InviteBatch:
                  changes: dict | None = None):
         self.target, self.office, self.first, self.changes = target, office, first, changes
         self.sender = mail.sender_for(office)
+        self.stamp = itip.made_at()  # every message of the fan-out was made now (its DTSTAMP)
         self.components = (itip.series_components(target) if isinstance(target, Series)
                            else [ical.briefing_event(target)])
         self._shells: dict[tuple, _Shell] = {}
@@ -231,7 +232,7 @@ class InviteBatch:
             text = render_template("mail/invite.txt", **context)
             html = render_template("mail/invite.html", **context)
             calendar = itip.calendar_shell("REQUEST", copy.deepcopy(self.components), office=self.office,
-                                           sender=self.sender)
+                                           sender=self.sender, stamp=self.stamp)
         return _Shell(subject=subject, text=text, html=html, calendar=calendar)
 
 

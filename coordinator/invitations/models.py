@@ -39,6 +39,9 @@ class Invitation(OfficeRow, db.Model):
     # The SEQUENCE of the last full REQUEST this journalist was sent (None: not invited yet).
     sent_sequence: Mapped[int | None] = mapped_column(Integer)
     invited_at = mapped_column(UTCDateTime())
+    # When that REQUEST was made (its DTSTAMP, taken before it read the schedule): an occurrence changed
+    # before then is already in it, so its own update or CANCEL is not sent to this journalist.
+    request_stamp = mapped_column(UTCDateTime())
     last_delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id", ondelete="SET NULL"))
     cancelled_at = mapped_column(UTCDateTime())  # taken off the audience, or the whole thing cancelled
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)

@@ -126,7 +126,9 @@ class SendGridBackend:
     @staticmethod
     def payload(message: OutgoingMessage) -> dict:
         """The mail/send body. text/plain, then text/html, then text/calendar (SendGrid's order);
-        the .ics file as an ``application/ics`` attachment, since an attachment type may not carry ';'."""
+        the .ics file as an ``application/ics`` attachment, since an attachment type may not carry ';'.
+        The calendar's type names its method only: SendGrid refuses any other parameter (``charset``
+        too) and sends the part as ``charset=UTF-8`` itself."""
         to = {"email": message.to_email}
         if message.to_name:
             to["name"] = message.to_name
