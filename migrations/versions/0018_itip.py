@@ -10,7 +10,7 @@ from alembic import op
 import coordinator.core.db
 
 revision = "0018_itip"
-down_revision = "0017"
+down_revision = "0023_tone"
 branch_labels = None
 depends_on = None
 
