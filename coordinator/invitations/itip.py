@@ -1,7 +1,8 @@
 """iTIP (RFC 5546) calendars for one invited journalist: REQUEST and CANCEL.
 
 Each message carries only that journalist as ATTENDEE (RSVP=TRUE) and the office as
-ORGANIZER, so journalists never see each other's addresses. A series is sent as one
+ORGANIZER (under its name; the address is the invitation's own reply address when REPLY_DOMAIN is
+set), so journalists never see each other's addresses. A series is sent as one
 VEVENT with its RRULE plus its RECURRENCE-ID overrides, exactly as in the feeds.
 """
 from __future__ import annotations
@@ -72,15 +73,24 @@ def attendee_line(journalist: Journalist, rsvp: str = "needs_action") -> str:
     return Event().content_line("ATTENDEE", _attendee(journalist, partstat)).to_ical().decode()
 
 
-def calendar_shell(method: str, components: list[Event], *, office: Office, sender: tuple[str, str]) -> str:
-    """The calendar every invited journalist gets, with an ATTENDEE slot in each component: rendered once
-    for a fan-out, then ``fill(shell, journalist)`` puts in the one journalist it is for (byte for byte
-    what ``calendar`` renders for them)."""
+ORGANIZER_SLOT = "ORGANIZER:mailto:slot@organizer.invalid"
+
+
+def organizer_line(organizer: tuple[str, str]) -> str:
+    """The ORGANIZER content line for (address, name), folded (no line end). The address differs per
+    journalist when replies go to per-invitation addresses (``invitations.replies``)."""
+    return Event().content_line("ORGANIZER", _organizer(*organizer)).to_ical().decode()
+
+
+def calendar_shell(method: str, components: list[Event], *, office: Office) -> str:
+    """The calendar every invited journalist gets, with ORGANIZER and ATTENDEE slots in each component:
+    rendered once for a fan-out, then ``fill(shell, journalist, organizer=...)`` puts in the one journalist
+    it is for and the organizer they answer (byte for byte what ``calendar`` renders for them)."""
     cal = Calendar.new(prodid=PRODID, method=method)
     for component in components:
         for name in ("ORGANIZER", "ATTENDEE", "X-COORDINATOR-STATUS"):
             component.pop(name, None)
-        component.add("organizer", _organizer(*sender), encode=False)
+        component.add("organizer", vCalAddress(ORGANIZER_SLOT.partition(":")[2]), encode=False)
         component.add("attendee", vCalAddress(ATTENDEE_SLOT.partition(":")[2]), encode=False)
         if method == "CANCEL":
             component.pop("STATUS", None)
@@ -90,14 +100,17 @@ def calendar_shell(method: str, components: list[Event], *, office: Office, send
     return cal.to_ical().decode()
 
 
-def fill(shell: str, journalist: Journalist, rsvp: str = "needs_action") -> str:
-    return shell.replace(ATTENDEE_SLOT + "\r\n", attendee_line(journalist, rsvp) + "\r\n")
+def fill(shell: str, journalist: Journalist, rsvp: str = "needs_action", *, organizer: tuple[str, str]) -> str:
+    """``organizer``: (address, name) of the ORGANIZER this journalist's calendar names."""
+    return (shell.replace(ATTENDEE_SLOT + "\r\n", attendee_line(journalist, rsvp) + "\r\n")
+            .replace(ORGANIZER_SLOT + "\r\n", organizer_line(organizer) + "\r\n"))
 
 
 def calendar(method: str, components: list[Event], *, office: Office, sender: tuple[str, str],
              journalist: Journalist, rsvp: str = "needs_action") -> str:
-    """A complete METHOD:REQUEST or CANCEL calendar for one journalist."""
-    return fill(calendar_shell(method, components, office=office, sender=sender), journalist, rsvp)
+    """A complete METHOD:REQUEST or CANCEL calendar for one journalist; ``sender`` (address, name) is its
+    ORGANIZER."""
+    return fill(calendar_shell(method, components, office=office), journalist, rsvp, organizer=sender)
 
 
 def cancel_component(uid: str, sequence: int, *, summary: str, start: datetime, end: datetime, tz,
