@@ -13,7 +13,7 @@ address (``invitations.replies``); each VEVENT of a METHOD:REPLY calendar must t
 UID, and its ATTENDEE the invitation's journalist (who must also be the sender). Without REPLY_DOMAIN an
 invitation is found from the UID and the ATTENDEE. The PARTSTAT becomes the answer: for one occurrence
 when the VEVENT has a RECURRENCE-ID, for the whole series otherwise. Everything else is refused with its
-reason, logged and counted in the answer (200, so SendGrid does not post it again).
+reason, logged, kept (``InboundRefusal``) and counted in the answer (200, so SendGrid does not post it again).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from coordinator.contacts.models import Journalist
 from coordinator.extensions import csrf, db, limiter
-from coordinator.invitations.models import PARTSTAT_TO_RSVP, Invitation
+from coordinator.invitations.models import PARTSTAT_TO_RSVP, InboundRefusal, Invitation
 from coordinator.invitations.operations import set_rsvp
 from coordinator.invitations.replies import invitation_for_address, is_reply_address, reply_domain
 from coordinator.schedule.models import Briefing, Series
@@ -85,7 +85,7 @@ def _is_calendar(content_type: str, filename: str | None) -> bool:
 
 def _read_mime(raw: bytes) -> tuple[list[bytes], str, list[str]]:
     """(calendars, sender, recipients in To/Cc) of a raw message; quoted-printable and base64 parts decoded."""
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    message = email.message_from_bytes(raw, policy=email.policy.default)  # headers decoded (RFC 2047)
     sender = email.utils.parseaddr(str(message.get("From", "")))[1].lower()
     headers = [str(value) for name in ("To", "Cc") for value in message.get_all(name, [])]
     recipients = [address for _name, address in email.utils.getaddresses(headers)]
@@ -228,7 +228,9 @@ def _too_large(calendars: list[bytes]) -> bool:
         data.upper().count(b"BEGIN:V") > MAX_COMPONENTS for data in calendars)
 
 
-def _process(calendars: list[bytes], sender: str, recipients: list[str]) -> dict[str, int]:
+def _process(calendars: list[bytes], sender: str,
+             recipients: list[str]) -> tuple[dict[str, int], Invitation | None]:
+    """(how many VEVENTs had each outcome, the invitation the message was addressed to)."""
     results: dict[str, int] = {}
 
     def count(outcome: str) -> None:
@@ -239,7 +241,7 @@ def _process(calendars: list[bytes], sender: str, recipients: list[str]) -> dict
         invitation, refused = _addressed_invitation(recipients)
         if invitation is None:
             count(refused)
-            return results
+            return results, None
     for data in calendars:
         try:
             cal = Calendar.from_ical(data)
@@ -254,7 +256,19 @@ def _process(calendars: list[bytes], sender: str, recipients: list[str]) -> dict
                   else _reply_by_uid(component, sender))
     if not calendars:
         count("no calendar")
-    return results
+    return results, invitation
+
+
+def _keep_refusal(results: dict[str, int], recorded: int, invitation: Invitation | None, sender: str,
+                  recipients: list[str]) -> None:
+    reasons = ", ".join(f"{reason} ×{n}" for reason, n in sorted(results.items()))
+    log.warning("inbound reply refused: %s (invitation %s, recorded %d)",
+                reasons, invitation.id if invitation else "unknown", recorded)
+    ours = next((address for address in recipients if is_reply_address(address)), recipients[0] if recipients else "")
+    db.session.add(InboundRefusal(office_id=invitation.office_id if invitation else None,
+                                  invitation_id=invitation.id if invitation else None, sender=sender[:255],
+                                  recipient=ours.strip().lower()[:255], reasons=reasons, recorded=recorded))
+    db.session.flush()
 
 
 def _receive(secret: str | None):
@@ -266,11 +280,10 @@ def _receive(secret: str | None):
     calendars, sender, recipients = _read_form()
     if _too_large(calendars):
         return _error(413, "payload_too_large", f"at most {MAX_CALENDARS} calendars of {MAX_COMPONENTS} components")
-    results = _process(calendars, sender, recipients)
+    results, invitation = _process(calendars, sender, recipients)
     recorded = results.pop("recorded", 0)
     if results:
-        log.warning("inbound reply refused: %s (recorded %d)",
-                    ", ".join(f"{reason} ×{n}" for reason, n in sorted(results.items())), recorded)
+        _keep_refusal(results, recorded, invitation, sender, recipients)
     return jsonify({"recorded": recorded, "ignored": results})
 
 
