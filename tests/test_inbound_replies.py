@@ -251,3 +251,31 @@ def test_bad_inbound_settings_stop_the_app(monkeypatch, tmp_path, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(RuntimeError, match=name):
         load_config(tmp_path)
+
+
+def test_updates_and_cancels_keep_the_same_organizer(app, app_env, invited):
+    """A calendar client applies an update or a CANCEL only from the ORGANIZER it knows: every later message
+    to a journalist names the same reply address as the first invite."""
+    from datetime import timedelta
+
+    from coordinator.schedule import operations as schedule
+    from coordinator.schedule.models import Briefing
+
+    series, people, invitations = invited
+    occurrences = list(db.session.scalars(select(Briefing).where(Briefing.series_id == series.id)
+                                          .order_by(Briefing.start)))
+    moved, cancelled = occurrences[1], occurrences[2]
+    schedule.update_briefing(moved, {"start": (moved.start + timedelta(hours=2)).isoformat(),
+                                     "end": (moved.end + timedelta(hours=2)).isoformat()})
+    schedule.update_briefing(cancelled, {"status": "cancelled"})
+    db.session.commit()
+    run_burst_worker(app_env)
+    methods = []
+    for path in Path(app.config["OUTBOX_DIR"]).rglob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        invitation = invitations[[p.email for p in people].index(message["To"].addresses[0].addr_spec)]
+        cal = Calendar.from_ical(message.get_body(("calendar",)).get_content())
+        methods.append(str(cal["METHOD"]))
+        assert message["Reply-To"] == reply_address(invitation)
+        assert {str(event["ORGANIZER"]) for event in cal.walk("VEVENT")} == {f"mailto:{reply_address(invitation)}"}
+    assert sorted(methods) == ["CANCEL", "CANCEL", "REQUEST", "REQUEST", "REQUEST", "REQUEST"]
