@@ -7,6 +7,7 @@ VEVENT with its RRULE plus its RECURRENCE-ID overrides, exactly as in the feeds.
 """
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -76,9 +77,11 @@ def attendee_line(journalist: Journalist, rsvp: str = "needs_action") -> str:
 ORGANIZER_SLOT = "ORGANIZER:mailto:slot@organizer.invalid"
 
 
+@functools.lru_cache(maxsize=256)
 def organizer_line(organizer: tuple[str, str]) -> str:
     """The ORGANIZER content line for (address, name), folded (no line end). The address differs per
-    journalist when replies go to per-invitation addresses (``invitations.replies``)."""
+    journalist when replies go to per-invitation addresses (``invitations.replies``); without them every
+    journalist of a fan-out gets the same line, rendered once."""
     return Event().content_line("ORGANIZER", _organizer(*organizer)).to_ical().decode()
 
 
