@@ -7,6 +7,7 @@ itself on a Unix socket there).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,21 @@ def _proxy_hops(env: Any, name: str) -> int:
     return int(value)
 
 
+def _inbound_secret(env: Any) -> str | None:
+    """INBOUND_SECRET goes in the Inbound Parse URL's path: long and URL-safe, or the app does not start."""
+    value = env.get("INBOUND_SECRET") or None
+    if value is not None and (len(value) < 16 or not re.fullmatch(r"[A-Za-z0-9_-]+", value)):
+        raise RuntimeError("INBOUND_SECRET must be at least 16 characters of A-Z, a-z, 0-9, '-' and '_'")
+    return value
+
+
+def _inbound_basic_auth(env: Any) -> str | None:
+    value = env.get("INBOUND_BASIC_AUTH") or None
+    if value is not None and (":" not in value or not value.partition(":")[0] or not value.partition(":")[2]):
+        raise RuntimeError("INBOUND_BASIC_AUTH must be user:password")
+    return value
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     env = os.environ
     redis_url = env.get("REDIS_URL") or embedded_redis_url(instance_path)
@@ -82,6 +98,13 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SENDGRID_API_KEY": env.get("SENDGRID_API_KEY"),
         "SENDGRID_API_HOST": env.get("SENDGRID_API_HOST", "https://api.sendgrid.com").rstrip("/"),
         "SENDGRID_WEBHOOK_PUBLIC_KEY": env.get("SENDGRID_WEBHOOK_PUBLIC_KEY"),
+        # Webhooks fail closed: without SENDGRID_WEBHOOK_PUBLIC_KEY (events) or INBOUND_SECRET (Inbound Parse)
+        # they answer 503, unless DEV_INSECURE_WEBHOOKS=1 (local work; `make run` sets it).
+        "INBOUND_SECRET": _inbound_secret(env),
+        "INBOUND_BASIC_AUTH": _inbound_basic_auth(env),
+        "DEV_INSECURE_WEBHOOKS": env.get("DEV_INSECURE_WEBHOOKS") == "1",
+        # Calendar replies: invites name rsvp+<token>@REPLY_DOMAIN as ORGANIZER and Reply-To.
+        "REPLY_DOMAIN": (env.get("REPLY_DOMAIN") or "").strip().lower().lstrip("@") or None,
         "SMTP_URL": env.get("SMTP_URL"),
         "MAIL_FROM": env.get("MAIL_FROM"),
         "OUTBOX_DIR": str(instance_path / "outbox"),

@@ -32,6 +32,8 @@ def main() -> int:
     instance.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.setdefault("PUBLIC_BASE_URL", f"http://{HOST}:{PORT}")
+    # Local work: the provider webhooks take unsigned posts (in production they refuse without their keys).
+    env.setdefault("DEV_INSECURE_WEBHOOKS", "1")
     children: list[subprocess.Popen] = []
     redis_proc = None
     if not env.get("REDIS_URL"):

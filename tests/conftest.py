@@ -118,7 +118,8 @@ def app_env(database_url: str, redis_server: str, tmp_path: Path, monkeypatch: p
     }
     if os.environ.get(test_clock.OFFSET_VARIABLE):
         values[test_clock.OFFSET_VARIABLE] = os.environ[test_clock.OFFSET_VARIABLE]
-    for name in ("SMTP_URL", "SENDGRID_API_KEY", "SENDGRID_API_HOST", "SENDGRID_WEBHOOK_PUBLIC_KEY", "MAIL_FROM"):
+    for name in ("SMTP_URL", "SENDGRID_API_KEY", "SENDGRID_API_HOST", "SENDGRID_WEBHOOK_PUBLIC_KEY", "MAIL_FROM",
+                 "INBOUND_SECRET", "INBOUND_BASIC_AUTH", "DEV_INSECURE_WEBHOOKS", "REPLY_DOMAIN"):
         monkeypatch.delenv(name, raising=False)
     for name, value in values.items():
         monkeypatch.setenv(name, value)

@@ -1,6 +1,6 @@
 """Inputs with limits (issue 26.3): one-line fields refuse line breaks, every text field has a length limit
 whatever path fills it (a 422 naming the field, nothing written), JSON nesting and body sizes are bounded
-(400 / 413), and the unauthenticated webhooks refuse floods of events and calendar components (413)."""
+(400 / 413), and the webhooks refuse floods of events and calendar components (413)."""
 from __future__ import annotations
 
 import json
@@ -66,6 +66,7 @@ def test_a_huge_json_body_is_413_and_writes_nothing(api, office):
 
 
 def test_deeply_nested_json_is_400_not_500(api, client):
+    client.application.config["DEV_INSECURE_WEBHOOKS"] = True  # unsigned events, as in local work
     deep = b"[" * 100_000 + b"]" * 100_000
     response = api.client.post("/api/v1/outlets", data=deep,
                                headers={**api.headers, "Content-Type": "application/json"})
@@ -83,16 +84,18 @@ def test_the_depth_scan_ignores_brackets_inside_strings():
 
 
 def test_an_events_flood_is_refused_before_anything_is_written(client):
+    client.application.config["DEV_INSECURE_WEBHOOKS"] = True  # unsigned events, as in local work
     items = [{"event": "delivered", "email": f"x{n}@a.vn", "sg_event_id": f"e{n}"} for n in range(6000)]
     response = client.post("/webhooks/sendgrid/events", json=items)
     assert _error(response, 413)["code"] == "payload_too_large"
 
 
 def test_an_inbound_calendar_with_too_many_components_is_refused(client):
+    client.application.config["INBOUND_SECRET"] = "inbound-secret-for-limits"
     events = "".join(f"BEGIN:VEVENT\r\nUID:u{n}\r\nEND:VEVENT\r\n" for n in range(500))
     raw = ("From: a@b.vn\r\nTo: rsvp@x.vn\r\nSubject: x\r\nContent-Type: text/calendar; method=REPLY\r\n\r\n"
            f"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n{events}END:VCALENDAR\r\n")
-    response = client.post("/webhooks/sendgrid/inbound", data={"email": raw})
+    response = client.post("/webhooks/sendgrid/inbound/inbound-secret-for-limits", data={"email": raw})
     assert response.status_code == 413
 
 

@@ -78,3 +78,26 @@ def test_a_batch_renders_what_each_invitation_renders_alone(app, office, kind):
     updated = [_same(batch, inv, target, office, first, changes) for inv in invitations]
     assert updated[0].purpose == "update" and updated[3].purpose == "invite"
     assert "Hội trường B" in updated[0].text and "Hội trường B" not in updated[3].text
+
+
+def test_a_batch_puts_in_each_invitation_reply_address(app, office):
+    """With REPLY_DOMAIN, the ORGANIZER (one slot in the shared calendar, like the ATTENDEE) and the Reply-To
+    are each invitation's own address, under the office's name, exactly as rendering alone gives."""
+    from coordinator.invitations.replies import reply_address
+
+    app.config["REPLY_DOMAIN"] = "reply.quangninh.example.vn"
+    office.sender_name = "Bộ phận Báo chí – UBND tỉnh Quảng Ninh, một tên dài để dòng ORGANIZER phải gập"
+    people = _people(office)
+    target = domain.weekly_series(office, people, lead_days=30)
+    sync_invitations(target)
+    db.session.commit()
+    batch = messages.InviteBatch(target, office, first=None)
+    for invitation in invitations_of(target):
+        fast = _same(batch, invitation, target, office, None, None)
+        address = reply_address(invitation)
+        assert fast.reply_to == address
+        assert messages.invite(invitation, target, office, first=None).reply_to == address
+        for event in Calendar.from_ical(fast.calendar).walk("VEVENT"):
+            assert str(event["ORGANIZER"]) == f"mailto:{address}"
+            assert event["ORGANIZER"].params["CN"] == office.sender_name
+        assert "organizer.invalid" not in fast.calendar

@@ -29,6 +29,16 @@ def outbox(app) -> list[email.message.EmailMessage]:
     return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files]
 
 
+INBOUND_SECRET = "rsvp-tests-inbound-secret"
+INBOUND = f"/webhooks/sendgrid/inbound/{INBOUND_SECRET}"
+
+
+@pytest.fixture
+def client(app):
+    app.config["INBOUND_SECRET"] = INBOUND_SECRET
+    return app.test_client()
+
+
 @pytest.fixture
 def invited_series(app, app_env, office):
     people = domain.journalists(office, 2)
@@ -60,7 +70,7 @@ def reply_mime(*, uid: str, attendee: str, partstat: str, sender: str | None = N
 def test_imip_reply_accepts_the_series(client, invited_series):
     series, people = invited_series
     raw = reply_mime(uid=series.uid, attendee=people[0].email, partstat="ACCEPTED")
-    response = client.post("/webhooks/sendgrid/inbound", data={"email": raw.decode(), "to": "x", "from": "y"})
+    response = client.post(INBOUND, data={"email": raw.decode(), "to": "x", "from": "y"})
     assert response.status_code == 200 and response.get_json()["recorded"] == 1
     invitation = db.session.scalar(select(Invitation).where(Invitation.journalist_id == people[0].id))
     assert (invitation.rsvp, invitation.rsvp_source) == ("accepted", "imip")
@@ -72,7 +82,7 @@ def test_imip_reply_for_one_occurrence(client, invited_series):
                                     .order_by(Briefing.start)).all()[1]
     raw = reply_mime(uid=series.uid, attendee=people[1].email, partstat="DECLINED",
                      recurrence_id=occurrence.recurrence_id)
-    assert client.post("/webhooks/sendgrid/inbound", data={"email": raw.decode()}).get_json()["recorded"] == 1
+    assert client.post(INBOUND, data={"email": raw.decode()}).get_json()["recorded"] == 1
     row = db.session.scalar(select(OccurrenceRsvp))
     assert (row.briefing_id, row.rsvp) == (occurrence.id, "declined")
     invitation = db.session.get(Invitation, row.invitation_id)
@@ -82,7 +92,7 @@ def test_imip_reply_for_one_occurrence(client, invited_series):
 def test_imip_reply_from_someone_else_is_ignored(client, invited_series):
     series, people = invited_series
     raw = reply_mime(uid=series.uid, attendee=people[0].email, partstat="DECLINED", sender="intruder@evil.example")
-    body = client.post("/webhooks/sendgrid/inbound", data={"email": raw.decode()}).get_json()
+    body = client.post(INBOUND, data={"email": raw.decode()}).get_json()
     assert body["recorded"] == 0
     assert db.session.scalar(select(Invitation.rsvp).where(Invitation.journalist_id == people[0].id)) == \
         "needs_action"
@@ -95,13 +105,13 @@ def test_imip_reply_as_attachment_and_bad_posts(client, invited_series):
         policy=email.policy.default).get_body(("calendar",)).get_content())
     from io import BytesIO
 
-    response = client.post("/webhooks/sendgrid/inbound", data={
+    response = client.post(INBOUND, data={
         "from": f"Nguyễn Thị Hạnh <{people[0].email}>",
         "attachment1": (BytesIO(cal.to_ical()), "invite.ics", "text/calendar")},
         content_type="multipart/form-data")
     assert response.get_json()["recorded"] == 1
-    assert client.post("/webhooks/sendgrid/inbound").status_code == 400
-    junk = client.post("/webhooks/sendgrid/inbound", data={"email": "not a calendar at all"})
+    assert client.post(INBOUND).status_code == 400
+    junk = client.post(INBOUND, data={"email": "not a calendar at all"})
     assert junk.status_code == 200 and junk.get_json()["recorded"] == 0
 
 

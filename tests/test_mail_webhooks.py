@@ -36,6 +36,13 @@ def sign(private, body: bytes, timestamp: int | None = None) -> dict[str, str]:
 
 
 @pytest.fixture
+def client(app):
+    """Most tests here post unsigned events, as local work may (DEV_INSECURE_WEBHOOKS=1)."""
+    app.config["DEV_INSECURE_WEBHOOKS"] = True
+    return app.test_client()
+
+
+@pytest.fixture
 def sent(app, office):
     delivery = mail.send(OutgoingMessage(key="invite:1:7", office_id=office.id, office_slug=office.slug,
                                          purpose="invite", to_email="hanh@baoquangninh.vn", subject="Giấy mời",
@@ -58,6 +65,25 @@ def test_signed_events_update_the_delivery(make_app, sent, key_pair):
     assert response.status_code == 200 and response.get_json()["recorded"] == 3
     db.session.expire_all()
     assert db.session.get(Delivery, sent.id).provider_state == "open"
+
+
+def test_without_a_public_key_the_webhook_fails_closed(app, sent):
+    """No SENDGRID_WEBHOOK_PUBLIC_KEY and no DEV_INSECURE_WEBHOOKS: 503, nothing recorded, nobody suppressed."""
+    response = app.test_client().post(URL, json=[event("bounce", "e9", type="bounce")])
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "not_configured"
+    assert "SENDGRID_WEBHOOK_PUBLIC_KEY" in response.get_json()["error"]["message"]
+    assert db.session.scalar(db.select(db.func.count(ProviderEvent.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Suppression.id))) == 0
+    db.session.expire_all()
+    assert db.session.get(Delivery, sent.id).provider_state is None
+
+
+def test_a_public_key_is_checked_even_for_local_work(make_app, sent, key_pair):
+    """DEV_INSECURE_WEBHOOKS only lets unsigned posts in while there is no key to check them with."""
+    app = make_app(SENDGRID_WEBHOOK_PUBLIC_KEY=key_pair[1], DEV_INSECURE_WEBHOOKS=True)
+    assert app.test_client().post(URL, json=[event("bounce", "e9", type="bounce")]).status_code == 403
+    assert db.session.scalar(db.select(db.func.count(ProviderEvent.id))) == 0
 
 
 def test_a_later_event_arriving_first_is_not_undone(client, sent):

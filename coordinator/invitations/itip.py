@@ -1,7 +1,8 @@
 """iTIP (RFC 5546) calendars for one invited journalist: REQUEST and CANCEL.
 
 Each message carries only that journalist as ATTENDEE (RSVP=TRUE) and the office as
-ORGANIZER, so journalists never see each other's addresses. A series is sent as one
+ORGANIZER (under its name; the address is the invitation's own reply address when REPLY_DOMAIN is
+set), so journalists never see each other's addresses. A series is sent as one
 VEVENT with its RRULE plus its RECURRENCE-ID overrides, as in the feeds, except that a cancelled
 occurrence is an EXDATE on the master: RFC 5546 allows no STATUS:CANCELLED in a REQUEST (the invited
 get that occurrence's own CANCEL with its RECURRENCE-ID). DTSTAMP is when the message was made
@@ -9,6 +10,7 @@ get that occurrence's own CANCEL with its RECURRENCE-ID). DTSTAMP is when the me
 """
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -99,18 +101,30 @@ def made_at() -> datetime:
     return clock.now().astimezone(UTC).replace(microsecond=0)
 
 
-def calendar_shell(method: str, components: list[Event], *, office: Office, sender: tuple[str, str],
+ORGANIZER_SLOT = "ORGANIZER:mailto:slot@organizer.invalid"
+
+
+@functools.lru_cache(maxsize=256)
+def organizer_line(organizer: tuple[str, str]) -> str:
+    """The ORGANIZER content line for (address, name), folded (no line end). The address differs per
+    journalist when replies go to per-invitation addresses (``invitations.replies``); without them every
+    journalist of a fan-out gets the same line, rendered once."""
+    return Event().content_line("ORGANIZER", _organizer(*organizer)).to_ical().decode()
+
+
+def calendar_shell(method: str, components: list[Event], *, office: Office,
                    stamp: datetime | None = None) -> str:
-    """The calendar every invited journalist gets, with an ATTENDEE slot in each component: rendered once
-    for a fan-out, then ``fill(shell, journalist)`` puts in the one journalist it is for (byte for byte
-    what ``calendar`` renders for them). ``stamp`` (default: now) is every component's DTSTAMP."""
+    """The calendar every invited journalist gets, with ORGANIZER and ATTENDEE slots in each component:
+    rendered once for a fan-out, then ``fill(shell, journalist, organizer=...)`` puts in the one journalist
+    it is for and the organizer they answer (byte for byte what ``calendar`` renders for them). ``stamp``
+    (default: now) is every component's DTSTAMP."""
     cal = Calendar.new(prodid=PRODID, method=method)
     stamp = stamp or made_at()
     for component in components:
         for name in ("ORGANIZER", "ATTENDEE", "X-COORDINATOR-STATUS", "DTSTAMP"):
             component.pop(name, None)
         component.add("dtstamp", stamp)
-        component.add("organizer", _organizer(*sender), encode=False)
+        component.add("organizer", vCalAddress(ORGANIZER_SLOT.partition(":")[2]), encode=False)
         component.add("attendee", vCalAddress(ATTENDEE_SLOT.partition(":")[2]), encode=False)
         if method == "CANCEL":
             component.pop("STATUS", None)
@@ -120,14 +134,18 @@ def calendar_shell(method: str, components: list[Event], *, office: Office, send
     return cal.to_ical().decode()
 
 
-def fill(shell: str, journalist: Journalist, rsvp: str = "needs_action") -> str:
-    return shell.replace(ATTENDEE_SLOT + "\r\n", attendee_line(journalist, rsvp) + "\r\n")
+def fill(shell: str, journalist: Journalist, rsvp: str = "needs_action", *, organizer: tuple[str, str]) -> str:
+    """``organizer``: (address, name) of the ORGANIZER this journalist's calendar names."""
+    return (shell.replace(ATTENDEE_SLOT + "\r\n", attendee_line(journalist, rsvp) + "\r\n")
+            .replace(ORGANIZER_SLOT + "\r\n", organizer_line(organizer) + "\r\n"))
 
 
 def calendar(method: str, components: list[Event], *, office: Office, sender: tuple[str, str],
              journalist: Journalist, rsvp: str = "needs_action", stamp: datetime | None = None) -> str:
-    """A complete METHOD:REQUEST or CANCEL calendar for one journalist."""
-    return fill(calendar_shell(method, components, office=office, sender=sender, stamp=stamp), journalist, rsvp)
+    """A complete METHOD:REQUEST or CANCEL calendar for one journalist; ``sender`` (address, name) is its
+    ORGANIZER."""
+    return fill(calendar_shell(method, components, office=office, stamp=stamp), journalist, rsvp,
+                organizer=sender)
 
 
 def cancel_component(uid: str, sequence: int, *, summary: str, start: datetime, end: datetime, tz,

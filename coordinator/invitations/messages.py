@@ -24,6 +24,7 @@ from coordinator.core.i18n import format_local
 from coordinator.core.urls import external_url
 from coordinator.invitations import itip
 from coordinator.invitations.models import Invitation
+from coordinator.invitations.replies import organizer_for, reply_address
 from coordinator.invitations.tokens import invitation_token, portal_token, unsubscribe_token
 from coordinator.mail import service as mail
 from coordinator.mail.message import OutgoingMessage
@@ -98,7 +99,7 @@ def compose(*, invitation: Invitation, office: Office, key: str, purpose: str, s
     return OutgoingMessage(
         key=key, office_id=office.id, office_slug=office.slug, purpose=purpose, to_email=journalist.email,
         to_name=journalist.full_name, from_email=sender, from_name=sender_name, subject=subject, text=text,
-        html=html, calendar=calendar, calendar_method=method,
+        html=html, calendar=calendar, calendar_method=method, reply_to=reply_address(invitation),
         headers={"List-Unsubscribe": f"<{urls['unsubscribe']}>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
@@ -142,7 +143,8 @@ def invite(invitation: Invitation, target: Series | Briefing, office: Office, *,
             components = (itip.series_components(target) if isinstance(target, Series)
                           else [ical.briefing_event(target)])
         changed = describe_changes(changes, office) if changes else None
-        calendar = itip.calendar("REQUEST", components, office=office, sender=mail.sender_for(office),
+        calendar = itip.calendar("REQUEST", components, office=office,
+                                 sender=organizer_for(invitation, mail.sender_for(office)),
                                  journalist=journalist, rsvp=invitation.rsvp)
         subject = invite_subject(target, when, changed)
         return compose(invitation=invitation, office=office,
@@ -193,7 +195,9 @@ class InviteBatch:
             purpose="update" if changed else "invite", to_email=journalist.email, to_name=journalist.full_name,
             from_email=self.sender[0], from_name=self.sender[1], subject=shell.subject,
             text=_put(shell.text, values, escape=False), html=_put(shell.html, values, escape=True),
-            calendar=itip.fill(shell.calendar, journalist, invitation.rsvp), calendar_method="REQUEST",
+            calendar=itip.fill(shell.calendar, journalist, invitation.rsvp,
+                               organizer=organizer_for(invitation, self.sender)),
+            calendar_method="REQUEST", reply_to=reply_address(invitation),
             headers={"List-Unsubscribe": f"<{values['unsubscribe']}>",
                      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
@@ -232,7 +236,7 @@ class InviteBatch:
             text = render_template("mail/invite.txt", **context)
             html = render_template("mail/invite.html", **context)
             calendar = itip.calendar_shell("REQUEST", copy.deepcopy(self.components), office=self.office,
-                                           sender=self.sender, stamp=self.stamp)
+                                           stamp=self.stamp)
         return _Shell(subject=subject, text=text, html=html, calendar=calendar)
 
 
@@ -275,7 +279,8 @@ def occurrence_update(invitation: Invitation, briefing: Briefing, office: Office
         if component is None:
             component = itip.occurrence_component(briefing)
         calendar = itip.calendar("REQUEST", [component], office=office,
-                                 sender=mail.sender_for(office), journalist=journalist, rsvp=invitation.rsvp)
+                                 sender=organizer_for(invitation, mail.sender_for(office)), journalist=journalist,
+                                 rsvp=invitation.rsvp)
         subject = _("Thay đổi: %(title)s – %(when)s", title=when.title, when=when.start)
         return compose(invitation=invitation, office=office,
                        key=update_key(invitation.id, briefing.id, briefing.sequence), purpose="update",
@@ -292,8 +297,8 @@ def cancellation(invitation: Invitation, office: Office, *, uid: str, sequence: 
     with force_locale(journalist.language or office.locale):
         component = itip.cancel_component(uid, sequence, summary=title, start=start, end=end,
                                           tz=ZoneInfo(timezone), recurrence_id=recurrence_id)
-        calendar = itip.calendar("CANCEL", [component], office=office, sender=mail.sender_for(office),
-                                 journalist=journalist)
+        calendar = itip.calendar("CANCEL", [component], office=office,
+                                 sender=organizer_for(invitation, mail.sender_for(office)), journalist=journalist)
         when = format_local(start, office.timezone)
         subject = _("Huỷ: %(title)s – %(when)s", title=title, when=when)
         return compose(invitation=invitation, office=office, key=key, purpose="cancel", subject=subject,

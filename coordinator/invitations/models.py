@@ -60,3 +60,18 @@ class OccurrenceRsvp(Row, db.Model):
     rsvp: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(20))
     rsvp_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+
+
+class InboundRefusal(Row, db.Model):
+    """An authenticated Inbound Parse post that was (partly) refused, and why: what an operator reads when a
+    journalist says "I accepted in Outlook". Unauthenticated posts are only logged, never stored."""
+
+    __tablename__ = "inbound_refusal"
+
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id", ondelete="CASCADE"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id", ondelete="SET NULL"))
+    sender: Mapped[str] = mapped_column(String(255), default="")
+    recipient: Mapped[str] = mapped_column(String(255), default="")
+    reasons: Mapped[str] = mapped_column(Text)
+    recorded: Mapped[int] = mapped_column(Integer, default=0)
+    received_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)

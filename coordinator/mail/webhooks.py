@@ -1,8 +1,8 @@
 """Provider webhooks: SendGrid's event webhook (delivery states, bounces, spam reports).
 
-With SENDGRID_WEBHOOK_PUBLIC_KEY set, every POST must carry a valid ECDSA
-(P-256, SHA-256) signature over ``timestamp + raw body`` and a fresh timestamp;
-otherwise it answers 403 and changes nothing.
+Every POST must carry a valid ECDSA (P-256, SHA-256) signature, by SENDGRID_WEBHOOK_PUBLIC_KEY, over
+``timestamp + raw body`` and a fresh timestamp; otherwise it answers 403 and changes nothing. Without
+the key it fails closed (503), unless DEV_INSECURE_WEBHOOKS=1 (local work) lets unsigned posts in.
 """
 from __future__ import annotations
 
@@ -64,7 +64,10 @@ def verify_signature(public_key_b64: str, payload: bytes, signature_b64: str, ti
 def _check_signature() -> tuple | None:
     public_key = current_app.config.get("SENDGRID_WEBHOOK_PUBLIC_KEY")
     if not public_key:
-        return None
+        if current_app.config.get("DEV_INSECURE_WEBHOOKS"):
+            return None
+        log.warning("event webhook refused: SENDGRID_WEBHOOK_PUBLIC_KEY is not set")
+        return _error(503, "not_configured", "the event webhook is not configured (SENDGRID_WEBHOOK_PUBLIC_KEY)")
     signature = request.headers.get(SIGNATURE_HEADER, "")
     timestamp = request.headers.get(TIMESTAMP_HEADER, "")
     if not signature or not timestamp:
