@@ -58,6 +58,8 @@ class ApiToken(Row, db.Model):
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     last_used_at = mapped_column(UTCDateTime())
     revoked_at = mapped_column(UTCDateTime())
+    expires_at = mapped_column(UTCDateTime())  # empty: never (only tokens made before expiry existed)
+    scope: Mapped[str] = mapped_column(String(12), default="read_write", server_default="read_write")
 
     user: Mapped[User] = relationship(lazy="joined")
 
