@@ -19,8 +19,9 @@ from coordinator.extensions import db, limiter
 from coordinator.invitations import messages
 from coordinator.invitations.models import Invitation
 from coordinator.invitations.operations import effective_rsvp, set_rsvp
-from coordinator.invitations.tokens import invitation_from_token, journalist_from_portal_token, speak_to
+from coordinator.invitations.tokens import invitation_link, journalist_from_portal_token, speak_to
 from coordinator.offices.models import Office
+from coordinator.portal.refused import refuse_link
 from coordinator.schedule.models import Briefing, Series
 from coordinator.web.forms import apply_errors
 
@@ -28,9 +29,11 @@ bp = Blueprint("journalist", __name__)
 
 
 def _invitation_or_410(token: str) -> Invitation:
-    invitation = invitation_from_token(token)
-    if invitation is None:
-        abort(410)
+    """The live invitation of a link; a bad, revoked or expired one answers 410 with a page offering a
+    fresh portal link."""
+    invitation, problem = invitation_link(token)
+    if problem:
+        refuse_link(problem, invitation.journalist if invitation is not None else None)
     speak_to(invitation.journalist)
     return invitation
 

@@ -13,19 +13,20 @@ from coordinator.offices.models import Office
 from coordinator.packs import operations as ops
 from coordinator.packs.models import Pack, PackDownload, PackFile
 from coordinator.packs.serving import ip_hash, send_pack_file
-from coordinator.packs.tokens import download_token, from_token
+from coordinator.packs.tokens import download_token, pack_link
+from coordinator.portal.refused import refuse_link
 from coordinator.schedule.models import Briefing
 
 bp = Blueprint("packs_public", __name__)
 
 
 def _resolve(token: str):
-    found = from_token(token)
-    if found is None:
-        abort(410)
+    found, problem = pack_link(token)
+    if problem:
+        refuse_link(problem, found[1] if found is not None else None)
     pack, journalist = found
     if not ops.is_recipient(pack, journalist.id):
-        abort(410)
+        refuse_link("invalid")
     speak_to(journalist)
     return pack, journalist
 
