@@ -117,3 +117,14 @@ def test_the_token_page_creates_shows_and_revokes(client, auth, office, admin, m
     assert client.post(f"/admin/tokens/{theirs.id}/revoke").status_code == 302
     db.session.refresh(theirs)
     assert theirs.revoked_at is not None
+
+
+def test_the_cli_gives_a_scope_and_a_lifetime(runner, office, make_user):
+    viewer = make_user(office, "viewer", email="xem@quangninh.gov.vn")
+    made = runner.invoke(args=["create-api-token", viewer.email, "--scope", "read_only", "--days", "7"])
+    assert made.exit_code == 0, made.output
+    row = db.session.scalar(select(ApiToken))
+    assert row.scope == "read_only" and row.expires_at - row.created_at == timedelta(days=7)
+    refused = runner.invoke(args=["create-api-token", viewer.email, "--scope", "admin"])
+    assert refused.exit_code == 1 and "scope" in refused.output
+    assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
