@@ -69,15 +69,21 @@ def create_user_command(email: str, office_slug: str, role: str, password: str |
 @click.command("create-api-token")
 @click.argument("email")
 @click.option("--name", default="cli")
+@click.option("--scope", type=click.Choice(["read_only", "read_write", "admin"]), default=None,
+              help="Default: admin for an admin, else read_write.")
+@click.option("--days", type=int, default=None, help="Lifetime in days (default 365, at most 730).")
 @with_appcontext
-def create_api_token_command(email: str, name: str) -> None:
+def create_api_token_command(email: str, name: str, scope: str | None, days: int | None) -> None:
     """Print one new bearer token for EMAIL on stdout, nothing else."""
     from coordinator.users.operations import create_api_token, get_user_by_email
 
     user = get_user_by_email(email)
     if user is None:
         _fail(DomainError(fields={"email": f"Không có người dùng {email!r}."}))
-    _, token = create_api_token(user, name)
+    try:
+        _, token = create_api_token(user, name, scope=scope, days=days)
+    except DomainError as exc:
+        _fail(exc)
     uow.commit_unit()
     click.echo(token)
 

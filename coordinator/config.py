@@ -150,6 +150,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _cookies_secure(env),
+        # A journalist's links (invitation, unsubscribe, pack) end this many days after the briefing ends
+        # or the pack is released (coordinator.invitations.tokens); the portal mails a fresh link.
+        "JOURNALIST_LINK_DAYS": int(env.get("JOURNALIST_LINK_DAYS", "30")),
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",

@@ -218,7 +218,9 @@ def test_rsvp_link_records_the_answer(app, app_env, client, office):
     run_burst_worker(app_env)
     invitation = db.session.scalar(select(Invitation))
     token = invitation_token(invitation)
-    response = client.get(f"/i/{token}/rsvp/accepted")
+    page = client.get(f"/i/{token}/rsvp/accepted")  # a page with one button; the button answers
+    assert page.status_code == 200 and f'action="/i/{token}/rsvp/accepted"' in page.get_data(as_text=True)
+    response = client.post(f"/i/{token}/rsvp/accepted")
     assert response.status_code == 302
     db.session.refresh(invitation)
     assert (invitation.rsvp, invitation.rsvp_source) == ("accepted", "link")
@@ -226,4 +228,6 @@ def test_rsvp_link_records_the_answer(app, app_env, client, office):
     assert invitation.checkin_code in page and "Tham dự" in page
     assert client.get(f"/i/{token}/qr.png").headers["Content-Type"] == "image/png"
     assert client.get("/i/forged-token/rsvp/accepted").status_code == 410
+    assert client.post("/i/forged-token/rsvp/accepted").status_code == 410
     assert client.get(f"/i/{token}/rsvp/maybe-later").status_code == 404
+    assert client.post(f"/i/{token}/rsvp/maybe-later").status_code == 404

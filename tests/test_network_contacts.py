@@ -3,6 +3,8 @@ another adopts them (duplicates by email linked, not copied), a bounce or unsubs
 every linked copy through a real worker, a withdrawn offer stops new adoptions but keeps copies."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -31,7 +33,8 @@ def shared(app, office, admin, make_office, make_user, api_as):
 def test_offer_directory_adopt_and_duplicates_by_email(app, office, shared):
     s = shared
     reporter = s["central"][0]
-    offered = s["qn_api"].post("/api/v1/network/offers", json={"journalist_ids": [reporter.id], "note": "Thường trú"})
+    offered = s["qn_api"].post("/api/v1/network/offers", json={"journalist_ids": [reporter.id], "note": "Thường trú",
+                                                               "audience": "all"})
     assert offered.status_code == 201, offered.get_json()
     (offer,) = offered.get_json()["items"]
     assert offer["full_name"] == reporter.full_name and offer["level"] == "central"
@@ -86,7 +89,8 @@ def test_offer_to_chosen_offices_only(app, office, shared):
     assert s["hp_api"].post(f"/api/v1/network/directory/{offer_id}/adopt").status_code == 404
     assert [i["id"] for i in s["bn_api"].get("/api/v1/network/directory").get_json()["items"]] == [offer_id]
     # An outlet alone can be shared and adopted too.
-    outlet_offer = s["qn_api"].post("/api/v1/network/offers", json={"outlet_ids": [s["central"][0].outlet_id]})
+    outlet_offer = s["qn_api"].post("/api/v1/network/offers", json={"outlet_ids": [s["central"][0].outlet_id],
+                                                                    "audience": "all"})
     (item,) = outlet_offer.get_json()["items"]
     adopted = s["hp_api"].post(f"/api/v1/network/directory/{item['id']}/adopt").get_json()
     assert adopted["journalist_id"] is None and db.session.get(Outlet, adopted["outlet_id"]).office_id == s["hp"].id
@@ -97,7 +101,8 @@ def test_offer_to_chosen_offices_only(app, office, shared):
 def test_a_bounce_in_one_office_suppresses_every_linked_copy(app, app_env, office, shared):
     s = shared
     reporter = s["central"][0]
-    (offer,) = s["qn_api"].post("/api/v1/network/offers", json={"journalist_ids": [reporter.id]}).get_json()["items"]
+    (offer,) = s["qn_api"].post("/api/v1/network/offers", json={"journalist_ids": [reporter.id],
+                                                                  "audience": "all"}).get_json()["items"]
     hp_copy = s["hp_api"].post(f"/api/v1/network/directory/{offer['id']}/adopt").get_json()["journalist_id"]
     bn_copy = s["bn_api"].post(f"/api/v1/network/directory/{offer['id']}/adopt").get_json()["journalist_id"]
     # The provider reports a hard bounce on a mail Hải Phòng sent.
@@ -119,7 +124,8 @@ def test_unsubscribe_at_the_origin_reaches_copies_and_a_late_adoption_starts_sup
 
     s = shared
     reporter = s["central"][1]
-    (offer,) = s["qn_api"].post("/api/v1/network/offers", json={"journalist_ids": [reporter.id]}).get_json()["items"]
+    (offer,) = s["qn_api"].post("/api/v1/network/offers", json={"journalist_ids": [reporter.id],
+                                                                  "audience": "all"}).get_json()["items"]
     hp_copy = s["hp_api"].post(f"/api/v1/network/directory/{offer['id']}/adopt").get_json()["journalist_id"]
     contacts.set_status(db.session.get(Journalist, reporter.id), "unsubscribed", "tự huỷ đăng ký")
     db.session.commit()
@@ -135,7 +141,8 @@ def test_share_and_adopt_through_the_pages_with_badges(app, office, admin, share
     s = shared
     reporter = s["central"][0]
     auth.login(admin.email)
-    shared_page = client.post("/network/offers", data={"journalist_ids": [reporter.id], "note": "Thường trú"},
+    shared_page = client.post("/network/offers", data={"journalist_ids": [reporter.id], "note": "Thường trú",
+                                                       "audience": "all"},
                               follow_redirects=True)
     assert shared_page.status_code == 200 and "Đã chia sẻ 1 mục với mạng lưới." in shared_page.get_data(as_text=True)
     assert "Đã chia sẻ với mạng lưới" in client.get(f"/contacts/journalists/{reporter.id}").get_data(as_text=True)
@@ -152,3 +159,54 @@ def test_share_and_adopt_through_the_pages_with_badges(app, office, admin, share
     outlets = client.get("/contacts/outlets").get_data(as_text=True)
     assert "Thông tấn xã Việt Nam" in outlets and "Từ mạng lưới" in outlets
     assert "Đã có trong danh bạ" in client.get("/network/directory").get_data(as_text=True)
+
+
+def test_an_offer_goes_to_the_trusted_offices_unless_all_is_chosen(app, office, admin, shared):
+    """Issue 26.6: no office chosen no longer means every office: the default is the offices this one trusts;
+    every office, trusted or not, only when asked for."""
+    from coordinator.network import operations as ops
+    from coordinator.network.models import ContactOffer
+
+    s = shared
+    ops.add_trust(office, s["bn"].id, admin)  # Quảng Ninh trusts Bắc Ninh, not Hải Phòng
+    db.session.commit()
+    offered = s["qn_api"].post("/api/v1/network/offers", json={"journalist_ids": [s["central"][0].id]})
+    assert offered.status_code == 201, offered.get_json()
+    (offer,) = offered.get_json()["items"]
+    assert offer["audience"] == "trusted" and offer["office_ids"] == []
+    assert s["hp_api"].get("/api/v1/network/directory").get_json()["items"] == []
+    assert s["hp_api"].post(f"/api/v1/network/directory/{offer['id']}/adopt").status_code == 404
+    assert [i["id"] for i in s["bn_api"].get("/api/v1/network/directory").get_json()["items"]] == [offer["id"]]
+
+    # Bad choices are refused, nothing written.
+    before = db.session.scalar(select(db.func.count()).select_from(ContactOffer))
+    for body, field in (({"audience": "everyone"}, "audience"), ({"audience": "chosen"}, "office_ids"),
+                        ({"audience": "all", "office_ids": [s["bn"].id]}, "office_ids")):
+        bad = s["qn_api"].post("/api/v1/network/offers", json={"journalist_ids": [s["central"][1].id], **body})
+        assert bad.status_code == 422 and field in bad.get_json()["error"]["fields"], (body, bad.get_json())
+    assert db.session.scalar(select(db.func.count()).select_from(ContactOffer)) == before
+
+    everyone = s["qn_api"].post("/api/v1/network/offers", json={"journalist_ids": [s["central"][1].id],
+                                                                "audience": "all"})
+    assert everyone.status_code == 201 and everyone.get_json()["items"][0]["audience"] == "all"
+    assert [i["full_name"] for i in s["hp_api"].get("/api/v1/network/directory").get_json()["items"]] == [
+        s["central"][1].full_name]
+
+
+def test_the_share_form_defaults_to_trusted_offices_and_warns_about_all(app, office, admin, shared, auth, client):
+    from coordinator.network.models import ContactOffer
+
+    s = shared
+    auth.login(admin.email)
+    html = client.get("/network/offers").get_data(as_text=True)
+    (checked,) = [tag for tag in re.findall(r'<input[^>]*name="audience"[^>]*>', html) if "checked" in tag]
+    assert 'value="trusted"' in checked
+    assert "Cảnh báo: “Tất cả các văn phòng”" in html
+    page = client.post("/network/offers", data={"journalist_ids": [s["central"][0].id]}, follow_redirects=True)
+    assert page.status_code == 200
+    first = db.session.scalar(select(ContactOffer).where(ContactOffer.journalist_id == s["central"][0].id))
+    assert first.audience == "trusted"
+    client.post("/network/offers", data={"journalist_ids": [s["central"][1].id], "audience": "all"})
+    second = db.session.scalar(select(ContactOffer).where(ContactOffer.journalist_id == s["central"][1].id))
+    assert second.audience == "all"
+    assert "Tất cả các văn phòng" in client.get("/network/offers").get_data(as_text=True)

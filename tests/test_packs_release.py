@@ -86,8 +86,8 @@ def test_release_mails_the_invited_and_the_extra_beat_once(app, app_env, office,
     path = LINK.search(text_of(messages[0])).group(1)
     page = client.get(path)
     assert page.status_code == 200 and "Báo cáo nhanh.pdf" in page.get_data(as_text=True)
-    file_path = re.search(r'href="(/p/[^"]+/files/\d+)"', page.get_data(as_text=True)).group(1)
-    download = client.get(file_path)
+    file_path = re.search(r'action="(/p/[^"]+/files/\d+)"', page.get_data(as_text=True)).group(1)
+    download = client.post(file_path)
     assert download.status_code == 200 and download.headers["Content-Type"] in ("application/pdf", "image/png")
     (row,) = db.session.scalars(select(PackDownload))
     recipient = next(j for j in people + extra if j.email == to(messages[0]))
@@ -163,8 +163,8 @@ def test_send_under_embargo(app, app_env, office, staff, client):
     path = LINK.search(text_of(messages[0])).group(1)
     page = client.get(path).get_data(as_text=True)
     assert "CẤM ĐĂNG TẢI TRƯỚC" in page
-    file_path = re.search(r'href="(/p/[^"]+/files/\d+)"', page).group(1)
-    assert client.get(file_path).status_code == 200
+    file_path = re.search(r'action="(/p/[^"]+/files/\d+)"', page).group(1)
+    assert client.post(file_path).status_code == 200
     (row,) = db.session.scalars(select(PackDownload))
     assert row.before_lift is True
     # The public newsroom shows nothing of it before the lift; its file answers 403 there.
@@ -186,11 +186,11 @@ def test_download_before_the_lift_without_send_under_embargo_is_refused(app, off
                                  journalist_id=people[0].id, purpose="pack"))
     token = download_token(pack, people[0])
     db.session.commit()
-    unreleased = client.get(f"/p/{token}/files/{pack.files[0].id}")
+    unreleased = client.post(f"/p/{token}/files/{pack.files[0].id}")
     assert unreleased.status_code == 403 and "chưa được phát hành" in unreleased.get_data(as_text=True)
     db.session.execute(update(Pack).where(Pack.id == pack.id).values(status="released"))
     db.session.commit()
-    refused = client.get(f"/p/{token}/files/{pack.files[0].id}")
+    refused = client.post(f"/p/{token}/files/{pack.files[0].id}")
     body = refused.get_data(as_text=True)
     assert refused.status_code == 403 and "cấm đăng tải (embargo)" in body
     assert refused.headers["Content-Type"].startswith("text/html")

@@ -26,6 +26,15 @@ class RoleForm(FlaskForm):
     role = SelectField(_l("Vai trò"), choices=role_choices)
 
 
+SCOPE_LABELS = (("read_only", _l("Chỉ đọc")), ("read_write", _l("Đọc và ghi")), ("admin", _l("Quản trị")))
+TOKEN_DAYS = ((30, _l("30 ngày")), (90, _l("90 ngày")), (365, _l("1 năm")))
+
+
 class NewTokenForm(FlaskForm):
     name = StringField(_l("Tên gợi nhớ"), validators=[DataRequired(_l("Vui lòng đặt tên cho mã.")),
                                                        Length(max=120)])
+    scope = SelectField(_l("Phạm vi"), default="read_only", validate_choice=False,
+                        description=_l("Chỉ đọc: chỉ lấy dữ liệu. Đọc và ghi: thêm, sửa, xoá. Quản trị: cả cán bộ và "
+                                       "mạng lưới (chỉ quản trị viên). Vai trò của bạn vẫn giới hạn mọi thao tác."))
+    days = SelectField(_l("Hết hạn sau"), coerce=int, default=90, validate_choice=False,
+                       choices=[SelectChoice(value, label) for value, label in TOKEN_DAYS])

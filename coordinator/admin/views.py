@@ -6,13 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import select
+from wtforms.fields import SelectChoice
 
 from coordinator.admin import mail_search, outbox_files
-from coordinator.admin.forms import NewTokenForm, NewUserForm, RoleForm
+from coordinator.admin.forms import SCOPE_LABELS, NewTokenForm, NewUserForm, RoleForm
 from coordinator.admin.mail_search import MailSearch
-from coordinator.core import audit, events, tasks, uow
+from coordinator.core import audit, clock, events, tasks, uow
 from coordinator.core.audit import AuditLog
-from coordinator.core.errors import DomainError
+from coordinator.core.errors import DomainError, ValidationError
 from coordinator.core.events import OutboxEvent
 from coordinator.core.permissions import require
 from coordinator.core.tenancy import current_office_id, get_or_404
@@ -22,6 +23,7 @@ from coordinator.mail.models import DELIVERY_STATES, FanOut
 from coordinator.users import operations as users
 from coordinator.users.models import ApiToken, User
 from coordinator.web.args import choice_arg
+from coordinator.web.forms import apply_errors
 from coordinator.web.navigation import PURPOSES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -85,17 +87,37 @@ def toggle_active(user_id: int):
 
 # --- API tokens --------------------------------------------------------------------------------
 
+def _scope_choices() -> list[SelectChoice]:
+    """The scopes the user may give a token (the admin scope only to an admin's)."""
+    return [SelectChoice(value, label) for value, label in SCOPE_LABELS
+            if value != "admin" or current_user.role == "admin"]
+
+
 @bp.route("/tokens", methods=["GET", "POST"])
 @require("read")
 def tokens():
     form = NewTokenForm()
+    form.scope.choices = _scope_choices()
     new_token = None
+    status = 200
     if form.validate_on_submit():
-        _, new_token = users.create_api_token(current_user, form.name.data)
-        form = NewTokenForm(formdata=None)
-    mine = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == current_user.id)
-                              .order_by(ApiToken.created_at.desc()))
-    return render_template("admin/tokens.html", form=form, tokens=list(mine), new_token=new_token)
+        try:
+            _, new_token = users.create_api_token(current_user, form.name.data, scope=form.scope.data,
+                                                  days=form.days.data)
+            form = NewTokenForm(formdata=None, scope=form.scope.data)
+            form.scope.choices = _scope_choices()
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            status = 422
+    elif form.errors:
+        status = 422
+    # An admin sees (and can revoke) every token of the office; anyone else their own.
+    query = db.select(ApiToken).where(ApiToken.office_id == current_office_id())
+    if current_user.role != "admin":
+        query = query.where(ApiToken.user_id == current_user.id)
+    rows = db.session.scalars(query.order_by(ApiToken.created_at.desc()))
+    return render_template("admin/tokens.html", form=form, tokens=list(rows), new_token=new_token,
+                           scope_labels=dict(SCOPE_LABELS), now=clock.now()), status
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

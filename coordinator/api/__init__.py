@@ -18,6 +18,10 @@ csrf.exempt(bp)
 limiter.exempt(bp)
 
 PUBLIC_ENDPOINTS = {"api.openapi"}
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The office's administration: staff (these endpoints) and what needs an admin role (``common.require``).
+ADMIN_ENDPOINTS = frozenset({"api.list_users", "api.get_user"})
+ADMIN_ACTIONS = frozenset({"manage_staff", "manage_office", "manage_jobs"})
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None) -> tuple[Response, int]:
@@ -28,15 +32,20 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 
 @bp.before_request
 def _authenticate() -> ResponseReturnValue | None:
-    from coordinator.users.operations import authenticate_token
+    from coordinator.users.operations import find_api_token
 
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     header = request.headers.get("Authorization", "")
     scheme, _sep, token = header.partition(" ")
-    row = authenticate_token(token.strip()) if scheme.lower() == "bearer" and token else None
+    row, problem = find_api_token(token.strip()) if scheme.lower() == "bearer" and token else (None, "invalid")
+    if problem == "expired":
+        return error_response(401, "unauthorized", _("Mã truy cập đã hết hạn; hãy tạo mã mới."))
     if row is None:
         return error_response(401, "unauthorized", _("Thiếu hoặc sai mã truy cập (Authorization: Bearer TOKEN)."))
+    refused = scope_refusal(row.scope, request.method, request.endpoint)
+    if refused:
+        return error_response(403, "forbidden", refused)
     g.api_token = row
     g.api_user = row.user
     g.office = row.user.office
@@ -50,6 +59,16 @@ def _authenticate() -> ResponseReturnValue | None:
     if bad:
         return error_response(400, "bad_request", _("Văn bản không được chứa ký tự NUL."),
                               {key.replace("\x00", ""): _("Văn bản không được chứa ký tự NUL.") for key in bad})
+    return None
+
+
+def scope_refusal(scope: str, method: str, endpoint: str | None) -> str | None:
+    """Why a token of ``scope`` may not make this call (None: it may). Reading (GET, HEAD) needs any scope,
+    a change ``read_write``; the office's staff (and ``ADMIN_ACTIONS`` through ``common.require``) ``admin``."""
+    if endpoint in ADMIN_ENDPOINTS and scope != "admin":
+        return _("Mã truy cập này không có quyền quản trị.")
+    if method not in READ_METHODS and scope not in ("read_write", "admin"):
+        return _("Mã truy cập này chỉ được đọc dữ liệu.")
     return None
 
 

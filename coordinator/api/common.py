@@ -31,9 +31,14 @@ def office_id() -> int:
 
 
 def require(action: str) -> None:
-    """Refuse (403) unless the token's user may do ``action`` (``coordinator.core.permissions.can``)."""
+    """Refuse (403) unless the token's user may do ``action`` (``coordinator.core.permissions.can``) and,
+    for the office's administration, the token has the ``admin`` scope."""
+    from coordinator.api import ADMIN_ACTIONS
+
     if not can(g.api_user, action):
         raise Forbidden("Vai trò của bạn không được phép thực hiện thao tác này.")
+    if action in ADMIN_ACTIONS and g.api_token.scope != "admin":
+        raise Forbidden(_("Mã truy cập này không có quyền quản trị."))
 
 
 def _reject_constant(name: str) -> Any:

@@ -98,6 +98,9 @@ class Journalist(OfficeRow, db.Model):
     status_changed_at = mapped_column(UTCDateTime())
     notes: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("journalist.id", ondelete="SET NULL"))
+    # Carried by every link mailed to the journalist (invitation, unsubscribe, pack): staff bump it to revoke
+    # them all at once (coordinator.invitations.tokens).
+    links_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     updated_at = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now, nullable=False)
 

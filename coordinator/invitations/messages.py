@@ -25,7 +25,7 @@ from coordinator.core.urls import external_url
 from coordinator.invitations import itip
 from coordinator.invitations.models import Invitation
 from coordinator.invitations.replies import organizer_for, reply_address
-from coordinator.invitations.tokens import invitation_token, portal_token, unsubscribe_token
+from coordinator.invitations.tokens import invitation_expires_at, invitation_token, portal_token, unsubscribe_token
 from coordinator.mail import service as mail
 from coordinator.mail.message import OutgoingMessage
 from coordinator.offices.models import Office
@@ -59,7 +59,8 @@ def links(invitation: Invitation) -> dict[str, str]:
         "tentative": external_url("journalist.rsvp_link", token=token, answer="tentative"),
         "decline": external_url("journalist.rsvp_link", token=token, answer="declined"),
         "portal": external_url("portal.home", token=portal_token(invitation.journalist)),
-        "unsubscribe": external_url("portal.unsubscribe", token=unsubscribe_token(invitation.journalist)),
+        "unsubscribe": external_url("portal.unsubscribe", token=unsubscribe_token(
+            invitation.journalist, invitation_expires_at(invitation))),
         "checkin": external_url("journalist.checkin_qr_target", token=token),
         "qr": external_url("journalist.qr_code", token=token),
     }
@@ -183,6 +184,7 @@ class InviteBatch:
                            else [ical.briefing_event(target)])
         self._shells: dict[tuple, _Shell] = {}
         self._urls: dict[str, str] = {}
+        self._links_end: tuple[datetime | None] | None = None  # the same for every invitation of the target
 
     def message(self, invitation: Invitation) -> OutgoingMessage:
         journalist = invitation.journalist
@@ -202,8 +204,10 @@ class InviteBatch:
                      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
     def _links(self, invitation: Invitation) -> dict[str, str]:
+        if self._links_end is None:
+            self._links_end = (invitation_expires_at(invitation),)
         tokens = {"invitation": invitation_token(invitation), "portal": portal_token(invitation.journalist),
-                  "unsubscribe": unsubscribe_token(invitation.journalist)}
+                  "unsubscribe": unsubscribe_token(invitation.journalist, self._links_end[0])}
         if not self._urls:
             placeholder = {name: _SLOT.format(name) for name in tokens}
             self._urls = {

@@ -154,3 +154,4 @@ def upcoming_for_journalist(journalist: Journalist, now: datetime | None = None,
     rows = db.session.scalars(select(Briefing).where(or_(*conditions), Briefing.end >= now)
                               .order_by(Briefing.start).limit(limit))
     return [(row, by_series.get(row.series_id) or by_briefing[row.id]) for row in rows]
+

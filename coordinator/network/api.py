@@ -17,7 +17,7 @@ from coordinator.core.validators import parse_id
 from coordinator.extensions import db
 from coordinator.network import operations as ops
 from coordinator.network import report as reports
-from coordinator.network.models import POINT_STATUSES, ConnectionPoint, ContactOffer, NetworkTrust
+from coordinator.network.models import OFFER_AUDIENCES, POINT_STATUSES, ConnectionPoint, ContactOffer, NetworkTrust
 from coordinator.schedule.models import Briefing
 
 TAG = "network"
@@ -49,6 +49,7 @@ OFFER = openapi.schema("ContactOffer", {
                    "outlet_id": {"type": ["integer", "null"]}, "journalist_id": {"type": ["integer", "null"]},
                    "full_name": {"type": ["string", "null"]}, "level": {"enum": list(OUTLET_LEVELS)},
                    "beats": {"type": "array", "items": {"type": "string"}}, "status": {"enum": ["active", "withdrawn"]},
+                   "audience": {"enum": list(OFFER_AUDIENCES)},
                    "office_ids": {"type": "array", "items": {"type": "integer"}},
                    "adopted": {"type": "boolean"}}})
 LINK = openapi.schema("ContactLink", {
@@ -98,11 +99,13 @@ openapi.operation("/network/invitations/{point_id}/decline", "post", tag=TAG, su
 openapi.operation("/network/offers", "get", tag=TAG, summary="Contacts this office shares with the network",
                   parameters=openapi.PAGE_PARAMS, responses={"200": openapi.json_response(openapi.page_of(OFFER))})
 openapi.operation("/network/offers", "post", tag=TAG,
-                  summary="Share journalists and/or outlets (admins); office_ids empty: the whole network",
+                  summary="Share journalists and/or outlets (admins). audience: chosen (office_ids), trusted "
+                          "(the offices this office trusts; the default without office_ids) or all (every office)",
                   request_body=openapi.json_request({"type": "object", "properties": {
                       "journalist_ids": {"type": "array", "items": openapi.ID},
                       "outlet_ids": {"type": "array", "items": openapi.ID},
                       "office_ids": {"type": "array", "items": openapi.ID},
+                      "audience": {"enum": list(OFFER_AUDIENCES)},
                       "note": openapi.text(1000, min_stripped=0)}}),
                   responses={"201": openapi.json_response({"type": "object", "required": ["items"], "properties": {
                       "items": {"type": "array", "items": OFFER}}}, "Created")})
@@ -153,7 +156,8 @@ def offer_json(offer: ContactOffer, adopted: set[int] | None = None) -> dict:
             "journalist_id": journalist.id if journalist else None,
             "full_name": journalist.full_name if journalist else None, "level": outlet.level,
             "beats": [b.name for b in journalist.beats] if journalist else [], "status": offer.status,
-            "office_ids": list(offer.office_ids or []), "adopted": offer.id in (adopted or set())}
+            "audience": offer.audience, "office_ids": list(offer.office_ids or []),
+            "adopted": offer.id in (adopted or set())}
 
 
 def trust_json(row: NetworkTrust) -> dict:
@@ -286,7 +290,7 @@ def create_offers() -> ResponseReturnValue:
     note = _optional_text(data, "note", _("Ghi chú phải là văn bản."))
     created = ops.offer_contacts(g.office, _user(), journalist_ids=_id_list(data, "journalist_ids"),
                                  outlet_ids=_id_list(data, "outlet_ids"), office_ids=_id_list(data, "office_ids"),
-                                 note=note)
+                                 audience=data.get("audience"), note=note)
     return jsonify({"items": [offer_json(o) for o in created]}), 201
 
 

@@ -102,6 +102,8 @@ def load_network_demo(host_office_id: int, password: str | None = None) -> str:
     for _spec, office in points:
         if not ops.is_trusted(office.id, host.id):
             ops.add_trust(office, host.id, SYSTEM)
+        if not ops.is_trusted(host.id, office.id):  # and the host trusts them: it shares contacts with them
+            ops.add_trust(host, office.id, SYSTEM)
     # A past multi-point briefing: the national-style online conference, two weeks ago at 8:30.
     tz = ZoneInfo(host.timezone)
     day = (clock.now() - timedelta(days=14)).astimezone(tz).date()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields import SelectChoice
 from wtforms.validators import Length, Optional
 
 
@@ -36,6 +37,10 @@ class OfferForm(FlaskForm):
     journalist_ids = SelectMultipleField(_l("Nhà báo"), coerce=int, validate_choice=False,
                                          description=_l("Giữ Ctrl (hoặc ⌘) để chọn nhiều người."))
     outlet_ids = SelectMultipleField(_l("Cơ quan báo chí"), coerce=int, validate_choice=False)
-    office_ids = CheckboxesField(_l("Chia sẻ với"), coerce=int, validate_choice=False,
-                                 description=_l("Không chọn văn phòng nào: chia sẻ với cả mạng lưới."))
+    audience = RadioField(_l("Chia sẻ với"), default="trusted", validate_choice=False, choices=[
+        SelectChoice("trusted", _l("Các văn phòng mà văn phòng bạn tin cậy")),
+        SelectChoice("chosen", _l("Chỉ các văn phòng được chọn dưới đây")),
+        SelectChoice("all", _l("Tất cả các văn phòng trong mạng lưới, kể cả văn phòng chưa được tin cậy"))])
+    office_ids = CheckboxesField(_l("Các văn phòng được chọn"), coerce=int, validate_choice=False,
+                                 description=_l("Chỉ dùng khi chọn “Chỉ các văn phòng được chọn”."))
     note = StringField(_l("Ghi chú"), validators=[Optional(), Length(max=1000)])

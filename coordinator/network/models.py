@@ -17,6 +17,7 @@ from coordinator.schedule.models import Briefing
 
 POINT_STATUSES = ("invited", "accepted", "declined", "withdrawn")
 OFFER_STATUSES = ("active", "withdrawn")
+OFFER_AUDIENCES = ("chosen", "trusted", "all")
 
 
 class NetworkTrust(Row, db.Model):
@@ -81,7 +82,10 @@ class ContactOffer(OfficeRow, db.Model):
 
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id", ondelete="CASCADE"), index=True)
     journalist_id: Mapped[int | None] = mapped_column(ForeignKey("journalist.id", ondelete="CASCADE"), index=True)
-    office_ids: Mapped[list] = mapped_column(JSON, default=list)  # empty: every office of the network
+    # "chosen": the offices in ``office_ids``; "trusted": the offices this office trusts (at the time of
+    # looking); "all": every office of the network, trusted or not (an explicit choice).
+    audience: Mapped[str] = mapped_column(String(10), default="chosen", server_default="chosen")
+    office_ids: Mapped[list] = mapped_column(JSON, default=list)
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

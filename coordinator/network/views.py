@@ -252,8 +252,9 @@ def offers() -> ResponseReturnValue:
 
     def change() -> ResponseReturnValue:
         created = ops.offer_contacts(_office(), current_user, journalist_ids=form.journalist_ids.data,
-                                     outlet_ids=form.outlet_ids.data, office_ids=form.office_ids.data,
-                                     note=form.note.data)
+                                     outlet_ids=form.outlet_ids.data,
+                                     office_ids=form.office_ids.data if form.audience.data == "chosen" else [],
+                                     audience=form.audience.data, note=form.note.data)
         flash(_("Đã chia sẻ %(n)s mục với mạng lưới.", n=len(created)), "success")
         return redirect(url_for("network.offers"))
 

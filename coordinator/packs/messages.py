@@ -13,7 +13,7 @@ from coordinator.core import clock
 from coordinator.core.i18n import format_local
 from coordinator.core.urls import external_url
 from coordinator.extensions import db
-from coordinator.invitations.tokens import portal_token, unsubscribe_token
+from coordinator.invitations.tokens import link_days, portal_token, unsubscribe_token
 from coordinator.mail import service as mail
 from coordinator.mail.message import OutgoingMessage
 from coordinator.offices.models import Office
@@ -36,7 +36,8 @@ def pack_message(pack: Pack, journalist: Journalist, office: Office, purpose: st
     page = external_url("packs_public.recipient_page", token=token)
     links = {"page": page,
              "portal": external_url("portal.home", token=portal_token(journalist)),
-             "unsubscribe": external_url("portal.unsubscribe", token=unsubscribe_token(journalist))}
+             "unsubscribe": external_url("portal.unsubscribe", token=unsubscribe_token(
+                 journalist, (pack.released_at or now) + link_days()))}
     files = [(f, external_url("packs_public.recipient_download", token=token, file_id=f.id)) for f in pack.files]
     briefing = db.session.get(Briefing, pack.briefing_id) if pack.briefing_id else None
     with force_locale(journalist.language or office.locale):

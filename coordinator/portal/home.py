@@ -18,12 +18,13 @@ from coordinator.invitations.operations import effective_rsvp, set_rsvp, upcomin
 from coordinator.invitations.tokens import (
     invitation_token,
     journalist_from_portal_token,
-    journalist_from_unsubscribe_token,
     speak_to,
+    unsubscribe_link,
     unsubscribe_token,
 )
 from coordinator.offices.models import Office
 from coordinator.offices.operations import get_office_by_slug
+from coordinator.portal.refused import refuse_link
 from coordinator.schedule import ical
 
 bp = Blueprint("portal", __name__)
@@ -133,11 +134,14 @@ def new_link():
 @bp.route("/u/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str):
-    journalist = journalist_from_unsubscribe_token(token)
-    if journalist is None:
-        abort(410)
-    speak_to(journalist)
+    """GET (and a scanner's HEAD) shows the page; its button, or a mail client's RFC 8058 one-click POST,
+    unsubscribes. The one-click POST still works once the link has ended (not once revoked): a mail
+    provider's unsubscribe button must keep working, and unsubscribing is the safe direction."""
+    journalist, problem = unsubscribe_link(token)
     one_click = request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click"
+    if problem and not (problem == "expired" and one_click):
+        refuse_link(problem, journalist)
+    speak_to(journalist)
     confirmed = request.method == "POST" and request.form.get("confirm") == "1"
     if one_click or confirmed:
         if journalist.status == "active":

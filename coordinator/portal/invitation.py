@@ -19,8 +19,9 @@ from coordinator.extensions import db, limiter
 from coordinator.invitations import messages
 from coordinator.invitations.models import Invitation
 from coordinator.invitations.operations import effective_rsvp, set_rsvp
-from coordinator.invitations.tokens import invitation_from_token, journalist_from_portal_token, speak_to
+from coordinator.invitations.tokens import invitation_link, journalist_from_portal_token, speak_to
 from coordinator.offices.models import Office
+from coordinator.portal.refused import refuse_link
 from coordinator.schedule.models import Briefing, Series
 from coordinator.web.forms import apply_errors
 
@@ -28,9 +29,11 @@ bp = Blueprint("journalist", __name__)
 
 
 def _invitation_or_410(token: str) -> Invitation:
-    invitation = invitation_from_token(token)
-    if invitation is None:
-        abort(410)
+    """The live invitation of a link; a bad, revoked or expired one answers 410 with a page offering a
+    fresh portal link."""
+    invitation, problem = invitation_link(token)
+    if problem:
+        refuse_link(problem, invitation.journalist if invitation is not None else None)
     speak_to(invitation.journalist)
     return invitation
 
@@ -64,9 +67,29 @@ def invitation_page(token: str):
 
 
 @bp.get("/i/<token>/rsvp/<answer>")
-@limiter.limit("60 per minute")
 def rsvp_link(token: str, answer: str):
-    """One click from the mail records the answer for the whole invitation (no login)."""
+    """The answer buttons in the mail open a page with one button: only its POST records the answer, so a
+    link scanner that opens every link (GET or HEAD) answers nothing on the journalist's behalf."""
+    invitation = _invitation_or_410(token)
+    if answer not in ANSWERS:
+        abort(404)
+    briefing = _briefing_for(invitation)
+    series = db.session.get(Series, invitation.series_id) if invitation.series_id else None
+    labels = {"accepted": _("Tham dự"), "tentative": _("Có thể"), "declined": _("Không tham dự")}
+    return render_template(
+        "portal/confirm_link.html", office=db.session.get(Office, invitation.office_id),
+        heading=_("Trả lời lời mời"),
+        subject=series.title if series else (briefing.effective_title if briefing else ""),
+        lead=_("Bấm nút dưới đây để gửi câu trả lời “%(answer)s”.", answer=labels[answer]),
+        action=url_for("journalist.rsvp_link_confirm", token=token, answer=answer),
+        button=_("Xác nhận: %(answer)s", answer=labels[answer]),
+        back=url_for("journalist.invitation_page", token=token), back_label=_("Xem lời mời"))
+
+
+@bp.post("/i/<token>/rsvp/<answer>")
+@limiter.limit("60 per minute")
+def rsvp_link_confirm(token: str, answer: str):
+    """The button of the page above records the answer for the whole invitation (no login)."""
     invitation = _invitation_or_410(token)
     if answer not in ANSWERS:
         abort(404)

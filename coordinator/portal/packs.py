@@ -2,7 +2,8 @@
 each logged (who, when, which file, before the embargo lift or not)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.core import clock
@@ -12,19 +13,20 @@ from coordinator.offices.models import Office
 from coordinator.packs import operations as ops
 from coordinator.packs.models import Pack, PackDownload, PackFile
 from coordinator.packs.serving import ip_hash, send_pack_file
-from coordinator.packs.tokens import download_token, from_token
+from coordinator.packs.tokens import download_token, pack_link
+from coordinator.portal.refused import refuse_link
 from coordinator.schedule.models import Briefing
 
 bp = Blueprint("packs_public", __name__)
 
 
 def _resolve(token: str):
-    found = from_token(token)
-    if found is None:
-        abort(410)
+    found, problem = pack_link(token)
+    if problem:
+        refuse_link(problem, found[1] if found is not None else None)
     pack, journalist = found
     if not ops.is_recipient(pack, journalist.id):
-        abort(410)
+        refuse_link("invalid")
     speak_to(journalist)
     return pack, journalist
 
@@ -54,13 +56,36 @@ def recipient_page(token: str):
                            briefing=briefing)
 
 
-@bp.get("/p/<token>/files/<int:file_id>")
-@limiter.limit("120 per minute")
-def recipient_download(token: str, file_id: int):
-    pack, journalist = _resolve(token)
+def _file_of(pack: Pack, file_id: int) -> PackFile:
     row = db.session.get(PackFile, file_id)
     if row is None or row.pack_id != pack.id:
         abort(404)
+    return row
+
+
+@bp.get("/p/<token>/files/<int:file_id>")
+def recipient_download(token: str, file_id: int):
+    """A file's link in the mail opens a page with one button; only its POST sends the file and logs the
+    download (a link scanner's GET or HEAD is not counted as the journalist's download)."""
+    pack, _journalist = _resolve(token)
+    row = _file_of(pack, file_id)
+    office = db.session.get(Office, pack.office_id)
+    refusal = _refusal(pack, office)
+    if refusal is not None:
+        return render_template("packs/refused.html", pack=pack, office=office, reason=refusal), 403
+    return render_template(
+        "portal/confirm_link.html", office=office, heading=_("Tải tài liệu"), subject=row.display_name,
+        lead=_("Tài liệu “%(pack)s”. Bấm nút dưới đây để tải tệp.", pack=pack.title),
+        action=url_for("packs_public.recipient_download_file", token=token, file_id=row.id),
+        button=_("Tải xuống"), back=url_for("packs_public.recipient_page", token=token),
+        back_label=_("Xem toàn bộ tài liệu"))
+
+
+@bp.post("/p/<token>/files/<int:file_id>")
+@limiter.limit("120 per minute")
+def recipient_download_file(token: str, file_id: int):
+    pack, journalist = _resolve(token)
+    row = _file_of(pack, file_id)
     office = db.session.get(Office, pack.office_id)
     refusal = _refusal(pack, office)
     if refusal is not None:

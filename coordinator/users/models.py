@@ -45,6 +45,11 @@ class User(UserMixin, db.Model):
         return self.full_name or self.email
 
 
+# What an API token may do: read (GET/HEAD), also write, or also the office's administration (staff,
+# network trust and sharing). The user's role still limits every call.
+TOKEN_SCOPES = ("read_only", "read_write", "admin")
+
+
 class ApiToken(Row, db.Model):
     """A bearer token for the API. Only a SHA-256 hash is stored; the token is shown once."""
 
@@ -58,6 +63,8 @@ class ApiToken(Row, db.Model):
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     last_used_at = mapped_column(UTCDateTime())
     revoked_at = mapped_column(UTCDateTime())
+    expires_at = mapped_column(UTCDateTime())  # empty: never (only tokens made before expiry existed)
+    scope: Mapped[str] = mapped_column(String(12), default="read_write", server_default="read_write")
 
     user: Mapped[User] = relationship(lazy="joined")
 

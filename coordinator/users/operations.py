@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
+from datetime import timedelta
 
 from flask_babel import gettext as _
 
@@ -12,11 +14,13 @@ from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
 from coordinator.offices.models import Office
 from coordinator.users import lockout, sessions
-from coordinator.users.models import ROLES, ApiToken, User
+from coordinator.users.models import ROLES, TOKEN_SCOPES, ApiToken, User
 from coordinator.users.passwords import hash_password, password_problem
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "pbc_"
+TOKEN_DEFAULT_DAYS = 365
+TOKEN_MAX_DAYS = 730
 
 
 def normalise_email(email: str) -> str:
@@ -103,14 +107,32 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_token(user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Return the stored token row and the token itself (shown once, never stored)."""
+def create_api_token(user: User, name: str = "", *, scope: str | None = None,
+                     days: int | None = None) -> tuple[ApiToken, str]:
+    """Return the stored token row and the token itself (shown once, never stored: only its SHA-256).
+
+    ``scope`` defaults to what the role can use at most (``admin`` for admins, else ``read_write``);
+    ``days`` (1 to ``TOKEN_MAX_DAYS``) to ``TOKEN_DEFAULT_DAYS``."""
+    scope = scope or ("admin" if user.role == "admin" else "read_write")
+    days = TOKEN_DEFAULT_DAYS if days is None else days
+    errors = {}
+    if scope not in TOKEN_SCOPES:
+        errors["scope"] = _("Phạm vi không hợp lệ.")
+    elif scope == "admin" and user.role != "admin":
+        errors["scope"] = _("Chỉ quản trị viên được tạo mã quản trị.")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= TOKEN_MAX_DAYS:
+        errors["days"] = _("Thời hạn phải từ 1 đến %(max)s ngày.", max=TOKEN_MAX_DAYS)
+    if errors:
+        raise ValidationError(errors)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)  # 256 bits
+    now = clock.now()
     row = ApiToken(user_id=user.id, office_id=user.office_id, name=name.strip()[:120],
-                   token_hash=_hash_token(token), prefix=token[:12])
+                   token_hash=_hash_token(token), prefix=token[:12], scope=scope, created_at=now,
+                   expires_at=now + timedelta(days=days))
     db.session.add(row)
     db.session.flush()
-    audit.record("api_token.created", row, data={"user": user.email, "prefix": row.prefix})
+    audit.record("api_token.created", row, data={"user": user.email, "prefix": row.prefix, "scope": scope,
+                                                 "days": days})
     return row, token
 
 
@@ -120,12 +142,24 @@ def revoke_api_token(row: ApiToken) -> None:
         audit.record("api_token.revoked", row, data={"prefix": row.prefix})
 
 
+def find_api_token(token: str) -> tuple[ApiToken | None, str]:
+    """(the live token row, "") or (None, "invalid" | "expired"). Records the time of use.
+
+    The row is found by the SHA-256 of the token (a 256-bit secret: the hash cannot be guessed a prefix at
+    a time) and the hashes are compared again in constant time."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None, "invalid"
+    digest = _hash_token(token)
+    row = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == digest))
+    if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked_at is not None \
+            or not row.user.active:
+        return None, "invalid"
+    if row.expires_at is not None and clock.now() >= row.expires_at:
+        return None, "expired"
+    row.last_used_at = clock.now()
+    return row, ""
+
+
 def authenticate_token(token: str) -> ApiToken | None:
     """The live token row for ``token``, or None. Records the time of use."""
-    if not token.startswith(TOKEN_PREFIX):
-        return None
-    row = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
-    row.last_used_at = clock.now()
-    return row
+    return find_api_token(token)[0]

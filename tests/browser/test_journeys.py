@@ -250,6 +250,7 @@ def test_staff_pages(visitor, live_server, app_env, admin, office):
 
     admin_page("Mã API")
     page.get_by_label("Tên").fill("Cổng thông tin điện tử tỉnh")
+    page.get_by_label("Phạm vi").select_option("admin")  # the staff list needs the admin scope
     page.get_by_role("button", name="Tạo mã").click()
     token = page.locator("#new-token").inner_text()
     assert len(token) > 20

@@ -117,4 +117,12 @@ def _move_memberships(keep: Journalist, drop: Journalist) -> int:
     return moved
 
 # What the package (``contacts.operations``) offers from this module.
-__all__ = ["archive_journalist", "mark_by_email", "merge_journalists", "set_status"]
+def revoke_links(journalist: Journalist) -> None:
+    """End every link mailed to this journalist (invitations, unsubscribe, packs, portal: they all carry
+    ``links_version``) without touching anyone else's; mail sent from now on carries new ones. Audited."""
+    journalist.links_version = (journalist.links_version or 1) + 1
+    db.session.flush()
+    audit.record("journalist.links_revoked", journalist, data={"links_version": journalist.links_version})
+
+
+__all__ = ["archive_journalist", "mark_by_email", "merge_journalists", "revoke_links", "set_status"]

@@ -113,6 +113,17 @@ def journalist_status(journalist_id: int) -> Any:
     return redirect(url_for("contacts.journalist", journalist_id=person.id))
 
 
+@bp.post("/journalists/<int:journalist_id>/revoke-links")
+@require("edit")
+def journalist_revoke_links(journalist_id: int) -> Any:
+    """Staff end every link already mailed to this journalist (e.g. a mail forwarded to the wrong person)."""
+    person = get_or_404(Journalist, journalist_id)
+    ops.revoke_links(person)
+    flash(_("Đã thu hồi mọi đường dẫn đã gửi cho %(name)s. Thư gửi từ nay mang đường dẫn mới.",
+            name=person.full_name), "success")
+    return redirect(url_for("contacts.journalist", journalist_id=person.id))
+
+
 @bp.get("/journalists/<int:journalist_id>/vcard")
 @require("read")
 def journalist_vcard(journalist_id: int) -> Any:

@@ -14,7 +14,7 @@ from coordinator.core.errors import Conflict, Forbidden, NotFound, ValidationErr
 from coordinator.core.permissions import can
 from coordinator.core.validators import parse_id
 from coordinator.extensions import db
-from coordinator.network.models import ContactLink, ContactOffer
+from coordinator.network.models import OFFER_AUDIENCES, ContactLink, ContactOffer, NetworkTrust
 from coordinator.network.operations.common import actor, chosen_id, other_office
 from coordinator.offices.models import Office
 
@@ -28,12 +28,27 @@ def offers_of(office_id: int, *, active_only: bool = False) -> list[ContactOffer
 
 
 def _office_ids(office_id: int, values: Any) -> list[int]:
-    """The offices an offer is made to (empty: every office of the network)."""
+    """The offices chosen for an offer (possibly none)."""
     if values in (None, ""):
         return []
     if not isinstance(values, list | tuple):
         raise ValidationError({"office_ids": _("Danh sách văn phòng không hợp lệ.")})
     return sorted({other_office(office_id, value, "office_ids").id for value in values})
+
+
+def _audience(audience: Any, office_ids: list[int]) -> str:
+    """Who an offer is made to. Chosen offices if any were chosen; otherwise the offices this office trusts,
+    unless "all" (every office of the network, trusted or not) is asked for explicitly."""
+    if audience in (None, ""):
+        return "chosen" if office_ids else "trusted"
+    if audience not in OFFER_AUDIENCES:
+        raise ValidationError({"audience": _("Hãy chọn: các văn phòng được chọn, các văn phòng tin cậy hoặc "
+                                             "tất cả các văn phòng.")})
+    if audience == "chosen" and not office_ids:
+        raise ValidationError({"office_ids": _("Hãy chọn ít nhất một văn phòng.")})
+    if audience != "chosen" and office_ids:
+        raise ValidationError({"office_ids": _("Chỉ chọn văn phòng khi chia sẻ với các văn phòng được chọn.")})
+    return audience
 
 
 def _own_rows(model: type, values: Any, field: str, office_id: int, errors: dict[str, str], missing: str,
@@ -60,33 +75,36 @@ def _archived(journalist: Journalist) -> str | None:
     return _("Không chia sẻ được nhà báo đã lưu trữ.") if journalist.status == "archived" else None
 
 
-def _offer_input(office: Office, journalist_ids: Any, outlet_ids: Any,
-                 office_ids: Any) -> tuple[list[Journalist], list[Outlet], list[int]]:
+def _offer_input(office: Office, journalist_ids: Any, outlet_ids: Any, office_ids: Any,
+                 audience: Any = None) -> tuple[list[Journalist], list[Outlet], list[int], str]:
     """What an offer is made of, every bad field reported at once before anything is written."""
     errors: dict[str, str] = {}
     journalists = _own_rows(Journalist, journalist_ids, "journalist_ids", office.id, errors,
                             _("Không tìm thấy nhà báo này trong danh bạ của văn phòng."), _archived)
     outlets = _own_rows(Outlet, outlet_ids, "outlet_ids", office.id, errors,
                         _("Không tìm thấy cơ quan báo chí này trong danh bạ của văn phòng."))
+    chosen: list[int] = []
+    kind = "chosen"
     try:
-        audience = _office_ids(office.id, office_ids)
+        chosen = _office_ids(office.id, office_ids)
+        kind = _audience(audience, chosen)
     except ValidationError as exc:
         errors.update(exc.fields)
-        audience = []
     if not errors and not journalists and not outlets:
         errors["journalist_ids"] = _("Hãy chọn ít nhất một nhà báo hoặc một cơ quan báo chí để chia sẻ.")
     if errors:
         raise ValidationError(errors)
-    return journalists, outlets, audience
+    return journalists, outlets, chosen, kind
 
 
 def offer_contacts(office: Office, user: Any, *, journalist_ids: Any = None, outlet_ids: Any = None,
-                   office_ids: Any = None, note: str | None = None) -> list[ContactOffer]:
-    """Offer journalists (with their outlet) and/or outlets to the network or to chosen offices; what is
-    already on offer is not offered twice."""
+                   office_ids: Any = None, audience: Any = None, note: str | None = None) -> list[ContactOffer]:
+    """Offer journalists (with their outlet) and/or outlets to chosen offices, to the offices this office
+    trusts (the default) or, asked for explicitly, to every office; what is already on offer is not
+    offered twice."""
     if not can(user, "manage_office"):
         raise Forbidden(_("Chỉ quản trị viên được chia sẻ danh bạ với mạng lưới."))
-    journalists, outlets, audience = _offer_input(office, journalist_ids, outlet_ids, office_ids)
+    journalists, outlets, chosen, kind = _offer_input(office, journalist_ids, outlet_ids, office_ids, audience)
     note = (note or "").strip()[:1000] or None
     active = offers_of(office.id, active_only=True)
     offered_j = {o.journalist_id for o in active if o.journalist_id}
@@ -95,13 +113,13 @@ def offer_contacts(office: Office, user: Any, *, journalist_ids: Any = None, out
     for journalist in journalists:
         if journalist.id not in offered_j:
             created.append(ContactOffer(office_id=office.id, outlet_id=journalist.outlet_id,
-                                        journalist_id=journalist.id, office_ids=audience, note=note,
+                                        journalist_id=journalist.id, audience=kind, office_ids=chosen, note=note,
                                         created_by_id=actor(user)))
             offered_j.add(journalist.id)
     for outlet in outlets:
         if outlet.id not in offered_o:
             created.append(ContactOffer(office_id=office.id, outlet_id=outlet.id, journalist_id=None,
-                                        office_ids=audience, note=note, created_by_id=actor(user)))
+                                        audience=kind, office_ids=chosen, note=note, created_by_id=actor(user)))
             offered_o.add(outlet.id)
     if not created:
         raise ValidationError({"journalist_ids": _("Những mục đã chọn đều đang được chia sẻ.")})
@@ -109,7 +127,8 @@ def offer_contacts(office: Office, user: Any, *, journalist_ids: Any = None, out
     db.session.flush()
     for offer in created:
         audit.record("network.contact_offered", offer, data={"journalist_id": offer.journalist_id,
-                                                             "outlet_id": offer.outlet_id, "office_ids": audience})
+                                                             "outlet_id": offer.outlet_id, "audience": kind,
+                                                             "office_ids": chosen})
     return created
 
 
@@ -127,10 +146,21 @@ def withdraw_offer(offer: ContactOffer, user: Any) -> ContactOffer:
     return offer
 
 
-def visible_to(offer: ContactOffer, office_id: int) -> bool:
-    """Active, another office's, and made to the whole network or to this office."""
-    return (offer.status == "active" and offer.office_id != office_id
-            and (not offer.office_ids or office_id in offer.office_ids))
+def _trusting(office_id: int) -> set[int]:
+    """The offices that trust ``office_id`` (their offers to "trusted offices" reach it)."""
+    return set(db.session.scalars(select(NetworkTrust.office_id).where(NetworkTrust.trusted_office_id == office_id)))
+
+
+def visible_to(offer: ContactOffer, office_id: int, trusting: set[int] | None = None) -> bool:
+    """Active, another office's, and made to every office, to this office, or to the offices its maker
+    trusts while it trusts this one."""
+    if offer.status != "active" or offer.office_id == office_id:
+        return False
+    if offer.audience == "all":
+        return True
+    if offer.audience == "trusted":
+        return offer.office_id in (trusting if trusting is not None else _trusting(office_id))
+    return office_id in (offer.office_ids or [])
 
 
 def directory(office_id: int) -> list[ContactOffer]:
@@ -138,7 +168,8 @@ def directory(office_id: int) -> list[ContactOffer]:
     rows = db.session.scalars(select(ContactOffer).where(ContactOffer.office_id != office_id,
                                                          ContactOffer.status == "active")
                               .order_by(ContactOffer.created_at.desc(), ContactOffer.id.desc()))
-    return [row for row in rows if visible_to(row, office_id)]
+    trusting = _trusting(office_id)
+    return [row for row in rows if visible_to(row, office_id, trusting)]
 
 
 def offer_for(office_id: int, offer_id: int) -> ContactOffer:
