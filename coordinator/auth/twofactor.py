@@ -70,6 +70,7 @@ def login_code():
         return render_template("auth/login_code.html", form=form), 429
     method = twofactor.verify(user, form.code.data)
     if method is None:
+        uow.abandon()  # (the refused claim's write lock, before the count's own transaction)
         locked = lockout.record_failure(user.email)
         if locked is not None:
             form.code.errors.append(locked_message(locked))
@@ -164,7 +165,7 @@ def two_factor_disable():
         return redirect(url_for("auth.two_factor"))
     form = ConfirmPasswordForm()
     if twofactor.required_for(current_user):
-        form.password.errors.append(_("Tài khoản của bạn bắt buộc dùng xác thực hai bước; không thể tắt."))
+        form.password.errors = [_("Tài khoản của bạn bắt buộc dùng xác thực hai bước; không thể tắt.")]
         return _status_page(form, 409)
     ok, status = _password_confirmed(form)
     if not ok:
