@@ -40,11 +40,23 @@ def request_reset(email: str) -> None:
     events.emit("user.password_reset_requested", office_id=user.office_id, payload={"user_id": user.id})
 
 
-def issue(user: User) -> str:
-    """A new link secret for ``user`` (stored hashed); returns the secret, for the mail only."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(PasswordReset(user_id=user.id, token_hash=_hash(token), expires_at=clock.now() + RESET_VALID))
+def new_secret() -> str:
+    """A link secret (256 bits); :func:`store` keeps its hash once the mail carrying it is sent."""
+    return secrets.token_urlsafe(32)
+
+
+def store(user: User, token: str) -> PasswordReset:
+    """Keep the hash of link secret ``token`` for ``user``, valid ``RESET_VALID`` from now."""
+    row = PasswordReset(user_id=user.id, token_hash=_hash(token), expires_at=clock.now() + RESET_VALID)
+    db.session.add(row)
     db.session.flush()
+    return row
+
+
+def issue(user: User) -> str:
+    """A new link secret for ``user``, stored hashed; returns the secret."""
+    token = new_secret()
+    store(user, token)
     return token
 
 
