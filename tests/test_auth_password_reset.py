@@ -83,7 +83,8 @@ def test_the_mailed_link_sets_a_new_password_once_and_ends_every_session(app, ap
     assert client.post("/login", data={"email": admin.email, "password": NEW_PASSWORD}).status_code == 302
     assert db.session.scalar(db.select(AuditLog).where(AuditLog.action == "user.password_reset")) is not None
 
-    again = app.test_client().post(path, data={"password": "another-long-passphrase", "confirm": "another-long-passphrase"})
+    other = "another-long-passphrase"
+    again = app.test_client().post(path, data={"password": other, "confirm": other})
     assert again.status_code == 410
 
 
