@@ -2,6 +2,8 @@
 in Vietnamese and English."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,7 +37,7 @@ def test_the_audit_log_filters_and_exports(admin, make_user, office, live_server
     assert axe_violations(page, axe_source) == []
     with page.expect_download() as download:
         page.get_by_role("button", name="Tải CSV").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.count("pack.approved") == 1 and "briefing.created" not in text
 
     phone = Visitor(new_context(viewport=PHONE).new_page(), live_server, shots)
