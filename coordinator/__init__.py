@@ -46,6 +46,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     i18n.init_app(app)
     security.init_app(app)
+    from coordinator.auth import twofactor
+
+    # After i18n's hook, which loads the signed-in user afresh: the gate then sees this request's user.
+    app.before_request(twofactor.gate)
     errors.init_app(app)
     navigation.init_app(app)
     cli.init_app(app)

@@ -144,6 +144,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SESSION_MAX_IDLE_DAYS": int(env.get("SESSION_MAX_IDLE_DAYS", "30")),
         "REMEMBER_COOKIE_DAYS": int(env.get("REMEMBER_COOKIE_DAYS", "30")),
         "REMEMBER_GRACE_SECONDS": float(env.get("REMEMBER_GRACE_SECONDS", "30")),
+        # Admins must sign in with a second factor (TOTP); an office can ask it of all its staff.
+        "TWOFACTOR_ADMIN_REQUIRED": env.get("TWOFACTOR_ADMIN_REQUIRED", "1") != "0",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _cookies_secure(env),

@@ -12,6 +12,12 @@ def _welcome(event: OutboxEvent) -> None:
     send_welcome(event.payload["user_id"], event_id=event.id)
 
 
+def _password_reset(event: OutboxEvent) -> None:
+    from jobs.staff_mail import send_password_reset
+
+    send_password_reset(event.payload["user_id"], event_id=event.id)
+
+
 def _portal_link(event: OutboxEvent) -> None:
     from jobs.portal_mail import send_portal_link
 
@@ -89,6 +95,7 @@ HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {
     # Every mailing to many: the fan-out engine's run (coordinator.mail.fanout).
     "fanout.run": _fan_out,
     "user.created": _welcome,
+    "user.password_reset_requested": _password_reset,
     "mail.suppressed": _mail_suppressed,
     "portal.link_requested": _portal_link,
     # The schedule's events, as invitation mail (invites, updates, cancellations).

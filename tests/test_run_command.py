@@ -67,7 +67,8 @@ def test_run_command_serves_and_stops_every_child(tmp_path, stop_signal):
         data = urllib.parse.urlencode({"email": "admin@quangninh.gov.vn", "password": password,
                                        "csrf_token": token}).encode()
         home = opener.open(base + "/login", data=data)
-        assert home.url == base + "/" and "Tổng quan" in home.read().decode()
+        # An admin is asked to set up two-step verification before anything else.
+        assert home.url == base + "/account/two-factor" and "Bật xác thực hai bước" in home.read().decode()
     finally:
         proc.send_signal(stop_signal)
         proc.wait(timeout=60)

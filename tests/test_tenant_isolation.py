@@ -31,7 +31,8 @@ from tests.support.policies import office_b_policy_objects
 
 # Routes reached by a signed token or a public slug are not staff-scoped: tokens are secrets of
 # their own; the public pages are public on purpose (their own tests check what they show).
-NOT_STAFF_SCOPED = re.compile(r"^/(i|c|p|u|portal|set-password|calendar|newsroom|static|language|consult)(/|$)")
+NOT_STAFF_SCOPED = re.compile(
+    r"^/(i|c|p|u|portal|set-password|reset-password|calendar|newsroom|static|language|consult)(/|$)")
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 
 

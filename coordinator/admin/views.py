@@ -8,7 +8,8 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegis
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from coordinator.admin import mail_search, outbox_files
+from coordinator.admin import audit_search, mail_search, outbox_files
+from coordinator.admin.audit_search import AuditSearch
 from coordinator.admin.forms import SCOPE_LABELS, NewTokenForm, NewUserForm, RoleForm
 from coordinator.admin.mail_search import MailSearch
 from coordinator.core import audit, clock, events, tasks, uow
@@ -20,6 +21,7 @@ from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
 from coordinator.mail import about
 from coordinator.mail.models import DELIVERY_STATES, FanOut
+from coordinator.offices import operations as offices
 from coordinator.users import operations as users
 from coordinator.users.models import ApiToken, User
 from coordinator.web.args import choice_arg
@@ -82,6 +84,17 @@ def toggle_active(user_id: int):
         flash(_("Bạn không thể tự khoá tài khoản của chính mình."), "error")
         return redirect(url_for("admin.staff"))
     users.set_active(user, not user.active)
+    return redirect(url_for("admin.staff"))
+
+
+@bp.post("/staff/two-factor")
+@require("manage_staff")
+def staff_two_factor():
+    """The office's "require two-factor for all staff" setting."""
+    required = request.form.get("require_two_factor") == "1"
+    if offices.set_require_two_factor(current_user.office, required):
+        flash(_("Mọi cán bộ giờ phải dùng xác thực hai bước.") if required
+              else _("Xác thực hai bước không còn bắt buộc với cán bộ không phải quản trị viên."), "success")
     return redirect(url_for("admin.staff"))
 
 
@@ -242,9 +255,22 @@ def mail_raw(name: str):
 @bp.get("/audit")
 @require("manage_office")
 def audit_log():
-    rows = list(db.session.scalars(db.select(AuditLog).where(AuditLog.office_id == current_office_id())
-                                   .order_by(AuditLog.created_at.desc()).limit(300)))
-    return render_template("admin/audit.html", rows=rows, names=_target_names(rows))
+    """The log, filtered by who, what and when; ``?format=csv`` exports every filtered row."""
+    office_id, tz = current_office_id(), current_user.office.timezone
+    search = AuditSearch.from_args(request.args, office_id)
+    if search.problems:
+        return render_template("admin/audit.html", rows=[], names={}, search=search, total=0,
+                               actions=audit_search.actions(office_id), staff=audit_search.staff(office_id)), 400
+    query = search.query(office_id, tz)
+    if request.args.get("format") == "csv":
+        rows = list(db.session.scalars(query.limit(audit_search.EXPORT_ROWS)))
+        stamp = clock.today(tz).isoformat()
+        return Response(audit_search.to_csv(rows, _target_names(rows), tz), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="nhat-ky-{stamp}.csv"'})
+    rows = list(db.session.scalars(query.limit(audit_search.PAGE_ROWS)))
+    return render_template("admin/audit.html", rows=rows, names=_target_names(rows), search=search,
+                           total=audit_search.count(query), actions=audit_search.actions(office_id),
+                           staff=audit_search.staff(office_id))
 
 
 def _target_names(rows: list[AuditLog]) -> dict[tuple[str, int], str]:

@@ -41,6 +41,14 @@ def sign_in(user: User, *, remember: bool = False) -> None:
         security.set_remember_cookie(remember_value)
 
 
+def complete_login(user: User, *, remember: bool, method: str = "password") -> None:
+    """The login passed every step: note it and start the session."""
+    user.last_login_at = clock.now()
+    audit.record("user.login", user, actor_user_id=user.id, actor_label=user.email,
+                 data={"method": method} if method != "password" else None)
+    sign_in(user, remember=remember)
+
+
 def sign_out() -> None:
     """End this browser's session on the server too, and forget its cookies."""
     row = security.current_session()
@@ -50,7 +58,7 @@ def sign_out() -> None:
     security.set_remember_cookie(None)
 
 
-def _locked_message(until) -> str:
+def locked_message(until) -> str:
     minutes = lockout.minutes_left(until)
     return ngettext("Tài khoản tạm khoá do đăng nhập sai nhiều lần. Thử lại sau %(num)d phút.",
                     "Tài khoản tạm khoá do đăng nhập sai nhiều lần. Thử lại sau %(num)d phút.", minutes)
@@ -67,21 +75,23 @@ def login():
         email = normalise_email(form.email.data)
         locked = lockout.locked_until(email)
         if locked is not None:  # not even checked: a lock holds whatever the password
-            form.password.errors.append(_locked_message(locked))
+            form.password.errors.append(locked_message(locked))
             return render_template("auth/login.html", form=form), 429
         user = get_user_by_email(email)
         password_ok = verify_password(user.password_hash if user else None, form.password.data)
         if user is not None and password_ok and user.active:
-            lockout.clear(email)
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
-            user.last_login_at = clock.now()
-            audit.record("user.login", user)
-            sign_in(user, remember=bool(form.remember.data))
+            if user.two_factor_enabled:  # no session yet: the code comes first
+                from coordinator.auth.twofactor import await_code
+
+                return await_code(user, remember=bool(form.remember.data), next_url=request.args.get("next"))
+            lockout.clear(email)
+            complete_login(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
         locked = lockout.record_failure(email)  # the same for an unknown address: nothing to tell them apart
         if locked is not None:
-            form.password.errors.append(_locked_message(locked))
+            form.password.errors.append(locked_message(locked))
             return render_template("auth/login.html", form=form), 429
         form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
     return render_template("auth/login.html", form=form), status
@@ -118,6 +128,9 @@ def set_password(token: str):
             uow.abandon()
             form.password.errors.extend(exc.fields.values())
             return render_template("auth/set_password.html", form=form, user=user), 422
+        if user.two_factor_enabled:  # the link proves the mailbox, not the second factor
+            flash(_("Đã đặt mật khẩu. Hãy đăng nhập bằng mật khẩu mới và mã xác thực."), "success")
+            return redirect(url_for("auth.login"))
         sign_in(user)
         flash(_("Đã đặt mật khẩu. Chào mừng bạn!"), "success")
         return redirect(url_for("web.dashboard"))

@@ -22,6 +22,8 @@ class Office(Row, db.Model):
     sender_email: Mapped[str | None] = mapped_column(String(255))
     sender_name: Mapped[str | None] = mapped_column(String(255))
     public_page: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Every staff member signs in with a second factor (admins always do).
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", nullable=False)
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     def __repr__(self) -> str:

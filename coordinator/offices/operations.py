@@ -68,3 +68,12 @@ def create_office(slug: str, name: str, *, timezone: str = "Asia/Ho_Chi_Minh", l
 
 def get_office_by_slug(slug: str) -> Office | None:
     return db.session.scalar(db.select(Office).where(Office.slug == slug))
+
+
+def set_require_two_factor(office: Office, required: bool) -> bool:
+    """Require (or stop requiring) two-factor sign-in of all the office's staff; True if it changed."""
+    if office.require_two_factor == required:
+        return False
+    office.require_two_factor = required
+    audit.record("office.two_factor_required" if required else "office.two_factor_optional", office)
+    return True

@@ -27,6 +27,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     last_login_at = mapped_column(UTCDateTime())
+    # Two-factor sign-in (coordinator.users.twofactor): the TOTP secret once confirmed, the one being set up,
+    # and the last time step whose code was accepted (a code is good once, even within its 30 seconds).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     office: Mapped[Office] = relationship(lazy="joined")
 
@@ -39,6 +45,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def display_name(self) -> str:
@@ -104,3 +114,28 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     last_failure_at = mapped_column(UTCDateTime())
     locked_until = mapped_column(UTCDateTime())
+
+
+class RecoveryCode(Row, db.Model):
+    """A single-use code that stands in for the authenticator app. Only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    used_at = mapped_column(UTCDateTime())
+
+
+class PasswordReset(Row, db.Model):
+    """A "forgot password" link: single use, expires; only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "password_reset"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    expires_at = mapped_column(UTCDateTime(), nullable=False)
+    used_at = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -69,7 +69,7 @@ PURPOSES = {
     "pack": _l("Tài liệu"), "correction": _l("Đính chính"), "follow_up": _l("Gửi bù tài liệu"),
     "welcome": _l("Chào mừng cán bộ"), "portal_link": _l("Đường dẫn trang phóng viên"),
     "digest": _l("Bản tin tuần"), "network_point": _l("Mời làm điểm cầu"), "answer": _l("Trả lời câu hỏi"),
-    "test": _l("Thư thử"), "pack_approval": _l("Tài liệu chờ duyệt"),
+    "test": _l("Thư thử"), "pack_approval": _l("Tài liệu chờ duyệt"), "password_reset": _l("Đặt lại mật khẩu"),
 }
 
 

@@ -74,6 +74,8 @@ ACTIONS: dict[str, Any] = {
     "network.trust_added": _l("Thêm cơ quan tin cậy"),
     "network.trust_removed": _l("Bỏ cơ quan tin cậy"),
     "office.created": _l("Tạo cơ quan"),
+    "office.two_factor_optional": _l("Bỏ bắt buộc xác thực hai bước với mọi cán bộ"),
+    "office.two_factor_required": _l("Bắt buộc xác thực hai bước với mọi cán bộ"),
     "outlet.created": _l("Thêm cơ quan báo chí"),
     "outlet.deleted": _l("Xoá cơ quan báo chí"),
     "outlet.updated": _l("Sửa cơ quan báo chí"),
@@ -109,8 +111,14 @@ ACTIONS: dict[str, Any] = {
     "user.created": _l("Tạo tài khoản cán bộ"),
     "user.deactivated": _l("Khoá tài khoản cán bộ"),
     "user.login": _l("Đăng nhập"),
+    "user.password_reset": _l("Đặt lại mật khẩu qua thư"),
+    "user.password_reset_requested": _l("Yêu cầu thư đặt lại mật khẩu"),
     "user.password_set": _l("Đặt mật khẩu"),
+    "user.recovery_code_used": _l("Đăng nhập bằng mã khôi phục"),
+    "user.recovery_codes_regenerated": _l("Tạo mã khôi phục mới"),
     "user.role_changed": _l("Đổi vai trò cán bộ"),
+    "user.two_factor_disabled": _l("Tắt xác thực hai bước"),
+    "user.two_factor_enabled": _l("Bật xác thực hai bước"),
 }
 
 # What it was done to, by table.
@@ -140,7 +148,7 @@ DETAIL_KEYS: dict[str, Any] = {
     "release_at": _l("phát hành lúc"), "embargo_until": _l("cấm đăng đến"), "from": _l("từ"), "to": _l("sang"),
     "outlet_id": _l("cơ quan báo chí"), "journalist_id": _l("nhà báo"), "briefing_id": _l("buổi họp báo"),
     "series_id": _l("chuỗi họp báo"), "pack_id": _l("gói tài liệu"), "list_id": _l("danh sách gửi"),
-    "date": _l("ngày"), "note": _l("ghi chú"), "url": _l("địa chỉ"), "method": _l("cách"),
+    "date": _l("ngày"), "note": _l("ghi chú"), "url": _l("địa chỉ"), "method": _l("cách"), "left": _l("còn lại"),
     "created": _l("đã tạo"), "updated": _l("đã cập nhật"), "skipped": _l("bỏ qua"), "rows": _l("số dòng"),
     "rrule": _l("lặp lại"), "timezone": _l("múi giờ"), "split_at": _l("tách từ"), "new_series_id": _l("chuỗi mới"),
     "via": _l("qua"), "ip": _l("địa chỉ IP"), "office": _l("cơ quan"), "prefix": _l("mã"),
@@ -173,6 +181,7 @@ DETAIL_KEYS: dict[str, Any] = {
 EVENT_KINDS: dict[str, Any] = {
     "fanout.run": _l("Gửi thư hàng loạt"),
     "user.created": _l("Gửi thư chào mừng cán bộ mới"),
+    "user.password_reset_requested": _l("Gửi thư đặt lại mật khẩu"),
     "mail.suppressed": _l("Xử lý địa chỉ bị chặn gửi"),
     "portal.link_requested": _l("Gửi đường dẫn cổng nhà báo"),
     "series.created": _l("Mời theo chuỗi họp báo mới"),
@@ -199,6 +208,7 @@ QUEUES: dict[str, Any] = {"urgent": _l("Khẩn"), "default": _l("Thường"), "m
 # Values an audit row stores as codes.
 VALUES: dict[str, Any] = {
     "admin": _l("Quản trị"), "coordinator": _l("Điều phối"), "spokesperson": _l("Người phát ngôn"),
+    "totp": _l("mã từ ứng dụng xác thực"), "recovery": _l("mã khôi phục"),
     "viewer": _l("Chỉ xem"), "active": _l("Đang hoạt động"), "inactive": _l("Ngừng hoạt động"),
     "unsubscribed": _l("Đã huỷ nhận thư"), "bounced": _l("Thư bị trả lại"), "accepted": _l("Nhận lời"),
     "declined": _l("Từ chối"), "tentative": _l("Chưa chắc"), "cancelled": _l("Đã huỷ"),
