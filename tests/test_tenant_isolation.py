@@ -30,9 +30,11 @@ from tests.support.packs import make_pack
 from tests.support.policies import office_b_policy_objects
 
 # Routes reached by a signed token or a public slug are not staff-scoped: tokens are secrets of
-# their own; the public pages are public on purpose (their own tests check what they show).
+# their own; the public pages are public on purpose (their own tests check what they show); the
+# provider's inbound webhook is reached by the deployment's secret (tests/test_inbound_replies.py).
 NOT_STAFF_SCOPED = re.compile(
-    r"^/(i|c|p|u|portal|set-password|reset-password|calendar|newsroom|static|language|consult)(/|$)")
+    r"^/(i|c|p|u|portal|set-password|reset-password|calendar|newsroom|static|language|consult"
+    r"|webhooks/sendgrid/inbound)(/|$)")
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 
 
