@@ -101,3 +101,34 @@ def test_a_batch_puts_in_each_invitation_reply_address(app, office):
             assert str(event["ORGANIZER"]) == f"mailto:{address}"
             assert event["ORGANIZER"].params["CN"] == office.sender_name
         assert "organizer.invalid" not in fast.calendar
+
+
+@pytest.mark.parametrize("kind", ["crisis", "series"])
+def test_the_saved_event_carries_the_journalists_links_and_code(app, office, kind):
+    """Issue 25: a calendar app shows the event, not the mail; its DESCRIPTION keeps the briefing's own text
+    and adds the journalist's answer page, portal link and check-in code, in their language, folded at 75
+    octets, the same from a batch as alone, and standards-clean."""
+    from tests.support.libical_check import itip_errors
+
+    people = _people(office)
+    if kind == "crisis":
+        target = domain.adhoc(office, people, crisis=True, start=datetime.now(UTC) + timedelta(hours=2),
+                              agenda="Tình hình sạt lở; phương án di dời, tái định cư")
+    else:
+        target = domain.weekly_series(office, people, lead_days=30)
+    sync_invitations(target)
+    db.session.commit()
+    batch = messages.InviteBatch(target, office, first=None)
+    for invitation in invitations_of(target):
+        message = _same(batch, invitation, target, office, None, None)
+        assert all(len(line.encode()) <= 75 for line in message.calendar.split("\r\n")), message.calendar
+        assert itip_errors(message.calendar) == []
+        urls = messages.links(invitation)
+        for event in Calendar.from_ical(message.calendar).walk("VEVENT"):
+            description = str(event["DESCRIPTION"])
+            assert urls["page"] in description and urls["portal"] in description
+            assert invitation.checkin_code in description
+            english = invitation.journalist.language == "en"
+            assert ("Check-in code:" in description) == english and ("Mã điểm danh:" in description) != english
+            if kind == "crisis":
+                assert "Tình hình sạt lở; phương án di dời, tái định cư\n\n" in description

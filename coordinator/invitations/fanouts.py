@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import joinedload
@@ -127,7 +128,7 @@ class OccurrenceUpdateTarget(_InvitationTarget):
         if self.briefing is None or self.briefing.series_id is None or \
                 self.briefing.sequence != self.spec["sequence"]:
             return False
-        self.component = itip.occurrence_component(self.briefing)
+        self._components: dict[str, object] = {}  # per reader's language (a description's labels are words)
         return True
 
     def recipients(self) -> list[Recipient]:
@@ -137,8 +138,12 @@ class OccurrenceUpdateTarget(_InvitationTarget):
             invitation_id, self.briefing.id, self.briefing.sequence))
 
     def build(self, invitation: Invitation):
+        language = invitation.journalist.language or self.office.locale
+        if language not in self._components:
+            with force_locale(language):
+                self._components[language] = itip.occurrence_component(self.briefing)
         return messages.occurrence_update(invitation, self.briefing, self.office, self.spec.get("changes") or {},
-                                          component=copy.deepcopy(self.component))
+                                          component=copy.deepcopy(self._components[language]))
 
 
 @target

@@ -14,6 +14,7 @@ import functools
 from datetime import UTC, datetime
 
 from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar.parser import Contentline
 from sqlalchemy import func, select
 
 from coordinator.contacts.models import Journalist
@@ -131,21 +132,61 @@ def calendar_shell(method: str, components: list[Event], *, office: Office,
             component.add("status", "CANCELLED")
         cal.add_component(component)
     add_missing_timezones(cal)
-    return cal.to_ical().decode()
+    return _unfold_noted(cal.to_ical().decode())
 
 
-def fill(shell: str, journalist: Journalist, rsvp: str = "needs_action", *, organizer: tuple[str, str]) -> str:
-    """``organizer``: (address, name) of the ORGANIZER this journalist's calendar names."""
-    return (shell.replace(ATTENDEE_SLOT + "\r\n", attendee_line(journalist, rsvp) + "\r\n")
-            .replace(ORGANIZER_SLOT + "\r\n", organizer_line(organizer) + "\r\n"))
+def fill(shell: str, journalist: Journalist, rsvp: str = "needs_action", *, organizer: tuple[str, str],
+         note: str | None = None) -> str:
+    """``organizer``: (address, name) of the ORGANIZER this journalist's calendar names; ``note``: the
+    journalist's own lines for the DESCRIPTION (``with_note``)."""
+    filled = (shell.replace(ATTENDEE_SLOT + "\r\n", attendee_line(journalist, rsvp) + "\r\n")
+              .replace(ORGANIZER_SLOT + "\r\n", organizer_line(organizer) + "\r\n"))
+    return _put_note(filled, note) if NOTE_SLOT in filled else filled
 
 
 def calendar(method: str, components: list[Event], *, office: Office, sender: tuple[str, str],
-             journalist: Journalist, rsvp: str = "needs_action", stamp: datetime | None = None) -> str:
+             journalist: Journalist, rsvp: str = "needs_action", stamp: datetime | None = None,
+             note: str | None = None) -> str:
     """A complete METHOD:REQUEST or CANCEL calendar for one journalist; ``sender`` (address, name) is its
-    ORGANIZER."""
+    ORGANIZER; ``note`` what ``with_note`` components add to their DESCRIPTION."""
     return fill(calendar_shell(method, components, office=office, stamp=stamp), journalist, rsvp,
-                organizer=sender)
+                organizer=sender, note=note)
+
+
+# --- the journalist's own lines in the event's description -------------------------------------------------
+# A calendar app shows the event, not the mail: its DESCRIPTION carries the journalist's answer and portal
+# links and their check-in code, so the saved event is enough at the door. The shell holds a slot where
+# they go, on one unfolded line; ``fill`` puts them in and folds that line (RFC 5545 §3.1).
+
+NOTE_SLOT = "PERSONALNOTESLOT"
+
+
+def with_note(components: list[Event]) -> list[Event]:
+    """The components with a slot for the journalist's own lines after their description."""
+    for component in components:
+        base = str(component.pop("DESCRIPTION", "") or "")
+        component.add("description", f"{base}\n\n{NOTE_SLOT}" if base else NOTE_SLOT)
+    return components
+
+
+def _unfold_noted(text: str) -> str:
+    """The shell with the lines that hold the note's slot unfolded (they are folded once filled)."""
+    unfolded = text.replace("\r\n ", "")
+    if NOTE_SLOT not in unfolded:
+        return text
+    lines = unfolded.split("\r\n")
+    return "\r\n".join(line if NOTE_SLOT in line else _fold(line) for line in lines)
+
+
+def _put_note(text: str, note: str | None) -> str:
+    escaped = vText(note or "").to_ical().decode()
+    lines = text.split("\r\n")
+    for index, line in enumerate(lines):
+        if NOTE_SLOT in line:
+            if not note:  # nothing to add: the description as it was
+                line = line.replace("\\n\\n" + NOTE_SLOT, "")
+            lines[index] = _fold(line.replace(NOTE_SLOT, escaped))
+    return "\r\n".join(lines)
 
 
 def cancel_component(uid: str, sequence: int, *, summary: str, start: datetime, end: datetime, tz,
@@ -171,3 +212,8 @@ def whole_cancel_sequence(target_: Series | Briefing) -> int:
         return target_.sequence + 1
     rows = db.session.scalar(select(func.max(Briefing.sequence)).where(Briefing.series_id == target_.id))
     return max(target_.sequence, rows or 0) + 1
+
+
+def _fold(line: str) -> str:
+    """One content line folded at 75 octets, as icalendar folds every other line."""
+    return Contentline(line).to_ical().decode()

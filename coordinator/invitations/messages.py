@@ -66,6 +66,15 @@ def links(invitation: Invitation) -> dict[str, str]:
     }
 
 
+def calendar_note(urls: dict[str, str], code: str) -> str:
+    """The journalist's own lines in the event's DESCRIPTION (``itip.with_note``), in the current language:
+    the calendar app shows the saved event, not the mail, so the answer and portal links and the check-in
+    code travel with it."""
+    return "\n".join((f"{_('Đề nghị Quý phóng viên xác nhận tham dự:')} {urls['page']}",
+                       f"{_('Trang phóng viên')}: {urls['portal']}",
+                       f"{_('Mã điểm danh:')} {code}"))
+
+
 # English readers cannot tell 07/12 from 12/07: their mail spells the month ("Monday 7 December 2026, 15:00").
 ENGLISH_MAIL_PATTERN = "EEEE d MMMM yyyy, HH:mm"
 
@@ -144,9 +153,10 @@ def invite(invitation: Invitation, target: Series | Briefing, office: Office, *,
             components = (itip.series_components(target) if isinstance(target, Series)
                           else [ical.briefing_event(target)])
         changed = describe_changes(changes, office) if changes else None
-        calendar = itip.calendar("REQUEST", components, office=office,
+        calendar = itip.calendar("REQUEST", itip.with_note(copy.deepcopy(components)), office=office,
                                  sender=organizer_for(invitation, mail.sender_for(office)),
-                                 journalist=journalist, rsvp=invitation.rsvp)
+                                 journalist=journalist, rsvp=invitation.rsvp,
+                                 note=calendar_note(links(invitation), invitation.checkin_code))
         subject = invite_subject(target, when, changed)
         return compose(invitation=invitation, office=office,
                        key=invite_key(invitation, target), purpose="update" if changed else "invite",
@@ -166,6 +176,7 @@ class _Shell:
     text: str
     html: str
     calendar: str
+    note: str
 
 
 class InviteBatch:
@@ -180,8 +191,7 @@ class InviteBatch:
         self.target, self.office, self.first, self.changes = target, office, first, changes
         self.sender = mail.sender_for(office)
         self.stamp = itip.made_at()  # every message of the fan-out was made now (its DTSTAMP)
-        self.components = (itip.series_components(target) if isinstance(target, Series)
-                           else [ical.briefing_event(target)])
+        self._components: dict[str, list] = {}  # per language: a description's labels are words
         self._shells: dict[tuple, _Shell] = {}
         self._urls: dict[str, str] = {}
         self._links_end: tuple[datetime | None] | None = None  # the same for every invitation of the target
@@ -198,10 +208,19 @@ class InviteBatch:
             from_email=self.sender[0], from_name=self.sender[1], subject=shell.subject,
             text=_put(shell.text, values, escape=False), html=_put(shell.html, values, escape=True),
             calendar=itip.fill(shell.calendar, journalist, invitation.rsvp,
-                               organizer=organizer_for(invitation, self.sender)),
+                               organizer=organizer_for(invitation, self.sender),
+                               note=_put(shell.note, values, escape=False)),
             calendar_method="REQUEST", reply_to=reply_address(invitation),
             headers={"List-Unsubscribe": f"<{values['unsubscribe']}>",
                      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+
+    def components(self, language: str) -> list:
+        """The target's VEVENTs as a reader of ``language`` gets them (computed once per language)."""
+        if language not in self._components:
+            with force_locale(language):
+                self._components[language] = (itip.series_components(self.target) if isinstance(self.target, Series)
+                                              else [ical.briefing_event(self.target)])
+        return self._components[language]
 
     def _links(self, invitation: Invitation) -> dict[str, str]:
         if self._links_end is None:
@@ -239,9 +258,10 @@ class InviteBatch:
                        "links": stand_in.links, "invitation": stand_in.invitation, "subject": subject}
             text = render_template("mail/invite.txt", **context)
             html = render_template("mail/invite.html", **context)
-            calendar = itip.calendar_shell("REQUEST", copy.deepcopy(self.components), office=self.office,
-                                           stamp=self.stamp)
-        return _Shell(subject=subject, text=text, html=html, calendar=calendar)
+            calendar = itip.calendar_shell("REQUEST", itip.with_note(copy.deepcopy(self.components(language))),
+                                           office=self.office, stamp=self.stamp)
+            note = calendar_note(stand_in.links, stand_in.invitation.checkin_code)
+        return _Shell(subject=subject, text=text, html=html, calendar=calendar, note=note)
 
 
 class _StandIn:
@@ -282,9 +302,9 @@ def occurrence_update(invitation: Invitation, briefing: Briefing, office: Office
         when = describe_target(briefing, office)
         if component is None:
             component = itip.occurrence_component(briefing)
-        calendar = itip.calendar("REQUEST", [component], office=office,
+        calendar = itip.calendar("REQUEST", itip.with_note([copy.deepcopy(component)]), office=office,
                                  sender=organizer_for(invitation, mail.sender_for(office)), journalist=journalist,
-                                 rsvp=invitation.rsvp)
+                                 rsvp=invitation.rsvp, note=calendar_note(links(invitation), invitation.checkin_code))
         subject = _("Thay đổi: %(title)s – %(when)s", title=when.title, when=when.start)
         return compose(invitation=invitation, office=office,
                        key=update_key(invitation.id, briefing.id, briefing.sequence), purpose="update",
