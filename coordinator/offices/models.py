@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coordinator.core import clock
@@ -22,6 +22,13 @@ class Office(Row, db.Model):
     sender_email: Mapped[str | None] = mapped_column(String(255))
     sender_name: Mapped[str | None] = mapped_column(String(255))
     public_page: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Personal data (Law 91/2025/QH15): True = the office processes its contacts under its public-interest
+    # task, which covers mailing every journalist who has not withdrawn; False = each journalist needs
+    # their own consent or contract on record before any mail.
+    contacts_public_task: Mapped[bool] = mapped_column(Boolean, default=True)
+    contacts_purpose: Mapped[str | None] = mapped_column(Text)  # the purpose stated on new records
+    # Journalists inactive this many years are erased by the periodic job (None: kept).
+    retention_years: Mapped[int | None] = mapped_column(Integer)
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
 
     def __repr__(self) -> str:
