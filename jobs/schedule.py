@@ -44,6 +44,7 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("attendance-weekly-digest", "attendance.weekly_digest", every=3600),
     Periodic("monitoring-poll", "monitoring.poll", every=60),
     Periodic("users-tidy", "users.tidy", every=3600),
+    Periodic("privacy-retention", "privacy.retention", every=86400),
 )
 
 

@@ -53,6 +53,7 @@ TASKS: dict[str, Task] = {
     "monitoring.match_item": Task("jobs.monitoring_jobs.match_item", queue="default", timeout=300,
                                   retry_intervals=(10, 60)),
     "users.tidy": Task("jobs.users_jobs.tidy", queue="bulk", timeout=300, retry_intervals=()),
+    "privacy.retention": Task("jobs.privacy_jobs.retention", queue="bulk", timeout=1800, retry_intervals=()),
 }
 
 

@@ -19,7 +19,8 @@ def people(office, count: int, *, prefix: str, domain: str, outlet: str, level: 
         office.id, {"name": outlet, "kind": kind, "level": level, "website": f"https://{domain}"})
     rows = [contacts.create_journalist(office.id, {"full_name": f"Phạm Văn Đức {prefix}{n}",
                                                    "email": f"{prefix}{n}@{domain}", "outlet_id": row.id,
-                                                   "phone": f"+8491234{len(prefix)}{n:03d}"})
+                                                   "phone": f"+8491234{len(prefix)}{n:03d}",
+                                                   "network_sharing": True})
             for n in range(count)]
     db.session.commit()
     return rows

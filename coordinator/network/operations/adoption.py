@@ -38,7 +38,12 @@ def _local_journalist(office: Office, origin: Journalist, outlet: Outlet) -> tup
             "language": origin.language, "beats": [beat.name for beat in origin.beats]}
     if origin.phone:
         data["phone"] = origin.phone
-    return contacts.create_journalist(office.id, data), False
+    # The copy's basis: the journalist's consent to sharing, as the offering office recorded it.
+    data |= {"consent_basis": "consent", "network_sharing": False,
+             "consent_purpose": _("Chia sẻ qua mạng lưới, nhà báo đã đồng ý tại %(office)s",
+                                  office=db.session.get(Office, origin.office_id).name)}
+    return contacts.create_journalist(office.id, data, consent_source="network",
+                                      consent_detail=f"#{origin.id}"), False
 
 
 def _network_reason(status: str, office: Office) -> str:
