@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import g, request
 from flask_babel import gettext as _
 
 from coordinator.api import bp
@@ -26,9 +26,7 @@ def list_journalists() -> Any:
 
 # DELETE archives: past invitations and attendance keep their journalist.
 def _create(office: int, data: dict) -> Journalist:
-    from flask_login import current_user
-
-    return ops.create_journalist(office, data, consent_source="api", consent_detail=current_user.email)
+    return ops.create_journalist(office, data, consent_source="api", consent_detail=g.api_user.email)
 
 
 crud_routes("/journalists", "journalist", Journalist, serialize_journalist_detail,
