@@ -400,3 +400,19 @@ def test_settings_refuse_bad_input_without_changing_anything(app, office, admin,
     office_row = db.session.get(Office, office.id)
     settings = (office_row.contacts_public_task, office_row.contacts_purpose, office_row.retention_years)
     assert settings == (True, None, None)
+
+
+def test_the_api_takes_a_basis_and_refuses_a_bad_one_whole(app, office, api):
+    outlet = domain.outlet(office)
+    body = {"full_name": "Đỗ Văn Nam", "email": "nam@baoqn.vn", "outlet_id": outlet.id}
+    bad = api.post("/api/v1/journalists", json={**body, "email": "nam@", "consent_basis": "whim",
+                                                "network_sharing": "maybe"})
+    assert bad.status_code == 422
+    assert set(bad.get_json()["error"]["fields"]) == {"email", "consent_basis", "network_sharing"}
+    assert db.session.scalar(select(Journalist).where(Journalist.full_name == "Đỗ Văn Nam")) is None
+    made = api.post("/api/v1/journalists", json={**body, "consent_basis": "contract",
+                                                 "consent_purpose": "Hợp đồng cộng tác", "network_sharing": True})
+    assert made.status_code == 201
+    consent = api.get(f"/api/v1/journalists/{made.get_json()['id']}").get_json()["consent"]
+    assert (consent["basis"], consent["purpose"], consent["network_sharing"], consent["source"],
+            consent["may_mail"]) == ("contract", "Hợp đồng cộng tác", True, "api", True)
