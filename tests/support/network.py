@@ -81,6 +81,9 @@ def seed_network(office, staff_people) -> dict:
     theirs = domain.adhoc(hp, hp_people, start=datetime.now(UTC) + timedelta(days=5),
                           title="Họp báo liên tỉnh về du lịch biển")
     incoming = ops.invite_point(theirs, office.id, ADMIN)
+    # The journalist's own consent to being shared (Law 91/2025/QH15), as they would give it in the portal.
+    contacts.record_consent(staff_people[0], {"basis": "consent", "purpose": "Mời họp báo", "network_sharing": True},
+                            source="portal")
     ops.offer_contacts(office, ADMIN, journalist_ids=[staff_people[0].id])
     ops.offer_contacts(hp, ADMIN, journalist_ids=[hp_people[1].id])
     db.session.commit()
