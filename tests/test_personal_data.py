@@ -130,14 +130,21 @@ def test_withdrawal_stops_a_fan_out_already_running(app, office, monkeypatch):
     assert contacts.current_consent(people[1]).withdrawn_at is not None
 
 
-def test_network_sharing_needs_the_journalists_own_consent(app, office, admin, api_as, make_office):
-    make_office("hai-phong", "Văn phòng UBND TP Hải Phòng")
+def test_network_sharing_needs_the_journalists_own_consent(app, office, admin, api_as, make_office, make_user):
+    hp = make_office("hai-phong", "Văn phòng UBND TP Hải Phòng")
     refused, agreed = person(office, 1), person(office, 2, network_sharing=True)
     api = api_as(admin)
     answer = api.post("/api/v1/network/offers", json={"journalist_ids": [refused.id]})
     assert answer.status_code == 422
     assert "chưa đồng ý được chia sẻ" in answer.get_json()["error"]["fields"]["journalist_ids"]
-    assert api.post("/api/v1/network/offers", json={"journalist_ids": [agreed.id]}).status_code == 201
+    offered = api.post("/api/v1/network/offers", json={"journalist_ids": [agreed.id]})
+    assert offered.status_code == 201
+    contacts.withdraw_consent(agreed, source="portal")  # withdrawn after the offer: nobody may copy them now
+    db.session.commit()
+    hp_api = api_as(make_user(hp, "admin", email="admin@haiphong.gov.vn"))
+    adopt = hp_api.post(f"/api/v1/network/directory/{offered.get_json()['items'][0]['id']}/adopt")
+    assert adopt.status_code == 409
+    assert db.session.scalar(select(Journalist).where(Journalist.office_id == hp.id)) is None
 
 
 def test_staff_record_a_basis_and_every_look_is_audited(app, office, admin, auth, client):

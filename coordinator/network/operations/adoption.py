@@ -71,6 +71,9 @@ def adopt_offer(office: Office, offer: ContactOffer, user: Any) -> ContactLink:
     origin_outlet = db.session.get(Outlet, offer.outlet_id)
     outlet = _local_outlet(office.id, origin_outlet)
     origin = db.session.get(Journalist, offer.journalist_id) if offer.journalist_id else None
+    if origin is not None and not contacts.may_share(origin):
+        # They withdrew (or erased) since the offer: their consent to sharing no longer stands.
+        raise Conflict(_("Nhà báo này đã rút lại sự đồng ý chia sẻ với mạng lưới."))
     local, duplicate = _local_journalist(office, origin, outlet) if origin is not None else (None, False)
     link = ContactLink(office_id=office.id, offer_id=offer.id, origin_office_id=offer.office_id,
                        origin_outlet_id=origin_outlet.id, origin_journalist_id=origin.id if origin else None,
