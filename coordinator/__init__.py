@@ -79,7 +79,7 @@ def _register_models() -> None:
 # Every domain registers itself (its blueprints, its API endpoints, its reactions) in its package's
 # ``init_app``; this list is the only place that names them.
 DOMAINS = ("health", "auth", "web", "admin", "mail", "contacts", "schedule", "invitations", "packs",
-           "attendance", "monitoring", "policies", "network", "portal")
+           "attendance", "monitoring", "policies", "network", "privacy", "portal")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -12,5 +12,6 @@ from coordinator.network import models as network  # noqa: F401
 from coordinator.offices import models as offices  # noqa: F401
 from coordinator.packs import models as packs  # noqa: F401
 from coordinator.policies import models as policies  # noqa: F401
+from coordinator.privacy import models as privacy  # noqa: F401
 from coordinator.schedule import models as schedule  # noqa: F401
 from coordinator.users import models as users  # noqa: F401

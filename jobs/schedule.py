@@ -45,6 +45,7 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("monitoring-poll", "monitoring.poll", every=60),
     Periodic("monitoring-tone", "monitoring.tone_due", every=300),
     Periodic("users-tidy", "users.tidy", every=3600),
+    Periodic("privacy-retention", "privacy.retention", every=86400),
 )
 
 

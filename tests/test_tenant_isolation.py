@@ -73,6 +73,9 @@ def office_b_objects(app, other_office, make_user, make_token):
     from coordinator.users import sessions as user_sessions
 
     b_session, _, _ = user_sessions.start(b_admin, remember=False, user_agent="Firefox/128.0", ip="192.0.2.1")
+    from coordinator.privacy.operations import request_erasure
+
+    data_request = request_erasure(people[1], "Xin xoá dữ liệu của tôi")
     db.session.commit()
 
     return {
@@ -83,7 +86,7 @@ def office_b_objects(app, other_office, make_user, make_token):
         "invitation_id": invitation.id, "attendance_id": attendance_row.id, "question_id": question.id,
         "coverage_id": coverage.id, "pack_id": pack.id, "file_id": pack.files[0].id,
         "import_id": contact_import.id, "event_id": db.session.get(OutboxEvent, event.id).id,
-        "name": key_digest(delivered.key),
+        "name": key_digest(delivered.key), "request_id": data_request.id,
         **network_objects(other_office, b_admin),
         **office_b_policy_objects(other_office),
         **office_b_monitoring(other_office, outlet.id, briefing.id),

@@ -64,7 +64,7 @@ def export_xlsx(journalists: Iterable[Journalist]) -> bytes:
 def template_xlsx() -> bytes:
     """The import template (headers and help in the current language), an example row, and the accepted
     values."""
-    headers = [str(header) for header in TEMPLATE_HEADERS]
+    headers = [str(header) for header in TEMPLATE_HEADERS] + [_("Đồng ý")]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Nhà báo")
@@ -73,8 +73,8 @@ def template_xlsx() -> bytes:
         cell.font = Font(bold=True)
     sheet.append(["Nguyễn Thị Hạnh", "Báo Quảng Ninh", "hanh.nguyen@baoquangninh.vn", "0912 345 678",
                   "Kinh tế; Du lịch", "vi", "Phóng viên thường trú Hạ Long", str(KIND_LABELS["newspaper"]),
-                  str(LEVEL_LABELS["provincial"])])
-    widths = (28, 30, 32, 16, 26, 10, 30, 16, 14)
+                  str(LEVEL_LABELS["provincial"]), _("đồng ý")])
+    widths = (28, 30, 32, 16, 26, 10, 30, 16, 14, 14)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     kinds = ",".join(str(label) for label in KIND_LABELS.values())
@@ -92,6 +92,8 @@ def template_xlsx() -> bytes:
         (_("Loại hình (khi tạo cơ quan mới): %(choices)s", choices=", ".join(str(v) for v in KIND_LABELS.values())),),
         (_("Cấp (khi tạo cơ quan mới): %(choices)s", choices=", ".join(str(v) for v in LEVEL_LABELS.values())),),
         (_("Email đã có trong danh bạ: hồ sơ được cập nhật. Email trùng trong tệp: dòng sau bị từ chối."),),
+        (_("Đồng ý (cơ sở xử lý dữ liệu cá nhân): đồng ý, công vụ, hợp đồng hoặc không (đã rút); để trống: "
+           "nhiệm vụ công của văn phòng."),),
     ):
         help_sheet.append(line)
     buffer = io.BytesIO()

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from coordinator.contacts.operations import KIND_LABELS, LANGUAGE_LABELS, LEVEL_LABELS, STATUS_LABELS
+from coordinator.contacts.operations import BASIS_LABELS, KIND_LABELS, LANGUAGE_LABELS, LEVEL_LABELS, STATUS_LABELS
 from coordinator.web.fields import DayField
 
 
@@ -36,6 +36,18 @@ class JournalistForm(FlaskForm):
     beats = StringField(_l("Lĩnh vực"), validators=[Optional(), Length(max=1000)])
     language = SelectField(_l("Ngôn ngữ nhận thư"), choices=choices_of(LANGUAGE_LABELS))
     notes = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=5000)])
+    consent_basis = SelectField(_l("Cơ sở xử lý dữ liệu cá nhân"), choices=choices_of(BASIS_LABELS),
+                                default="public_task")
+    consent_purpose = TextAreaField(_l("Mục đích xử lý"), validators=[Optional(), Length(max=2000)])
+    network_sharing = BooleanField(_l("Nhà báo đồng ý được chia sẻ với các văn phòng trong mạng lưới"))
+
+
+class ConsentForm(FlaskForm):
+    """A new basis for one journalist, entered by staff (a new record in the history)."""
+
+    consent_basis = SelectField(_l("Cơ sở xử lý dữ liệu cá nhân"), choices=choices_of(BASIS_LABELS))
+    consent_purpose = TextAreaField(_l("Mục đích xử lý"), validators=[Optional(), Length(max=2000)])
+    network_sharing = BooleanField(_l("Nhà báo đồng ý được chia sẻ với các văn phòng trong mạng lưới"))
 
 
 class StatusForm(FlaskForm):

@@ -26,7 +26,8 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # an .xlsx that inflates beyond this is refused (zip bomb)
 MAX_ROWS = 100_000
 
-FIELDS = ("full_name", "outlet", "email", "phone", "beats", "language", "notes", "outlet_kind", "outlet_level")
+FIELDS = ("full_name", "outlet", "email", "phone", "beats", "language", "notes", "outlet_kind", "outlet_level",
+          "consent")
 REQUIRED = ("full_name", "outlet", "email")
 
 # Column headers people use, Vietnamese and English; compared folded (case, diacritics, punctuation).
@@ -43,6 +44,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "notes": ("Ghi chú", "Notes", "Note"),
     "outlet_kind": ("Loại hình", "Loại hình báo chí", "Loại cơ quan", "Outlet kind", "Kind", "Type"),
     "outlet_level": ("Cấp", "Cấp cơ quan", "Cấp báo chí", "Outlet level", "Level"),
+    "consent": ("Đồng ý", "Cơ sở pháp lý", "Sự đồng ý", "Consent", "Legal basis", "Basis"),
 }
 # The template's headers (and the export's), in order, in the reader's language: the English ones are
 # among the aliases above too, so a file downloaded in either language imports again.

@@ -35,6 +35,7 @@ from coordinator.contacts.import_file import (  # noqa: F401 (re-exported: the f
 )
 from coordinator.contacts.models import (
     Beat,
+    ConsentRecord,
     ContactImport,
     Journalist,
     JournalistOutletHistory,
@@ -45,6 +46,8 @@ from coordinator.contacts.text import clean, fold
 from coordinator.core import audit, clock, uow
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
+from coordinator.mail.models import Suppression
+from coordinator.offices.models import Office
 
 BACKGROUND_ROWS = 2000  # more data rows than this run as a background job
 INSERT_BATCH = 500
@@ -64,6 +67,8 @@ class _Row:
     notes: str | None = None
     kind: str | None = None
     level: str | None = None
+    consent: str | None = None  # the basis the row names (None: the office's default)
+    withdrawn: bool = False
     errors: list[str] = field(default_factory=list)
 
 
@@ -100,6 +105,10 @@ def _check_row(number: int, values: dict[str, Any], memo: dict[tuple[str, Any], 
             setattr(row, attribute, list(outcome) if name == "beats" else outcome)
     notes = values.get("notes")
     row.notes = notes.strip() if isinstance(notes, str) and notes.strip() else None
+    try:
+        row.consent, row.withdrawn = ops.parse_consent_cell(values.get("consent"))
+    except ValidationError as exc:
+        row.errors.extend(exc.fields.values())
     return row
 
 
@@ -206,9 +215,10 @@ def run_import(office_id: int, parsed: ParsedFile, *, dry_run: bool, filename: s
                 _update_existing(journalist, row, outlet, today, lookups.beat_cache)
                 results.append([row, journalist, "updated"])
     db.session.flush()  # new outlets and beats get their ids; updates are written
-    for position, journalist_id in zip((c[0] for c in created), _insert_journalists(office_id, created, today),
-                                       strict=True):
+    new_ids = _insert_journalists(office_id, created, today)
+    for position, journalist_id in zip((c[0] for c in created), new_ids, strict=True):
         results[position][1] = journalist_id
+    _record_consents(office_id, results, new_ids, filename)
     if progress is not None:
         progress(total, total)
     summary, rows_out, labels = _summarise(results, dry_run)
@@ -263,6 +273,45 @@ def _insert_journalists(office_id: int, created: list[tuple[int, _Row, Outlet, l
             db.session.execute(insert(beat_links), links)
         ids.extend(new_ids)
     return ids
+
+
+def _record_consents(office_id: int, results: list[list[Any]], new_ids: list[int], filename: str) -> None:
+    """Each new journalist's first consent record (the row's basis, else the office's public task), in bulk;
+    a row for a journalist already in the book that names a basis or a withdrawal changes their record."""
+    office = db.session.get(Office, office_id)
+    now = clock.now()
+    rows = []
+    for row, journalist, status in results:
+        detail = _("dòng %(row)s của tệp %(file)s", row=row.number, file=filename or "?")
+        if status == "created":
+            rows.append({"office_id": office_id, "journalist_id": journalist, "basis": row.consent or "public_task",
+                         "purpose": office.contacts_purpose or "", "network_sharing": False, "source": "import",
+                         "source_detail": detail, "recorded_at": now, "withdrawn_at": now if row.withdrawn else None})
+        elif status == "updated" and row.withdrawn:
+            ops.withdraw_consent(journalist, source="import")
+        elif status == "updated" and row.consent:
+            current = ops.current_consent(journalist)
+            if current is None or current.basis != row.consent or current.withdrawn_at is not None:
+                ops.record_consent(journalist, {"basis": row.consent, "purpose": office.contacts_purpose or "",
+                                                "network_sharing": bool(current and current.network_sharing
+                                                                        and current.withdrawn_at is None)},
+                                   source="import", detail=detail)
+    for start in range(0, len(rows), INSERT_BATCH):
+        db.session.execute(insert(ConsentRecord.__table__), rows[start:start + INSERT_BATCH])
+    blocked = [r["journalist_id"] for r in rows
+               if not ops.basis_covers(_Basis(r["basis"], r["withdrawn_at"]), office)]  # type: ignore[arg-type]
+    if blocked:
+        db.session.execute(insert(Suppression.__table__), [
+            {"office_id": office_id, "email": email, "reason": ops.NO_CONSENT, "created_at": now}
+            for email in db.session.scalars(select(Journalist.email).where(Journalist.id.in_(blocked)))])
+
+
+@dataclass
+class _Basis:
+    """Enough of a consent record for ``basis_covers`` (a bulk-inserted row has no object)."""
+
+    basis: str
+    withdrawn_at: Any
 
 
 def public_report(report: dict) -> dict:

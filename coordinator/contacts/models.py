@@ -27,6 +27,9 @@ OUTLET_KINDS = ("newspaper", "online", "tv", "radio", "news_agency", "magazine",
 OUTLET_LEVELS = ("central", "provincial", "local", "foreign")
 STATUSES = ("active", "bounced", "unsubscribed", "archived")
 LANGUAGES = ("vi", "en")
+# Legal bases for processing a journalist's data, and where a record of one came from.
+CONSENT_BASES = ("consent", "public_task", "contract")
+CONSENT_SOURCES = ("form", "api", "import", "portal", "staff", "migration", "network")
 # Statuses that put the address on the mail layer's suppression list.
 SUPPRESSING_STATUSES = ("bounced", "unsubscribed")
 
@@ -101,6 +104,10 @@ class Journalist(OfficeRow, db.Model):
     # Carried by every link mailed to the journalist (invitation, unsubscribe, pack): staff bump it to revoke
     # them all at once (coordinator.invitations.tokens).
     links_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Their title at the outlet (Phóng viên, Biên tập viên...), which they may correct in the portal.
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    # Set when the personal data was erased (the row stays, anonymous, so attendance keeps counting).
+    erased_at = mapped_column(UTCDateTime())
     created_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     updated_at = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now, nullable=False)
 
@@ -132,6 +139,25 @@ class JournalistOutletHistory(Row, db.Model):
 
     journalist: Mapped[Journalist] = relationship(back_populates="history")
     outlet: Mapped[Outlet] = relationship(lazy="joined")
+
+
+class ConsentRecord(OfficeRow, db.Model):
+    """The legal basis on which the office processes one journalist's data (Law 91/2025/QH15), kept as a
+    history: a new basis is a new row, a withdrawal stamps ``withdrawn_at`` on the current (latest) row."""
+
+    __tablename__ = "consent_record"
+    __table_args__ = (Index("ix_consent_record_journalist", "journalist_id", "id"),)
+
+    journalist_id: Mapped[int] = mapped_column(ForeignKey("journalist.id", ondelete="CASCADE"))
+    basis: Mapped[str] = mapped_column(String(20))  # CONSENT_BASES
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    # Whether the journalist agreed that the office shares their contact with other offices of the network.
+    network_sharing: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(20))  # CONSENT_SOURCES
+    source_detail: Mapped[str | None] = mapped_column(Text)  # "dòng 5 của tệp danh-ba.xlsx", the staff's email
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
+    withdrawn_at = mapped_column(UTCDateTime())
 
 
 class DistributionList(Row, db.Model):

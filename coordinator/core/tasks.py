@@ -57,6 +57,7 @@ TASKS: dict[str, Task] = {
     "monitoring.tone_retrain": Task("jobs.monitoring_jobs.tone_retrain", queue="bulk", timeout=900,
                                     retry_intervals=(60,)),
     "users.tidy": Task("jobs.users_jobs.tidy", queue="bulk", timeout=300, retry_intervals=()),
+    "privacy.retention": Task("jobs.privacy_jobs.retention", queue="bulk", timeout=1800, retry_intervals=()),
 }
 
 

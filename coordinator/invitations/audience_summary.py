@@ -1,6 +1,6 @@
 """Who a briefing's invitations will reach, said before the first mail goes: how many journalists of how
 many outlets, through which lists, beats and outlets, and who is left out and why (unsubscribed, bounced,
-archived, an address on the suppression list)."""
+archived, no basis for processing their data, an address on the suppression list)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from coordinator.contacts.audience import audience_fingerprint, explain_audience, source_sizes
 from coordinator.contacts.models import Beat, DistributionList, Journalist, Outlet
+from coordinator.contacts.operations.consent import NO_CONSENT
 from coordinator.extensions import db
 from coordinator.mail.models import Suppression
 
@@ -18,6 +19,7 @@ REASONS = {
     "unsubscribed": _l("đã huỷ nhận thư"),
     "bounced": _l("địa chỉ thư bị trả lại"),
     "archived": _l("đã lưu trữ"),
+    "no_consent": _l("chưa có cơ sở xử lý dữ liệu hoặc đã rút đồng ý"),
     "suppressed": _l("địa chỉ nằm trong danh sách chặn gửi"),
 }
 
@@ -50,8 +52,11 @@ def summarise(office_id: int, audience: dict | None) -> AudienceSummary:
     reasons: dict[str, int] = {}
     for _journalist, status in excluded:
         reasons[status] = reasons.get(status, 0) + 1
-    if len(included) > len(recipients):
-        reasons["suppressed"] = len(included) - len(recipients)
+    for journalist in included:
+        reason = suppressed.get((journalist.email or "").strip().lower())
+        if reason is not None:
+            code = "no_consent" if reason == NO_CONSENT else "suppressed"
+            reasons[code] = reasons.get(code, 0) + 1
     order = [*REASONS, *sorted(set(reasons) - set(REASONS))]
     return AudienceSummary(
         recipients=len(recipients), outlets=len({j.outlet_id for j in recipients if j.outlet_id}),
@@ -60,13 +65,15 @@ def summarise(office_id: int, audience: dict | None) -> AudienceSummary:
         fingerprint=audience_fingerprint(office_id, audience))
 
 
-def _suppressed(office_id: int, emails: list[str]) -> set[str]:
+def _suppressed(office_id: int, emails: list[str]) -> dict[str, str]:
+    """Suppressed addresses among ``emails`` (lowercased) and why (a bounce, ``no_consent``...)."""
     wanted = sorted({e.strip().lower() for e in emails})
-    found: set[str] = set()
+    found: dict[str, str] = {}
     for start in range(0, len(wanted), 500):
-        found.update(db.session.scalars(select(Suppression.email).where(
-            Suppression.office_id == office_id, func.lower(Suppression.email).in_(wanted[start:start + 500]))))
-    return {e.lower() for e in found}
+        for email, reason in db.session.execute(select(Suppression.email, Suppression.reason).where(
+                Suppression.office_id == office_id, func.lower(Suppression.email).in_(wanted[start:start + 500]))):
+            found[email.lower()] = reason
+    return found
 
 
 def _sources(office_id: int, audience: dict) -> list[Source]:

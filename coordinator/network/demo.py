@@ -74,6 +74,12 @@ def _office(spec: dict, password: str | None, rng: random.Random) -> Office:
     return office
 
 
+def _central_of(office_id: int) -> list[Journalist]:
+    """The office's first journalist of a central outlet (the one it offers to the network)."""
+    return list(db.session.scalars(select(Journalist).join(Outlet, Outlet.id == Journalist.outlet_id).where(
+        Journalist.office_id == office_id, Outlet.level == "central").order_by(Journalist.id).limit(1)))
+
+
 def _attend_and_cover(briefing, office_id: int, rng: random.Random, share: float) -> None:
     sync_invitations(target_of(briefing))
     seen: set[int] = set()
@@ -128,6 +134,9 @@ def load_network_demo(host_office_id: int, password: str | None = None) -> str:
         .order_by(Journalist.id).limit(2)))
     lines = ["  Mạng lưới văn phòng: " + ", ".join(office.name for _spec, office in points)
              + " (điểm cầu của một hội nghị trực tuyến)"]
+    for person in [*central, *_central_of(points[1][1].id)]:
+        contacts.record_consent(person, {"basis": "consent", "purpose": "Mời họp báo, chia sẻ trong mạng lưới",
+                                         "network_sharing": True}, source="staff", detail="demo")
     if central:
         offers = ops.offer_contacts(host, SYSTEM, journalist_ids=[j.id for j in central],
                                     note="Phóng viên thường trú phụ trách nhiều tỉnh")

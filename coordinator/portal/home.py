@@ -34,6 +34,8 @@ ANSWERS = ("accepted", "tentative", "declined")
 
 def _journalist(token: str) -> Journalist:
     journalist, problem = journalist_from_portal_token(token)
+    if journalist is not None and journalist.erased_at is not None:
+        journalist, problem = None, "invalid"  # erased: nothing left to show
     if journalist is None:
         if problem == "expired":
             flash(_("Đường dẫn đã hết hạn. Nhập email để nhận đường dẫn mới."), "info")

@@ -97,7 +97,7 @@ def seed_packs_and_attendance(office, people) -> None:
 
 SKIP_PATH = re.compile(
     r"(^/static/|^/logout|^/language/|\.ics$|\.png$|\.svg$|\.pdf$|\.zip$|\.xlsx$|\.csv$|/export|/vcard|/raw$|/html$|/rsvp/|"
-    r"/files/\d+$|/feed\.xml$|/status\.json$|/progress\.json$|^/api/|^/healthz|^/c/)")
+    r"/files/\d+$|/feed\.xml$|/status\.json$|/data\.json$|/progress\.json$|^/api/|^/healthz|^/c/)")
 
 
 def page_kind(path: str, query: str) -> str:

@@ -19,7 +19,8 @@ def people(office, count: int, *, prefix: str, domain: str, outlet: str, level: 
         office.id, {"name": outlet, "kind": kind, "level": level, "website": f"https://{domain}"})
     rows = [contacts.create_journalist(office.id, {"full_name": f"Phạm Văn Đức {prefix}{n}",
                                                    "email": f"{prefix}{n}@{domain}", "outlet_id": row.id,
-                                                   "phone": f"+8491234{len(prefix)}{n:03d}"})
+                                                   "phone": f"+8491234{len(prefix)}{n:03d}",
+                                                   "network_sharing": True})
             for n in range(count)]
     db.session.commit()
     return rows
@@ -80,6 +81,9 @@ def seed_network(office, staff_people) -> dict:
     theirs = domain.adhoc(hp, hp_people, start=datetime.now(UTC) + timedelta(days=5),
                           title="Họp báo liên tỉnh về du lịch biển")
     incoming = ops.invite_point(theirs, office.id, ADMIN)
+    # The journalist's own consent to being shared (Law 91/2025/QH15), as they would give it in the portal.
+    contacts.record_consent(staff_people[0], {"basis": "consent", "purpose": "Mời họp báo", "network_sharing": True},
+                            source="portal")
     ops.offer_contacts(office, ADMIN, journalist_ids=[staff_people[0].id])
     ops.offer_contacts(hp, ADMIN, journalist_ids=[hp_people[1].id])
     db.session.commit()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import g, request
 from flask_babel import gettext as _
 
 from coordinator.api import bp
@@ -14,6 +14,7 @@ from coordinator.contacts.api.crud import crud_routes
 from coordinator.contacts.api.serializers import serialize_journalist, serialize_journalist_detail
 from coordinator.contacts.models import Journalist
 from coordinator.contacts.search import JournalistFilters, journalist_query
+from coordinator.core import audit
 from coordinator.core.errors import ValidationError
 
 
@@ -24,13 +25,19 @@ def list_journalists() -> Any:
 
 
 # DELETE archives: past invitations and attendance keep their journalist.
+def _create(office: int, data: dict) -> Journalist:
+    return ops.create_journalist(office, data, consent_source="api", consent_detail=g.api_user.email)
+
+
 crud_routes("/journalists", "journalist", Journalist, serialize_journalist_detail,
-            create=ops.create_journalist, update=ops.update_journalist, remove=ops.archive_journalist)
+            create=_create, update=ops.update_journalist, remove=ops.archive_journalist)
 
 
 @bp.get("/journalists/<int:journalist_id>/vcard")
 def journalist_vcard(journalist_id: int) -> Any:
-    return exporter.vcard_download(get_scoped(Journalist, journalist_id))
+    person = get_scoped(Journalist, journalist_id)
+    audit.record("journalist.exported", person, data={"format": "vcard"})
+    return exporter.vcard_download(person)
 
 
 @bp.post("/journalists/merge")
@@ -52,4 +59,7 @@ def export_journalists() -> Any:
     file_format = request.args.get("format", "csv")
     if file_format not in exporter.EXPORT_FORMATS:
         raise ValidationError({"format": "format ∈ csv, xlsx"})
-    return exporter.journalists_download(office_id(), JournalistFilters.from_args(request.args), file_format)
+    filters = JournalistFilters.from_args(request.args)
+    audit.record("journalists.exported", ("journalist", None), office_id=office_id(),
+                 data={"format": file_format, "filters": filters.as_args()})
+    return exporter.journalists_download(office_id(), filters, file_format)

@@ -5,6 +5,7 @@ from typing import Any
 
 from coordinator.api.common import iso
 from coordinator.contacts.models import Beat, DistributionList, Journalist, Outlet
+from coordinator.contacts.operations.consent import current_consent, may_mail
 from coordinator.contacts.operations.lists import fixed_member_ids
 
 
@@ -28,6 +29,11 @@ def serialize_journalist(journalist: Journalist, *, detail: bool = False) -> dic
             {"outlet_id": h.outlet_id, "outlet_name": h.outlet.name, "valid_from": h.valid_from.isoformat(),
              "valid_to": h.valid_to.isoformat() if h.valid_to else None}
             for h in sorted(journalist.history, key=lambda h: h.valid_from)]
+        record = current_consent(journalist)
+        data["consent"] = None if record is None else {
+            "basis": record.basis, "purpose": record.purpose, "network_sharing": record.network_sharing,
+            "source": record.source, "recorded_at": iso(record.recorded_at), "withdrawn_at": iso(record.withdrawn_at),
+            "may_mail": may_mail(journalist)}
     return data
 
 

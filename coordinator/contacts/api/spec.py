@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from coordinator.api import openapi
-from coordinator.contacts.models import LANGUAGES, OUTLET_KINDS, OUTLET_LEVELS, STATUSES
+from coordinator.contacts.models import CONSENT_BASES, LANGUAGES, OUTLET_KINDS, OUTLET_LEVELS, STATUSES
 from coordinator.contacts.operations import EMAIL_RE
 
 TAG = "contacts"
@@ -34,6 +34,12 @@ JOURNALIST = openapi.schema("Journalist", {
                    "notes": {"type": ["string", "null"]}, "merged_into_id": {"type": ["integer", "null"]},
                    "outlet_history": {"type": "array", "items": HISTORY,
                                       "description": "Only on GET /journalists/{id}"},
+                   "consent": {"type": ["object", "null"], "description": "Only on GET /journalists/{id}: "
+                               "the current legal basis (Law 91/2025/QH15) and whether mail may go",
+                               "properties": {"basis": {"enum": list(CONSENT_BASES)}, "purpose": {"type": "string"},
+                                              "network_sharing": {"type": "boolean"}, "source": {"type": "string"},
+                                              "recorded_at": _DT, "withdrawn_at": _DT,
+                                              "may_mail": {"type": "boolean"}}},
                    "created_at": _DT, "updated_at": _DT}})
 JOURNALIST_IN = openapi.schema("JournalistInput", {
     "type": "object", "required": ["full_name", "email", "outlet_id"],
@@ -45,7 +51,13 @@ JOURNALIST_IN = openapi.schema("JournalistInput", {
                    "language": {"enum": list(LANGUAGES)}, "notes": {"type": ["string", "null"]},
                    "status": {"enum": list(STATUSES)}, "status_reason": {"type": ["string", "null"]},
                    "outlet_since": {"type": "string", "format": "date",
-                                    "description": "PATCH: the date a new outlet_id applies from (default today)"}}})
+                                    "description": "PATCH: the date a new outlet_id applies from (default today)"},
+                   "consent_basis": {"enum": list(CONSENT_BASES),
+                                     "description": "POST only: the legal basis (default public_task)"},
+                   "consent_purpose": {"type": "string", "description": "POST only (default: the office's)"},
+                   "network_sharing": {"type": "boolean",
+                                       "description": "POST only: the journalist agreed to be shared with the "
+                                                      "network (default false)"}}})
 IMPORT_REPORT = openapi.schema("ImportReport", {
     "type": "object", "required": ["dry_run", "summary", "rows"],
     "properties": {

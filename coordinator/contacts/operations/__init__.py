@@ -7,7 +7,17 @@ Every name is re-exported here, so ``from coordinator.contacts import operations
 """
 from __future__ import annotations
 
-from coordinator.contacts.operations import beats, fields, history, journalists, lists, outlets, rules, status
+from coordinator.contacts.operations import (
+    beats,
+    consent,
+    fields,
+    history,
+    journalists,
+    lists,
+    outlets,
+    rules,
+    status,
+)
 from coordinator.core.modules import reexport
 
-__all__ = reexport(globals(), beats, fields, history, journalists, lists, outlets, rules, status)
+__all__ = reexport(globals(), beats, consent, fields, history, journalists, lists, outlets, rules, status)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from coordinator.contacts.models import STATUSES, Journalist, JournalistOutletHistory, Outlet
 from coordinator.contacts.operations.beats import get_or_create_beats, parse_beat_names
+from coordinator.contacts.operations.consent import consent_values, record_consent
 from coordinator.contacts.operations.fields import (
     normalize_email,
     normalize_phone,
@@ -23,6 +24,7 @@ from coordinator.contacts.text import fold
 from coordinator.core import audit, validators
 from coordinator.core.errors import ValidationError
 from coordinator.extensions import db
+from coordinator.offices.models import Office
 
 JOURNALIST_FIELDS = ("full_name", "email", "outlet_id", "phone", "beats", "language", "notes")
 _PARSERS = (("phone", normalize_phone), ("language", parse_language), ("beats", parse_beat_names))
@@ -100,10 +102,21 @@ def _check_status(data: dict, values: dict, errors: dict) -> None:
     values["status_reason"] = reason.strip() if isinstance(reason, str) and reason.strip() else None
 
 
-def create_journalist(office_id: int, data: dict, *, since: date | None = None) -> Journalist:
+def create_journalist(office_id: int, data: dict, *, since: date | None = None, consent_source: str = "staff",
+                      consent_detail: str | None = None) -> Journalist:
     """A new active journalist (or with the ``status`` given), working for the outlet from ``outlet_since``,
-    else ``since``, else today in the office's zone."""
-    values = _journalist_values(office_id, data, None)
+    else ``since``, else today in the office's zone; with a consent record from ``consent_basis``,
+    ``consent_purpose`` and ``network_sharing`` (defaults: the office's public task and purpose, no sharing)."""
+    office = db.session.get(Office, office_id)
+    try:
+        values = _journalist_values(office_id, data, None)
+    except ValidationError as exc:
+        try:
+            consent_values(data, office)
+        except ValidationError as more:
+            exc.fields.update(more.fields)
+        raise
+    consent = consent_values(data, office)
     outlet = values["outlet"]
     journalist = Journalist(
         office_id=office_id, full_name=values["full_name"], full_name_folded=fold(values["full_name"]),
@@ -115,6 +128,7 @@ def create_journalist(office_id: int, data: dict, *, since: date | None = None) 
     db.session.add(journalist)
     db.session.flush()
     audit.record("journalist.created", journalist, data={"email": journalist.email, "outlet_id": outlet.id})
+    record_consent(journalist, consent, source=consent_source, detail=consent_detail)
     if values.get("status") and values["status"] != "active":
         set_status(journalist, values["status"], values.get("status_reason"))
     return journalist

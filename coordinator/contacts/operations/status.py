@@ -11,6 +11,7 @@ from coordinator.contacts.models import (
     Journalist,
     JournalistOutletHistory,
 )
+from coordinator.contacts.operations.consent import NO_CONSENT, sync_suppression
 from coordinator.core import audit, clock, signals
 from coordinator.core.errors import NotFound, ValidationError
 from coordinator.extensions import db
@@ -44,8 +45,11 @@ def _suppress(journalist: Journalist, status: str) -> None:
                                        detail=journalist.status_reason))
         else:
             suppression.reason, suppression.detail = status, journalist.status_reason
-    elif status == "active" and suppression is not None:
-        db.session.delete(suppression)
+    elif status == "active":
+        if suppression is not None and suppression.reason != NO_CONSENT:
+            db.session.delete(suppression)
+            db.session.flush()
+        sync_suppression(journalist)  # back to active: still no mail without a basis
 
 
 def mark_by_email(office_id: int, email: str, status: str, reason: str | None = None) -> Journalist | None:

@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from coordinator.contacts import exporter
 from coordinator.contacts import operations as ops
-from coordinator.contacts.forms import JournalistForm, MergeForm, StatusForm
+from coordinator.contacts.forms import ConsentForm, JournalistForm, MergeForm, StatusForm
 from coordinator.contacts.models import STATUSES, DistributionList, DistributionListMember, Journalist
 from coordinator.contacts.search import JournalistFilters, count, journalist_query
 from coordinator.contacts.views.common import (
@@ -23,10 +24,12 @@ from coordinator.contacts.views.common import (
     page_number,
     save,
 )
+from coordinator.core import audit
 from coordinator.core.errors import DomainError, ValidationError
 from coordinator.core.permissions import require
 from coordinator.core.tenancy import current_office_id, get_or_404
 from coordinator.extensions import db
+from coordinator.offices.models import Office
 from coordinator.web.forms import apply_errors
 
 
@@ -56,6 +59,11 @@ def _journalist_data(form: JournalistForm) -> dict:
     return data
 
 
+def _consent_data(form: JournalistForm | ConsentForm) -> dict:
+    return {"consent_basis": form.consent_basis.data, "consent_purpose": form.consent_purpose.data,
+            "network_sharing": bool(form.network_sharing.data)}
+
+
 @bp.route("/journalists/new", methods=["GET", "POST"])
 @require("edit")
 def new_journalist() -> Any:
@@ -76,7 +84,9 @@ def _journalist_page(person: Journalist | None) -> Any:
         form.phone.data = ops.display_phone(person.phone)
     form.outlet_id.choices = outlet_choices()
     if person is None:
-        saved = save(form, lambda: ops.create_journalist(current_office_id(), _journalist_data(form)))
+        saved = save(form, lambda: ops.create_journalist(
+            current_office_id(), {**_journalist_data(form), **_consent_data(form)}, consent_source="form",
+            consent_detail=current_user.email))
     else:
         saved = save(form, lambda: ops.update_journalist(person, _journalist_data(form)))
     if saved is not None:
@@ -95,9 +105,48 @@ def journalist(journalist_id: int) -> Any:
         .where(DistributionListMember.journalist_id == person.id).order_by(DistributionList.name)))
     status_form = StatusForm(status=person.status, reason=person.status_reason)
     merged_into = db.session.get(Journalist, person.merged_into_id) if person.merged_into_id else None
+    audit.record("journalist.viewed", person)  # every staff look at personal data is on record
+    consents = ops.consent_history(person)
+    current = consents[0] if consents else None
+    consent_form = ConsentForm(consent_basis=current.basis if current else "public_task",
+                               consent_purpose=current.purpose if current else "",
+                               network_sharing=bool(current and current.network_sharing and not current.withdrawn_at))
     return render_template("contacts/journalist.html", person=person, lists=lists, status_form=status_form,
-                           merged_into=merged_into,
+                           merged_into=merged_into, consents=consents, consent=current,
+                           may_mail=ops.may_mail(person), consent_form=consent_form,
+                           basis_labels=ops.BASIS_LABELS, source_labels=ops.SOURCE_LABELS,
                            history=sorted(person.history, key=lambda h: h.valid_from, reverse=True))
+
+
+@bp.post("/journalists/<int:journalist_id>/consent")
+@require("edit")
+def journalist_consent(journalist_id: int) -> Any:
+    """Staff record a new basis (what the journalist said on the phone, a signed form...)."""
+    person = get_or_404(Journalist, journalist_id)
+    form = ConsentForm()
+    if person.erased_at is not None:
+        flash(_("Dữ liệu của nhà báo này đã bị xoá."), "error")
+    elif not form.validate_on_submit():
+        flash(_("Cơ sở xử lý không hợp lệ."), "error")
+    else:
+        try:
+            values = ops.consent_values(_consent_data(form), db.session.get(Office, person.office_id))
+        except ValidationError as exc:
+            flash(" ".join(exc.fields.values()), "error")
+        else:
+            ops.record_consent(person, values, source="staff", detail=current_user.email, user_id=current_user.id)
+            flash(_("Đã ghi nhận cơ sở xử lý dữ liệu mới."), "success")
+    return redirect(url_for("contacts.journalist", journalist_id=person.id))
+
+
+@bp.post("/journalists/<int:journalist_id>/consent/withdraw")
+@require("edit")
+def journalist_consent_withdraw(journalist_id: int) -> Any:
+    """The journalist told staff they withdraw: no mail from now on."""
+    person = get_or_404(Journalist, journalist_id)
+    ops.withdraw_consent(person, source="staff")
+    flash(_("Đã ghi nhận nhà báo rút lại sự đồng ý: không gửi thư nữa."), "success")
+    return redirect(url_for("contacts.journalist", journalist_id=person.id))
 
 
 @bp.post("/journalists/<int:journalist_id>/status")
@@ -127,7 +176,9 @@ def journalist_revoke_links(journalist_id: int) -> Any:
 @bp.get("/journalists/<int:journalist_id>/vcard")
 @require("read")
 def journalist_vcard(journalist_id: int) -> Any:
-    return exporter.vcard_download(get_or_404(Journalist, journalist_id))
+    person = get_or_404(Journalist, journalist_id)
+    audit.record("journalist.exported", person, data={"format": "vcard"})
+    return exporter.vcard_download(person)
 
 
 @bp.route("/merge", methods=["GET", "POST"])
@@ -169,4 +220,6 @@ def export() -> Any:
         filters = JournalistFilters.from_args(request.args)
     except ValidationError:
         abort(400)
+    audit.record("journalists.exported", ("journalist", None), office_id=current_office_id(),
+                 data={"format": file_format, "filters": filters.as_args()})
     return exporter.journalists_download(current_office_id(), filters, file_format)

@@ -38,7 +38,12 @@ def _local_journalist(office: Office, origin: Journalist, outlet: Outlet) -> tup
             "language": origin.language, "beats": [beat.name for beat in origin.beats]}
     if origin.phone:
         data["phone"] = origin.phone
-    return contacts.create_journalist(office.id, data), False
+    # The copy's basis: the journalist's consent to sharing, as the offering office recorded it.
+    data |= {"consent_basis": "consent", "network_sharing": False,
+             "consent_purpose": _("Chia sẻ qua mạng lưới, nhà báo đã đồng ý tại %(office)s",
+                                  office=db.session.get(Office, origin.office_id).name)}
+    return contacts.create_journalist(office.id, data, consent_source="network",
+                                      consent_detail=f"#{origin.id}"), False
 
 
 def _network_reason(status: str, office: Office) -> str:
@@ -66,6 +71,9 @@ def adopt_offer(office: Office, offer: ContactOffer, user: Any) -> ContactLink:
     origin_outlet = db.session.get(Outlet, offer.outlet_id)
     outlet = _local_outlet(office.id, origin_outlet)
     origin = db.session.get(Journalist, offer.journalist_id) if offer.journalist_id else None
+    if origin is not None and not contacts.may_share(origin):
+        # They withdrew (or erased) since the offer: their consent to sharing no longer stands.
+        raise Conflict(_("Nhà báo này đã rút lại sự đồng ý chia sẻ với mạng lưới."))
     local, duplicate = _local_journalist(office, origin, outlet) if origin is not None else (None, False)
     link = ContactLink(office_id=office.id, offer_id=offer.id, origin_office_id=offer.office_id,
                        origin_outlet_id=origin_outlet.id, origin_journalist_id=origin.id if origin else None,

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coordinator.contacts.models import Journalist, Outlet
+from coordinator.contacts.operations.consent import may_share
 from coordinator.core import audit, clock
 from coordinator.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from coordinator.core.permissions import can
@@ -72,7 +73,13 @@ def _own_rows(model: type, values: Any, field: str, office_id: int, errors: dict
 
 
 def _archived(journalist: Journalist) -> str | None:
-    return _("Không chia sẻ được nhà báo đã lưu trữ.") if journalist.status == "archived" else None
+    """Why this journalist cannot be offered: archived, or they have not agreed to be shared themselves
+    (the office's wish to share is not enough: Law 91/2025/QH15)."""
+    if journalist.status == "archived":
+        return _("Không chia sẻ được nhà báo đã lưu trữ.")
+    if not may_share(journalist):
+        return _("%(name)s chưa đồng ý được chia sẻ với mạng lưới.", name=journalist.full_name)
+    return None
 
 
 def _offer_input(office: Office, journalist_ids: Any, outlet_ids: Any, office_ids: Any,
