@@ -137,7 +137,7 @@ def test_network_sharing_needs_the_journalists_own_consent(app, office, admin, a
     answer = api.post("/api/v1/network/offers", json={"journalist_ids": [refused.id]})
     assert answer.status_code == 422
     assert "chưa đồng ý được chia sẻ" in answer.get_json()["error"]["fields"]["journalist_ids"]
-    offered = api.post("/api/v1/network/offers", json={"journalist_ids": [agreed.id]})
+    offered = api.post("/api/v1/network/offers", json={"journalist_ids": [agreed.id], "audience": "all"})
     assert offered.status_code == 201
     contacts.withdraw_consent(agreed, source="portal")  # withdrawn after the offer: nobody may copy them now
     db.session.commit()

@@ -47,6 +47,7 @@ def logged_in(client, auth, admin):
 
 
 PAGES = ["/schedule/series/new", "/schedule/briefings/new", "/packs/new", "/reports/", "/reports/coverage",
+         "/admin/audit", "/admin/audit?from=01/12/2026&to=2026-12-31",
          "/network/report", "/policies/new"]
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from coordinator.core.audit import AuditLog
+from coordinator.core.dates import parse_typed_day
 from coordinator.extensions import db
 from coordinator.users.models import User
 from coordinator.web import wording
@@ -30,7 +31,7 @@ def neutralise(value: object) -> object:
 
 def _day(raw: str) -> date | None:
     try:
-        return date.fromisoformat(raw)
+        return parse_typed_day(raw)  # 08/12/2026 as typed, or ISO from a link
     except ValueError:
         return None
 
