@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -249,6 +250,8 @@ def test_export_holds_everything_about_them(app, office, history, client):
     page = client.get(f"/portal/{token}/data").get_data(as_text=True)
     for needle in ("Khi nào thông xe cầu Bãi Cháy?", "Họp báo tháng trước", subject.email, "Tôi đi cùng quay phim"):
         assert needle in page
+    assert not re.search(r">\d{4}-\d{2}-\d{2}<", page)  # days as people read them, not ISO
+    assert re.search(r"<time>[^<]*\d{2}/\d{2}/\d{4}</time>", page)
     audited = list(db.session.scalars(select(AuditLog.data).where(AuditLog.action == "journalist.subject_access")))
     assert {d["format"] for d in audited} == {"json", "html"}
 

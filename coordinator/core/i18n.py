@@ -59,11 +59,20 @@ def format_day(value: date | datetime | None, tz: str | None = None, locale: str
     return format_date(value, DATE_PATTERN, locale=locale or str(get_locale() or "vi"))
 
 
+def day_of(value: str | None) -> str:
+    """An ISO date or time (as the data exports hold them) as a reader's day, in the office's zone."""
+    if not value:
+        return ""
+    parsed = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value[:10])
+    return format_day(parsed)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(app.root_path + "/translations"))
     app.jinja_env.filters["local_dt"] = format_local
     app.jinja_env.filters["local_day"] = format_day
+    app.jinja_env.filters["day_of"] = day_of
     app.jinja_env.filters["typed_day"] = dates.format_day  # a day as a text field shows it: 08/12/2026
     app.jinja_env.filters["short_dt"] = lambda v, tz=None: format_local(v, tz, pattern=SHORT_DATETIME_PATTERN)
 
