@@ -8,6 +8,7 @@ count towards the same per-address lockout as wrong passwords, and the step is r
 from __future__ import annotations
 
 import base64
+import functools
 
 from flask import Response, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -145,11 +146,20 @@ def _password_confirmed(form: ConfirmPasswordForm) -> tuple[bool, int]:
     return False, 429 if locked else 422
 
 
+def _with_two_factor(view):
+    """A change to a second factor one has: without one, back to the set-up page."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.two_factor_enabled:
+            return redirect(url_for("auth.two_factor"))
+        return view(*args, **kwargs)
+    return wrapped
+
+
 @bp.post("/account/two-factor/recovery-codes")
 @require("read")
+@_with_two_factor
 def two_factor_recovery_codes():
-    if not current_user.two_factor_enabled:
-        return redirect(url_for("auth.two_factor"))
     form = ConfirmPasswordForm()
     ok, status = _password_confirmed(form)
     if not ok:
@@ -160,9 +170,8 @@ def two_factor_recovery_codes():
 
 @bp.post("/account/two-factor/disable")
 @require("read")
+@_with_two_factor
 def two_factor_disable():
-    if not current_user.two_factor_enabled:
-        return redirect(url_for("auth.two_factor"))
     form = ConfirmPasswordForm()
     if twofactor.required_for(current_user):
         form.password.errors = [_("Tài khoản của bạn bắt buộc dùng xác thực hai bước; không thể tắt.")]

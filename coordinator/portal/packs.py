@@ -2,7 +2,7 @@
 each logged (who, when, which file, before the embargo lift or not)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, make_response, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -63,16 +63,22 @@ def _file_of(pack: Pack, file_id: int) -> PackFile:
     return row
 
 
-@bp.get("/p/<token>/files/<int:file_id>")
-def recipient_download(token: str, file_id: int):
-    """A file's link in the mail opens a page with one button; only its POST sends the file and logs the
-    download (a link scanner's GET or HEAD is not counted as the journalist's download)."""
-    pack, _journalist = _resolve(token)
+def _open_file(token: str, file_id: int) -> tuple:
+    """(pack, journalist, file, office) of a file link, or the page saying why it cannot be had (403)."""
+    pack, journalist = _resolve(token)
     row = _file_of(pack, file_id)
     office = db.session.get(Office, pack.office_id)
     refusal = _refusal(pack, office)
     if refusal is not None:
-        return render_template("packs/refused.html", pack=pack, office=office, reason=refusal), 403
+        abort(make_response(render_template("packs/refused.html", pack=pack, office=office, reason=refusal), 403))
+    return pack, journalist, row, office
+
+
+@bp.get("/p/<token>/files/<int:file_id>")
+def recipient_download(token: str, file_id: int):
+    """A file's link in the mail opens a page with one button; only its POST sends the file and logs the
+    download (a link scanner's GET or HEAD is not counted as the journalist's download)."""
+    pack, _journalist, row, office = _open_file(token, file_id)
     return render_template(
         "portal/confirm_link.html", office=office, heading=_("Tải tài liệu"), subject=row.display_name,
         lead=_("Tài liệu “%(pack)s”. Bấm nút dưới đây để tải tệp.", pack=pack.title),
@@ -84,12 +90,7 @@ def recipient_download(token: str, file_id: int):
 @bp.post("/p/<token>/files/<int:file_id>")
 @limiter.limit("120 per minute")
 def recipient_download_file(token: str, file_id: int):
-    pack, journalist = _resolve(token)
-    row = _file_of(pack, file_id)
-    office = db.session.get(Office, pack.office_id)
-    refusal = _refusal(pack, office)
-    if refusal is not None:
-        return render_template("packs/refused.html", pack=pack, office=office, reason=refusal), 403
+    pack, journalist, row, office = _open_file(token, file_id)
     db.session.add(PackDownload(office_id=pack.office_id, pack_id=pack.id, file_id=row.id, journalist_id=journalist.id,
                                 source="link", before_lift=ops.embargo_active(pack, clock.now()), ip_hash=ip_hash()))
     return send_pack_file(row)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -143,9 +144,15 @@ def journalist_consent(journalist_id: int) -> Any:
 @require("edit")
 def journalist_consent_withdraw(journalist_id: int) -> Any:
     """The journalist told staff they withdraw: no mail from now on."""
+    return _act_on(journalist_id, lambda person: ops.withdraw_consent(person, source="staff"),
+                   lambda person: _("Đã ghi nhận nhà báo rút lại sự đồng ý: không gửi thư nữa."))
+
+
+def _act_on(journalist_id: int, change: Callable[[Journalist], object], said: Callable[[Journalist], str]) -> Any:
+    """A one-button change on the journalist's page: make it, say so, back to the page."""
     person = get_or_404(Journalist, journalist_id)
-    ops.withdraw_consent(person, source="staff")
-    flash(_("Đã ghi nhận nhà báo rút lại sự đồng ý: không gửi thư nữa."), "success")
+    change(person)
+    flash(said(person), "success")
     return redirect(url_for("contacts.journalist", journalist_id=person.id))
 
 
@@ -166,11 +173,8 @@ def journalist_status(journalist_id: int) -> Any:
 @require("edit")
 def journalist_revoke_links(journalist_id: int) -> Any:
     """Staff end every link already mailed to this journalist (e.g. a mail forwarded to the wrong person)."""
-    person = get_or_404(Journalist, journalist_id)
-    ops.revoke_links(person)
-    flash(_("Đã thu hồi mọi đường dẫn đã gửi cho %(name)s. Thư gửi từ nay mang đường dẫn mới.",
-            name=person.full_name), "success")
-    return redirect(url_for("contacts.journalist", journalist_id=person.id))
+    return _act_on(journalist_id, ops.revoke_links, lambda person: _(
+        "Đã thu hồi mọi đường dẫn đã gửi cho %(name)s. Thư gửi từ nay mang đường dẫn mới.", name=person.full_name))
 
 
 @bp.get("/journalists/<int:journalist_id>/vcard")
