@@ -119,3 +119,19 @@ def test_rules_that_had_no_words(app):
         assert describe_rule("FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2") == "Hằng tháng vào Thứ Ba thứ hai"
         assert describe_rule("FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1") == "Hằng năm vào ngày 1, trong tháng 1"
         assert "FREQ=" not in describe_rule("FREQ=WEEKLY;BYDAY=TU;WKST=MO")
+
+
+def test_every_audited_action_has_words():
+    """Each action the code writes to the audit log is said in words on the audit page (issue 25.8): a new
+    ``audit.record("x.y", ...)`` without an entry in ``ACTIONS`` showed as "x · y"."""
+    import re
+    from pathlib import Path
+
+    from coordinator.web.wording import ACTIONS
+
+    root = Path(__file__).resolve().parent.parent / "coordinator"
+    written = {match for path in root.rglob("*.py")
+               for match in re.findall(r'audit\.record\(\s*"([a-z_]+\.[a-z_.]+)"', path.read_text())}
+    written |= {"tone.accepted", "tone.corrected"}  # audit.record(f"tone.{label_source}")
+    assert len(written) > 50
+    assert sorted(written - set(ACTIONS)) == []
